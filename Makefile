@@ -1,0 +1,40 @@
+# Two commands matter: `make lab` and `make test`. Both create .venv themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Committed notebook outputs come from the emulator with the instant clock and a fixed seed,
+# each notebook in its own in-memory cloud.
+NB_ENV := ACI_BACKEND=emulator ACI_EMULATOR_CLOCK=instant ACI_EMULATOR_SEED=0 ACI_EMULATOR_STATE=memory
+
+.PHONY: lab test notebooks bench clean help
+
+help:
+	@echo "make lab        set up .venv and open JupyterLab on the emulator"
+	@echo "make test       set up .venv and run every test"
+	@echo "make notebooks  re-execute the notebooks and commit-ready their outputs"
+	@echo "make bench      run the benchmarks"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name aci-tutorial --display-name "Python (ACI tutorial)" >/dev/null
+	touch $(STAMP)
+
+lab: $(STAMP)
+	ACI_BACKEND=$${ACI_BACKEND:-emulator} $(BIN)/jupyter lab notebooks/
+
+test: $(STAMP)
+	$(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider
+
+notebooks: $(STAMP)
+	$(NB_ENV) $(BIN)/python tools/run_notebooks.py notebooks/*.ipynb
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_emulator.py
+	$(BIN)/python benchmarks/bench_notebooks.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info
