@@ -27,7 +27,7 @@ lab: $(STAMP)
 	ACI_BACKEND=$${ACI_BACKEND:-emulator} $(BIN)/jupyter lab notebooks/
 
 test: $(STAMP)
-	$(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider
+	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env -p no:cacheprovider
 
 notebooks: $(STAMP)
 	$(NB_ENV) $(BIN)/python tools/run_notebooks.py notebooks/*.ipynb
