@@ -1,0 +1,233 @@
+"""Authentication for the ``azure`` backend.
+
+Two ways in, tried in this order:
+
+1. ``AZURE_AUTH_LOCATION`` names a file written by ``az ad sp create-for-rbac --sdk-auth``
+   (the 2019 sample's method). The removed ``get_client_from_auth_file`` is replaced as
+   azure-identity's migration guide shows: a ``ClientSecretCredential`` with the file's
+   authority, and clients built with the file's ARM endpoint, scope and subscription.
+2. Otherwise ``DefaultAzureCredential`` (environment variables, managed identity, Azure
+   CLI login, ...) with ``AZURE_SUBSCRIPTION_ID``.
+
+Credentials are lazy: nothing here touches the network. Failures raise one short
+:class:`~aci_helpers.errors.ConfigurationError` or :class:`AuthenticationError`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from azure.core.credentials import AccessToken, TokenCredential
+from azure.core.exceptions import ClientAuthenticationError
+
+from .errors import AuthenticationError, ConfigurationError
+
+PUBLIC_ARM_ENDPOINT = "https://management.azure.com"
+
+AUTH_FILE_KEYS = ("clientId", "clientSecret", "subscriptionId", "tenantId")
+
+
+@dataclass(frozen=True)
+class AzureTarget:
+    """Everything needed to build the clients. ``repr`` never shows the credential."""
+
+    credential: TokenCredential = field(repr=False)
+    subscription_id: str
+    base_url: str
+    credential_scopes: tuple[str, ...]
+    method: str  # "auth-file" or "default-credential"
+
+    def client_kwargs(self) -> dict[str, Any]:
+        return {"base_url": self.base_url, "credential_scopes": list(self.credential_scopes)}
+
+
+@dataclass(frozen=True)
+class SdkAuthFile:
+    """The fields of an ``--sdk-auth`` file that we use. The secret stays out of ``repr``."""
+
+    path: Path
+    client_id: str
+    client_secret: str = field(repr=False)
+    tenant_id: str
+    subscription_id: str
+    authority: str
+    resource_manager: str
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigurationError(
+            f"AZURE_AUTH_LOCATION points to {path}, which does not exist. Create it with "
+            "'az ad sp create-for-rbac --sdk-auth > <file>' or unset AZURE_AUTH_LOCATION."
+        ) from None
+    except OSError as err:
+        raise ConfigurationError(
+            f"Cannot read the auth file {path} (AZURE_AUTH_LOCATION): {err.strerror}."
+        ) from None
+    # PowerShell's '>' writes UTF-16 with a BOM; the CLI writes UTF-8 (maybe with a BOM).
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8-sig"
+    try:
+        data = json.loads(raw.decode(encoding))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        # The error text would quote the file, which holds a secret: name the path only.
+        raise ConfigurationError(
+            f"The auth file {path} (AZURE_AUTH_LOCATION) is not valid JSON. Expected the output "
+            "of 'az ad sp create-for-rbac --sdk-auth'."
+        ) from None
+    if not isinstance(data, dict):
+        raise ConfigurationError(
+            f"The auth file {path} (AZURE_AUTH_LOCATION) must hold a JSON object, as written by "
+            "'az ad sp create-for-rbac --sdk-auth'."
+        )
+    return data
+
+
+def read_auth_file(path: str | os.PathLike[str]) -> SdkAuthFile:
+    """Read and check an ``az ad sp create-for-rbac --sdk-auth`` file."""
+    p = Path(path).expanduser()
+    data = _read_json(p)
+    for key in AUTH_FILE_KEYS:
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigurationError(
+                f"The auth file {p} (AZURE_AUTH_LOCATION) has no '{key}'. Recreate it with "
+                "'az ad sp create-for-rbac --sdk-auth'."
+            )
+    authority = (data.get("activeDirectoryEndpointUrl") or "https://login.microsoftonline.com")
+    arm = (data.get("resourceManagerEndpointUrl") or PUBLIC_ARM_ENDPOINT)
+    for key, value in (("activeDirectoryEndpointUrl", authority), ("resourceManagerEndpointUrl", arm)):
+        if not isinstance(value, str) or not value.startswith("https://"):
+            raise ConfigurationError(
+                f"The auth file {p} (AZURE_AUTH_LOCATION): '{key}' must be an https:// URL."
+            )
+    return SdkAuthFile(
+        path=p,
+        client_id=data["clientId"].strip(),
+        client_secret=data["clientSecret"],
+        tenant_id=data["tenantId"].strip(),
+        subscription_id=data["subscriptionId"].strip(),
+        authority=authority.rstrip("/"),
+        # The CLI writes "https://management.azure.com/"; the scope must not get "//.default".
+        resource_manager=arm.rstrip("/"),
+    )
+
+
+class QuietCredential:
+    """Wraps a credential so a failed sign-in is one short error, not the chain's dump.
+
+    ``DefaultAzureCredential`` raises a message listing every credential it tried and
+    logs it again as a warning; a learner needs to know what to do instead.
+    """
+
+    def __init__(self, inner: TokenCredential, advice: str) -> None:
+        self._inner = inner
+        self._advice = advice
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+        try:
+            return self._inner.get_token(*scopes, **kwargs)
+        except ClientAuthenticationError as err:  # CredentialUnavailableError is a subclass
+            first = (err.message or str(err)).strip().splitlines()[0] if str(err) else ""
+            raise AuthenticationError(
+                message=f"Could not get an Azure token ({type(self._inner).__name__}). "
+                f"{self._advice}" + (f" First reason: {first}" if first else "")
+            ) from None
+
+    def close(self) -> None:
+        close = getattr(self._inner, "close", None)
+        if close:
+            close()
+
+    def __enter__(self) -> "QuietCredential":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"QuietCredential({type(self._inner).__name__})"
+
+
+def _quiet_identity_logging() -> None:
+    # The chain logs its multi-line failure at WARNING before raising it; we raise a
+    # short one instead. Respect a level the user set explicitly.
+    logger = logging.getLogger("azure.identity")
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.ERROR)
+
+
+def target_from_auth_file(path: str | os.PathLike[str]) -> AzureTarget:
+    """Credential, endpoint, scope and subscription from an ``--sdk-auth`` file."""
+    from azure.identity import ClientSecretCredential  # noqa: PLC0415  (heavy import)
+
+    info = read_auth_file(path)
+    try:
+        credential = ClientSecretCredential(
+            tenant_id=info.tenant_id,
+            client_id=info.client_id,
+            client_secret=info.client_secret,
+            authority=info.authority,
+        )
+    except ValueError:
+        # azure-identity validates tenantId and the authority; its text may quote values.
+        raise ConfigurationError(
+            f"The auth file {info.path} (AZURE_AUTH_LOCATION) has an invalid 'tenantId' or "
+            "'activeDirectoryEndpointUrl'."
+        ) from None
+    _quiet_identity_logging()
+    advice = (f"Check the service principal in {info.path} (AZURE_AUTH_LOCATION): its secret may "
+              "have expired; recreate it with 'az ad sp create-for-rbac --sdk-auth'.")
+    return AzureTarget(
+        credential=QuietCredential(credential, advice),
+        subscription_id=info.subscription_id,
+        base_url=info.resource_manager,
+        credential_scopes=(f"{info.resource_manager}/.default",),
+        method="auth-file",
+    )
+
+
+def target_from_default_credential(subscription_id: str | None) -> AzureTarget:
+    """``DefaultAzureCredential`` for the public cloud and ``subscription_id``."""
+    if not subscription_id:
+        raise ConfigurationError(
+            "No Azure subscription: set AZURE_SUBSCRIPTION_ID (see 'az account show --query id') "
+            "or AZURE_AUTH_LOCATION to an 'az ad sp create-for-rbac --sdk-auth' file, or pass "
+            "connect(subscription_id=...)."
+        )
+    from azure.identity import DefaultAzureCredential  # noqa: PLC0415
+
+    _quiet_identity_logging()
+    advice = ("Sign in with 'az login', or set AZURE_AUTH_LOCATION to an "
+              "'az ad sp create-for-rbac --sdk-auth' file.")
+    return AzureTarget(
+        credential=QuietCredential(DefaultAzureCredential(), advice),
+        subscription_id=subscription_id.strip(),
+        base_url=PUBLIC_ARM_ENDPOINT,
+        credential_scopes=(f"{PUBLIC_ARM_ENDPOINT}/.default",),
+        method="default-credential",
+    )
+
+
+def azure_target(auth_location: str | None, subscription_id: str | None) -> AzureTarget:
+    """Pick the auth file if one is named, else the default credential chain.
+
+    An explicit ``subscription_id`` overrides the file's (the service principal may
+    have a role on several subscriptions).
+    """
+    if auth_location:
+        target = target_from_auth_file(auth_location)
+        if subscription_id:
+            target = AzureTarget(target.credential, subscription_id.strip(), target.base_url,
+                                 target.credential_scopes, target.method)
+        return target
+    return target_from_default_credential(subscription_id)

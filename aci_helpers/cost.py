@@ -1,0 +1,139 @@
+"""A rough cost estimate of a container group from its CPU and memory requests.
+
+ACI bills a group per second for the vCPUs and GB of memory it *requests*, from when
+its image starts pulling until it stops. This is an ESTIMATE from a small price table:
+no discounts, no Windows surcharge, no GPU, no networking or storage, USD only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from azure.mgmt.containerinstance.models import ContainerGroup
+
+PRICE_SOURCE = "https://azure.microsoft.com/en-us/pricing/details/container-instances/"
+# The figures below are those published on PRICE_SOURCE for Linux, pay-as-you-go, East
+# US (as quoted in this project's brief). We could not re-fetch the live page from the
+# build environment on this date: check the page before trusting them.
+PRICE_READ_ON = "2026-11-25"
+CURRENCY = "USD"
+
+# region -> (per vCPU-second, per GB-second); Linux, Standard SKU, pay-as-you-go.
+PRICES: dict[str, tuple[float, float]] = {
+    "eastus": (0.0000135, 0.0000015),
+}
+FALLBACK_REGION = "eastus"
+
+
+@dataclass(frozen=True)
+class CostEstimate:
+    """An estimate, in USD, of running ``cpu`` vCPUs and ``memory_gb`` GB for ``seconds``."""
+
+    group: str | None
+    region: str
+    cpu: float
+    memory_gb: float
+    seconds: float
+    per_vcpu_second: float
+    per_gb_second: float
+    note: str | None = None
+
+    @property
+    def cpu_cost(self) -> float:
+        return self.cpu * self.seconds * self.per_vcpu_second
+
+    @property
+    def memory_cost(self) -> float:
+        return self.memory_gb * self.seconds * self.per_gb_second
+
+    @property
+    def total(self) -> float:
+        return self.cpu_cost + self.memory_cost
+
+    def _lines(self) -> list[str]:
+        who = f"'{self.group}'" if self.group else "the group"
+        lines = [
+            f"Estimated cost of {who}: ${self.total:.4f} {CURRENCY} for {_fmt_duration(self.seconds)}"
+            f" ({self.cpu:g} vCPU, {self.memory_gb:g} GB, Linux, pay-as-you-go, {self.region})",
+            f"  vCPU:   {self.cpu:g} x {self.seconds:g} s x ${self.per_vcpu_second} = ${self.cpu_cost:.4f}",
+            f"  memory: {self.memory_gb:g} x {self.seconds:g} s x ${self.per_gb_second} = ${self.memory_cost:.4f}",
+            f"  An estimate only. Prices from {PRICE_SOURCE}, read on {PRICE_READ_ON}.",
+        ]
+        if self.note:
+            lines.append(f"  Note: {self.note}")
+        return lines
+
+    def __str__(self) -> str:
+        return "\n".join(self._lines())
+
+    def _repr_markdown_(self) -> str:
+        return "\n".join(["```text", *self._lines(), "```"])
+
+
+def _fmt_duration(seconds: float) -> str:
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return f"{seconds / 3600:g} h"
+    if seconds >= 60 and seconds % 60 == 0:
+        return f"{seconds / 60:g} min"
+    return f"{seconds:g} s"
+
+
+def group_requests(group: "ContainerGroup") -> tuple[float, float]:
+    """Total CPU and memory (GB) a group requests: the sum over its containers."""
+    cpu = sum(c.resources.requests.cpu or 0 for c in group.containers)
+    mem = sum(c.resources.requests.memory_in_gb or 0 for c in group.containers)
+    return float(cpu), float(mem)
+
+
+def estimate_cost(
+    group: "ContainerGroup | None" = None,
+    duration: timedelta | float = timedelta(hours=1),
+    *,
+    cpu: float | None = None,
+    memory_gb: float | None = None,
+    region: str | None = None,
+) -> CostEstimate:
+    """Estimate what ``group`` (or ``cpu``/``memory_gb``) costs for ``duration``.
+
+    ``duration`` is a ``timedelta`` or seconds. Regions missing from ``PRICES`` use the
+    East US rates, and the estimate says so.
+    """
+    if group is not None:
+        g_cpu, g_mem = group_requests(group)
+        cpu = g_cpu if cpu is None else cpu
+        memory_gb = g_mem if memory_gb is None else memory_gb
+        region = region or (group.location or FALLBACK_REGION)
+    if cpu is None or memory_gb is None:
+        raise ValueError("estimate_cost needs a container group, or both cpu and memory_gb")
+    seconds = duration.total_seconds() if isinstance(duration, timedelta) else float(duration)
+    if seconds < 0:
+        raise ValueError("duration must not be negative")
+    region = (region or FALLBACK_REGION).replace(" ", "").lower()
+    note = None
+    if region in PRICES:
+        per_cpu, per_gb = PRICES[region]
+    else:
+        per_cpu, per_gb = PRICES[FALLBACK_REGION]
+        note = f"no price recorded for {region}; East US rates used"
+    return CostEstimate(
+        group=getattr(group, "name", None), region=region, cpu=float(cpu),
+        memory_gb=float(memory_gb), seconds=seconds, per_vcpu_second=per_cpu,
+        per_gb_second=per_gb, note=note,
+    )
+
+
+def price_table() -> "pd.DataFrame":
+    """The price table used by ``estimate_cost``, with its source and the date read."""
+    import pandas as pd  # noqa: PLC0415
+
+    rows: list[dict[str, Any]] = [
+        {"region": r, "os": "Linux", "plan": "pay-as-you-go", "per_vcpu_second": c,
+         "per_gb_second": m, "per_vcpu_hour": round(c * 3600, 6), "per_gb_hour": round(m * 3600, 6),
+         "currency": CURRENCY, "source": PRICE_SOURCE, "read_on": PRICE_READ_ON}
+        for r, (c, m) in PRICES.items()
+    ]
+    return pd.DataFrame(rows)

@@ -1,0 +1,171 @@
+"""Errors the helpers raise, and short explanations of the errors Azure sends.
+
+A learner who mistypes a name should see the ARM error code, the message exactly as
+the service sent it, and one line of advice -- not a 60-line traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator
+
+from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
+
+
+class AciHelpersError(Exception):
+    """Base class of every error raised by ``aci_helpers`` itself."""
+
+
+class ConfigurationError(AciHelpersError):
+    """A setting is missing or wrong; the message names it and what to set."""
+
+
+class WaitTimeout(AciHelpersError, TimeoutError):
+    """Waiting for an operation or a state took longer than the timeout."""
+
+
+class AuthenticationError(ClientAuthenticationError):
+    """Getting a token failed. Short message; the credential chain's details are dropped.
+
+    A subclass of azure-core's ``ClientAuthenticationError`` so code that already
+    catches that keeps working.
+    """
+
+
+# Advice per ARM error code. Codes marked *unconfirmed* in the reference are matched
+# by message as well (see _MESSAGE_HINTS), because the code the service sends may differ.
+HINTS: dict[str, str] = {
+    "ResourceNotFound": "Check the name and the resource group; list what exists with "
+    "s.aci.container_groups.list_by_resource_group(s.resource_group).",
+    "ResourceGroupNotFound": "Create the resource group first (ensure_resource_group(s)) "
+    "or set ACI_RESOURCE_GROUP to one that exists.",
+    "InaccessibleImage": "Check the image name and tag (e.g. "
+    "mcr.microsoft.com/azuredocs/aci-helloworld); a private registry needs "
+    "image_registry_credentials.",
+    "RegistryErrorResponse": "The registry refused or throttled the pull; wait a minute and retry.",
+    "ContainerGroupQuotaReached": "The region's CPU quota is used up: delete groups you no longer "
+    "need (cleanup(s)), ask for fewer CPUs, or use another region (ACI_LOCATION).",
+    "ServiceUnavailable": "The region has no capacity right now; retry later or use another "
+    "region (ACI_LOCATION).",
+    "NoRegisteredProviderFound": "The api-version is not supported; upgrade "
+    "azure-mgmt-containerinstance.",
+    "MissingSubscriptionRegistration": "Register the provider once: "
+    "az provider register --namespace Microsoft.ContainerInstance",
+    "AuthenticationFailed": "Sign in again (az login) or check AZURE_AUTH_LOCATION.",
+    "InvalidAuthenticationToken": "Sign in again (az login) or check AZURE_AUTH_LOCATION.",
+    "AuthorizationFailed": "Your identity lacks a role on this scope; ask for Contributor on "
+    "the resource group.",
+    "InternalServerError": "A transient service error; retry the call.",
+    "ContainerLimitGreaterThanContainerGroupTotalRequest": "A container's limits must not exceed "
+    "the group's total requests.",
+    "InvalidContainerGroupUpdate": "CPU, memory, OS type and restart policy cannot be changed: "
+    "delete the group, then create it again.",
+}
+
+_NAME_RULES = (
+    "Names: 1-63 characters, lowercase letters, digits and '-', not starting or ending "
+    "with '-'. DNS name labels: 5-63 characters, starting with a letter."
+)
+
+_MESSAGE_HINTS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"DNS name label .* not available", re.I),
+     "DNS name labels are unique per region: pick another one, e.g. unique_name('aci')."),
+    (re.compile(r"(name|label) .* is invalid|must match the regex|InvalidName", re.I), _NAME_RULES),
+    (re.compile(r"you must delete it first", re.I), HINTS["InvalidContainerGroupUpdate"]),
+    (re.compile(r"quota", re.I), HINTS["ContainerGroupQuotaReached"]),
+    (re.compile(r"image .* not accessible", re.I), HINTS["InaccessibleImage"]),
+]
+
+
+@dataclass(frozen=True)
+class ExplainedError:
+    """The short form of an Azure error; renders as text or Markdown in a notebook."""
+
+    code: str | None
+    status: int | None
+    message: str
+    hint: str | None
+
+    def __str__(self) -> str:
+        head = self.code or "Error"
+        if self.status is not None:
+            head += f" (HTTP {self.status})"
+        text = f"{head}: {self.message}"
+        if self.hint:
+            text += f"\nHint: {self.hint}"
+        return text
+
+    def _repr_markdown_(self) -> str:
+        head = f"**{self.code or 'Error'}**"
+        if self.status is not None:
+            head += f" (HTTP {self.status})"
+        md = f"{head}: {self.message}"
+        if self.hint:
+            md += f"\n\n*Hint:* {self.hint}"
+        return md
+
+
+def _hint_for(code: str | None, message: str) -> str | None:
+    if code and code in HINTS:
+        return HINTS[code]
+    for pattern, hint in _MESSAGE_HINTS:
+        if pattern.search(message) or (code and pattern.search(code)):
+            return hint
+    return None
+
+
+def explain_error(err: BaseException) -> ExplainedError:
+    """Return the code, status, message (as sent) and a hint for ``err``."""
+    code: str | None = None
+    message = str(err)
+    status: int | None = None
+    if isinstance(err, HttpResponseError):
+        status = err.status_code
+        odata = getattr(err, "error", None)
+        if odata is not None and getattr(odata, "code", None):
+            code = odata.code
+            message = odata.message or message
+        elif err.response is not None:
+            # Not an ARM body: keep what the server said rather than the SDK's wrapper text.
+            message = err.message or message
+    elif isinstance(err, (AciHelpersError, ClientAuthenticationError)):
+        code = type(err).__name__
+    return ExplainedError(code=code, status=status, message=message.strip(),
+                          hint=_hint_for(code, message))
+
+
+def explain(err: BaseException) -> str:
+    """One short paragraph for a learner: ``Code (HTTP n): message`` and a hint."""
+    return str(explain_error(err))
+
+
+def _show(obj: ExplainedError) -> None:
+    try:
+        from IPython import get_ipython  # noqa: PLC0415  (optional dependency)
+        from IPython.display import display
+
+        if get_ipython() is not None:
+            display(obj)
+            return
+    except ImportError:
+        pass
+    print(obj, file=sys.stderr)
+
+
+@contextmanager
+def aci_errors(reraise: bool = False) -> Iterator[None]:
+    """Show an Azure error in short form instead of a long traceback.
+
+    ``with aci_errors(): ...`` prints the code, message and hint of an
+    ``HttpResponseError`` (or a configuration/authentication error) and carries on;
+    ``reraise=True`` raises it again afterwards.
+    """
+    try:
+        yield
+    except (HttpResponseError, AciHelpersError, ClientAuthenticationError) as err:
+        _show(explain_error(err))
+        if reraise:
+            raise

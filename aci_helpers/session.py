@@ -1,0 +1,263 @@
+"""``connect()``: settings, then the real SDK clients on the emulator or on Azure.
+
+The only module that reaches ``aci_helpers.emulator`` (see docs/ARCHITECTURE.md).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from .errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from azure.mgmt.containerinstance import ContainerInstanceManagementClient
+    from azure.mgmt.resource.resources import ResourceManagementClient
+    from azure.mgmt.resource.resources.models import ResourceGroup
+
+BACKENDS = ("emulator", "azure")
+CLOCKS = ("realtime", "instant")
+DEFAULT_LOCATION = "eastus"  # the 2019 sample's region
+# One stable group per user (and per emulator state file): notebooks run in separate
+# kernels but in order, and later ones must find what earlier ones created. The sample
+# drew 'aci-rg-<6 digits>' per run, which a second notebook could not guess.
+DEFAULT_RESOURCE_GROUP = "aci-tutorial-rg"
+DEFAULT_SEED = 0
+TUTORIAL_TAGS = {"created-by": "aci-tutorial"}
+
+# Real ACI sends no Retry-After, so the SDK's 30 s default interval would apply; 5 s
+# keeps a ~30 s create responsive without hammering ARM. The emulator sends Retry-After.
+AZURE_POLLING_INTERVAL = 5.0
+EMULATOR_POLLING_INTERVAL = 1.0
+
+
+def default_state_path() -> Path:
+    """Per-user emulator state file, like platformdirs' user cache dir (stdlib only)."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        return base / "aci-tutorial" / "Cache" / "emulator.db"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "aci-tutorial" / "emulator.db"
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "aci-tutorial" / "emulator.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings: arguments first, then environment, then defaults."""
+
+    backend: str = "emulator"
+    state: str | None = None  # emulator: a file path, or None for an in-memory cloud
+    clock: str = "realtime"
+    seed: int = DEFAULT_SEED
+    location: str = DEFAULT_LOCATION
+    resource_group: str = DEFAULT_RESOURCE_GROUP
+    auth_location: str | None = None
+    subscription_id: str | None = None
+
+
+def _pick(arg: Any, env: str, default: Any = None) -> Any:
+    if arg is not None:
+        return arg
+    value = os.environ.get(env)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip()
+
+
+def load_settings(
+    backend: str | None = None,
+    *,
+    state: str | os.PathLike[str] | None = None,
+    clock: str | None = None,
+    seed: int | str | None = None,
+    location: str | None = None,
+    resource_group: str | None = None,
+    auth_location: str | os.PathLike[str] | None = None,
+    subscription_id: str | None = None,
+) -> Settings:
+    """Resolve settings from arguments, then ``ACI_*``/``AZURE_*`` variables, then defaults."""
+    b = str(_pick(backend, "ACI_BACKEND", "emulator")).lower()
+    if b not in BACKENDS:
+        raise ConfigurationError(
+            f"Unknown backend {b!r} (ACI_BACKEND): use 'emulator' (offline, the default) or "
+            "'azure' (your subscription)."
+        )
+    c = str(_pick(clock, "ACI_EMULATOR_CLOCK", "realtime")).lower()
+    if c not in CLOCKS:
+        raise ConfigurationError(
+            f"Unknown emulator clock {c!r} (ACI_EMULATOR_CLOCK): use 'realtime' or 'instant'."
+        )
+    raw_seed = _pick(seed, "ACI_EMULATOR_SEED", DEFAULT_SEED)
+    try:
+        sd = int(raw_seed)
+    except (TypeError, ValueError):
+        raise ConfigurationError(
+            f"ACI_EMULATOR_SEED must be an integer, not {raw_seed!r}."
+        ) from None
+    st = _pick(os.fspath(state) if state is not None else None, "ACI_EMULATOR_STATE")
+    if st is None:
+        st_resolved: str | None = str(default_state_path())
+    elif str(st).lower() == "memory":
+        st_resolved = None
+    else:
+        st_resolved = str(Path(st).expanduser())
+    auth = _pick(os.fspath(auth_location) if auth_location is not None else None,
+                 "AZURE_AUTH_LOCATION")
+    return Settings(
+        backend=b,
+        state=st_resolved,
+        clock=c,
+        seed=sd,
+        location=str(_pick(location, "ACI_LOCATION", DEFAULT_LOCATION)).lower(),
+        resource_group=str(_pick(resource_group, "ACI_RESOURCE_GROUP", DEFAULT_RESOURCE_GROUP)),
+        auth_location=auth,
+        subscription_id=_pick(subscription_id, "AZURE_SUBSCRIPTION_ID"),
+    )
+
+
+@dataclass(eq=False)
+class Session:
+    """The two real SDK clients and the tutorial's settings.
+
+    ``repr`` shows backend, subscription, location and resource group only.
+    """
+
+    backend: str
+    aci: "ContainerInstanceManagementClient"
+    resources: "ResourceManagementClient"
+    subscription_id: str
+    location: str
+    resource_group: str
+    settings: Settings
+    polling_interval: float
+    """Seconds between two polls in the helpers' own loops (wait_for_state, follow_logs)."""
+    sleep: Callable[[float], None] = field(default=time.sleep)
+    """How the helpers wait: the transport's sleep, so the emulator's instant clock applies."""
+    emulator: Any = None
+    credential: Any = None
+
+    def __repr__(self) -> str:
+        return (f"Session(backend={self.backend!r}, subscription_id={self.subscription_id!r}, "
+                f"location={self.location!r}, resource_group={self.resource_group!r})")
+
+    __str__ = __repr__
+
+    def close(self) -> None:
+        """Close the clients (and the credential's HTTP session on Azure)."""
+        self.aci.close()
+        self.resources.close()
+        close = getattr(self.credential, "close", None)
+        if close:
+            close()
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_last: "weakref.ref[Session] | None" = None
+
+
+def _last_session() -> Session | None:
+    return _last() if _last is not None else None
+
+
+def _build_clients(credential: Any, subscription_id: str, **kwargs: Any) -> tuple[Any, Any]:
+    from azure.mgmt.containerinstance import ContainerInstanceManagementClient  # noqa: PLC0415
+    from azure.mgmt.resource.resources import ResourceManagementClient  # noqa: PLC0415
+
+    return (ContainerInstanceManagementClient(credential, subscription_id, **kwargs),
+            ResourceManagementClient(credential, subscription_id, **kwargs))
+
+
+def connect(
+    backend: str | None = None,
+    *,
+    state: str | os.PathLike[str] | None = None,
+    clock: str | None = None,
+    seed: int | None = None,
+    location: str | None = None,
+    resource_group: str | None = None,
+    auth_location: str | os.PathLike[str] | None = None,
+    subscription_id: str | None = None,
+) -> Session:
+    """Build the ACI and Resource Manager clients for the emulator (default) or Azure.
+
+    No request is sent here; the first SDK call sends the first one. Arguments override
+    ``ACI_BACKEND``, ``ACI_EMULATOR_STATE`` (``memory`` = in-memory cloud),
+    ``ACI_EMULATOR_CLOCK``, ``ACI_EMULATOR_SEED``, ``ACI_LOCATION``, ``ACI_RESOURCE_GROUP``,
+    ``AZURE_AUTH_LOCATION`` and ``AZURE_SUBSCRIPTION_ID``.
+    """
+    global _last
+    settings = load_settings(
+        backend, state=state, clock=clock, seed=seed, location=location,
+        resource_group=resource_group, auth_location=auth_location,
+        subscription_id=subscription_id,
+    )
+    if settings.backend == "emulator":
+        session = _connect_emulator(settings)
+    else:
+        session = _connect_azure(settings)
+    _last = weakref.ref(session)
+    return session
+
+
+def _connect_emulator(settings: Settings) -> Session:
+    try:
+        from .emulator import Emulator  # noqa: PLC0415
+    except ImportError as err:
+        raise ConfigurationError(
+            f"The emulator backend is not available ({err}). Set ACI_BACKEND=azure to use Azure."
+        ) from None
+    if settings.state is not None:
+        Path(settings.state).parent.mkdir(parents=True, exist_ok=True)
+    emu = Emulator(state=settings.state, clock=settings.clock, seed=settings.seed)
+    transport = emu.transport()
+    credential = emu.credential()
+    # One transport for both clients: the same in-process cloud, the same clock.
+    aci, resources = _build_clients(credential, emu.subscription_id, transport=transport)
+    return Session(
+        backend="emulator", aci=aci, resources=resources,
+        subscription_id=emu.subscription_id, location=settings.location,
+        resource_group=settings.resource_group, settings=settings,
+        polling_interval=EMULATOR_POLLING_INTERVAL,
+        sleep=getattr(transport, "sleep", time.sleep), emulator=emu, credential=credential,
+    )
+
+
+def _connect_azure(settings: Settings) -> Session:
+    from .auth import azure_target  # noqa: PLC0415
+
+    target = azure_target(settings.auth_location, settings.subscription_id)
+    aci, resources = _build_clients(
+        target.credential, target.subscription_id,
+        polling_interval=AZURE_POLLING_INTERVAL, **target.client_kwargs(),
+    )
+    return Session(
+        backend="azure", aci=aci, resources=resources,
+        subscription_id=target.subscription_id, location=settings.location,
+        resource_group=settings.resource_group, settings=settings,
+        polling_interval=AZURE_POLLING_INTERVAL, sleep=time.sleep,
+        credential=target.credential,
+    )
+
+
+def ensure_resource_group(session: Session, name: str | None = None) -> "ResourceGroup":
+    """Create the tutorial's resource group if it does not exist, tagged for cleanup.
+
+    An existing group is returned untouched (a PUT would replace its tags), so a group
+    you made yourself is never marked as the tutorial's.
+    """
+    rg = name or session.resource_group
+    groups = session.resources.resource_groups
+    if groups.check_existence(rg):
+        return groups.get(rg)
+    return groups.create_or_update(rg, {"location": session.location, "tags": dict(TUTORIAL_TAGS)})

@@ -1,0 +1,205 @@
+"""Builders, error explanations and cost estimates: pure functions on SDK model objects."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
+from azure.core.pipeline.transport import HttpResponse
+from azure.mgmt.containerinstance.models import (
+    Container, ContainerGroup, ContainerGroupRestartPolicy, EnvironmentVariable, IpAddress,
+    OperatingSystemTypes, ResourceRequirements,
+)
+
+from aci_helpers import (
+    ConfigurationError, aci_errors, estimate_cost, explain, multi_container_group, price_table,
+    single_container_group, task_container_group, unique_name,
+)
+from aci_helpers.cost import PRICE_READ_ON, PRICE_SOURCE
+from aci_helpers.errors import explain_error
+from aci_helpers.names import reset_names
+
+TAG = {"created-by": "aci-tutorial"}
+
+
+def test_single():
+    g = single_container_group("aci-123456", "eastus")
+    assert isinstance(g, ContainerGroup) and g.os_type == OperatingSystemTypes.LINUX
+    (c,) = g.containers
+    assert isinstance(c, Container) and c.name == "aci-123456"
+    assert c.image == "mcr.microsoft.com/azuredocs/aci-helloworld"
+    assert isinstance(c.resources, ResourceRequirements)
+    assert (c.resources.requests.cpu, c.resources.requests.memory_in_gb) == (1.0, 1.0)
+    assert [p.port for p in c.ports] == [80]
+    assert isinstance(g.ip_address, IpAddress)
+    assert g.ip_address.type == "Public" and g.ip_address.dns_name_label == "aci-123456"
+    assert [(p.port, p.protocol) for p in g.ip_address.ports] == [(80, "TCP")]
+    assert g.tags == TAG and g.location == "eastus"
+
+
+def test_multi_keeps_the_sample_numbers():
+    g = multi_container_group("aci-1", "eastus")
+    app, side = g.containers
+    assert (app.name, side.name) == ("aci-1-1", "aci-1-2")
+    assert app.image.endswith("aci-helloworld") and side.image.endswith("aci-tutorial-sidecar")
+    assert app.resources is side.resources  # one shared object, as in the sample
+    assert (app.resources.requests.cpu, app.resources.requests.memory_in_gb) == (1.0, 2.0)
+    assert [p.port for p in app.ports] == [80] and not side.ports
+    assert g.ip_address.dns_name_label == "aci-1" and g.tags == TAG
+
+
+def test_task():
+    g = task_container_group("aci-1-task", "eastus", secure_env={"TOKEN": "s3cret"})
+    (c,) = g.containers
+    assert c.image.endswith("aci-wordcount")
+    assert c.command == ["python", "wordcount.py", "http://shakespeare.mit.edu/romeo_juliet/full.html"]
+    env = {e.name: e for e in c.environment_variables}
+    assert all(isinstance(e, EnvironmentVariable) for e in env.values())
+    assert (env["NumWords"].value, env["MinLength"].value) == ("5", "8")
+    assert env["TOKEN"].secure_value == "s3cret" and env["TOKEN"].value is None
+    assert g.restart_policy == ContainerGroupRestartPolicy.NEVER
+    assert g.ip_address is None and g.tags == TAG
+
+
+def test_task_without_defaults_and_extra_tags():
+    g = task_container_group("t", command=None, env={}, restart_policy="OnFailure", tags={"k": "v"})
+    assert g.containers[0].command is None and g.containers[0].environment_variables == []
+    assert g.restart_policy == "OnFailure" and g.tags == {**TAG, "k": "v"}
+
+
+def test_builders_serialize_like_the_sdk_sends_them():
+    body = single_container_group("aci-1").serialize()
+    assert body["properties"]["containers"][0]["properties"]["resources"]["requests"] == {
+        "memoryInGB": 1.0, "cpu": 1.0}
+    assert body["properties"]["osType"] == "Linux" and body["tags"] == TAG
+
+
+# ---- names -----------------------------------------------------------------------------
+
+def test_unique_name_is_seeded_on_the_emulator(clean_env):
+    clean_env.setenv("ACI_EMULATOR_SEED", "7")
+    reset_names()
+    a = [unique_name("aci"), unique_name("aci")]
+    reset_names()
+    b = [unique_name("aci"), unique_name("aci")]
+    assert a == b and a[0] != a[1]
+    assert all(re.fullmatch(r"aci-\d{6}", n) for n in a)
+    clean_env.setenv("ACI_EMULATOR_SEED", "8")
+    reset_names()
+    assert unique_name("aci") != a[0]
+
+
+def test_unique_name_is_random_on_azure(clean_env):
+    clean_env.setenv("ACI_BACKEND", "azure")
+    names = {unique_name("aci") for _ in range(20)}
+    assert len(names) > 1
+
+
+# ---- errors ----------------------------------------------------------------------------
+
+class _Resp(HttpResponse):
+    def __init__(self, status, body):
+        super().__init__(None, None)
+        self.status_code = status
+        self.reason = "Bad"
+        self.content_type = "application/json"
+        self._body = body.encode()
+        self.headers = {"Content-Type": "application/json"}
+
+    def body(self):
+        return self._body
+
+
+def arm_error(cls, status, code, message):
+    import json
+
+    return cls(response=_Resp(status, json.dumps({"error": {"code": code, "message": message}})))
+
+
+def test_explain_not_found():
+    msg = ("The Resource 'Microsoft.ContainerInstance/containerGroups/aci-9' under resource group "
+           "'rg' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix")
+    err = arm_error(ResourceNotFoundError, 404, "ResourceNotFound", msg)
+    text = explain(err)
+    assert text.startswith("ResourceNotFound (HTTP 404): " + msg)
+    assert "Hint:" in text and "list_by_resource_group" in text
+
+
+@pytest.mark.parametrize("code,message,needle", [
+    ("InaccessibleImage", "The image 'nope' in container group 'g' is not accessible.", "image"),
+    ("ContainerGroupQuotaReached", "... quota 'StandardCores' exceeded ...", "quota"),
+    ("ResourceGroupNotFound", "Resource group 'rg' could not be found.", "ensure_resource_group"),
+    ("InvalidContainerName", "The container name 'A' in container group 'g' is invalid. The container "
+     "name must contain no more than 63 characters and must match the regex '[a-z0-9]([-a-z0-9]*"
+     "[a-z0-9])?' (e.g. 'my-name').", "lowercase"),
+    ("SomeUnconfirmedCode", "The DNS name label 'x' in container group 'g' not available. Try using "
+     "a different label.", "unique per region"),
+])
+def test_hints(code, message, needle):
+    e = explain_error(arm_error(HttpResponseError, 400, code, message))
+    assert (e.code, e.status, e.message) == (code, 400, message)
+    assert needle in e.hint
+    assert e._repr_markdown_().startswith(f"**{code}** (HTTP 400): ")
+
+
+def test_explain_unknown_code_has_no_hint():
+    e = explain_error(arm_error(HttpResponseError, 400, "Weird", "Something odd."))
+    assert e.hint is None and str(e) == "Weird (HTTP 400): Something odd."
+
+
+def test_aci_errors_prints_short_form_and_swallows(capsys):
+    with aci_errors():
+        raise arm_error(ResourceNotFoundError, 404, "ResourceNotFound", "gone")
+    err = capsys.readouterr().err
+    assert err.startswith("ResourceNotFound (HTTP 404): gone") and "Traceback" not in err
+
+
+def test_aci_errors_reraise(capsys):
+    with pytest.raises(ResourceNotFoundError):
+        with aci_errors(reraise=True):
+            raise arm_error(ResourceNotFoundError, 404, "ResourceNotFound", "gone")
+    assert "ResourceNotFound" in capsys.readouterr().err
+
+
+def test_aci_errors_lets_other_errors_through():
+    with pytest.raises(KeyError):
+        with aci_errors():
+            raise KeyError("x")
+
+
+def test_explain_configuration_error():
+    assert explain(ConfigurationError("set X")) == "ConfigurationError: set X"
+
+
+# ---- cost ------------------------------------------------------------------------------
+
+def test_cost_of_the_multi_group_for_an_hour():
+    est = estimate_cost(multi_container_group("aci-1", "eastus"), timedelta(hours=1))
+    assert (est.cpu, est.memory_gb, est.seconds) == (2.0, 4.0, 3600.0)
+    assert est.total == pytest.approx(2 * 3600 * 0.0000135 + 4 * 3600 * 0.0000015)
+    text = str(est)
+    assert "Estimated" in text and "estimate" in text.lower()
+    assert PRICE_SOURCE in text and PRICE_READ_ON in text and est.note is None
+
+
+def test_cost_unknown_region_says_so():
+    est = estimate_cost(cpu=1, memory_gb=1, duration=60, region="West Europe")
+    assert est.region == "westeurope" and "East US rates" in est.note and "Note:" in str(est)
+    assert est._repr_markdown_().startswith("```text")
+
+
+def test_cost_needs_inputs():
+    with pytest.raises(ValueError):
+        estimate_cost(duration=60)
+    with pytest.raises(ValueError):
+        estimate_cost(cpu=1, memory_gb=1, duration=-1)
+
+
+def test_price_table_cites_source_and_date():
+    df = price_table()
+    row = df.iloc[0]
+    assert row["region"] == "eastus" and row["per_vcpu_second"] == 0.0000135
+    assert row["per_gb_second"] == 0.0000015
+    assert row["source"] == PRICE_SOURCE and row["read_on"] == PRICE_READ_ON
