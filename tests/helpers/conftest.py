@@ -15,9 +15,6 @@ except Exception as err:  # noqa: BLE001 - the emulator is being written; any fa
     HAVE_EMULATOR = False
     _why = f"the emulator is not importable yet ({type(err).__name__}: {err})"
 
-needs_emulator = pytest.mark.skipif(not HAVE_EMULATOR, reason=_why or "emulator missing")
-
-
 @pytest.fixture
 def s(monkeypatch):
     """A session on a fresh in-memory emulator with the instant clock and seed 0."""

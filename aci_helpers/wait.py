@@ -1,0 +1,230 @@
+"""Waiting for a long-running operation or for a state, with a progress display.
+
+The display is ``tqdm.auto`` (a widget in Jupyter, text on stderr elsewhere) whose label
+shows the states seen so far, e.g. ``create aci-123456: Pending → Succeeded``; a one-line
+summary is printed when the wait ends. ``TQDM_DISABLE=1`` makes both silent.
+
+Polling: the SDK's LRO poller runs with the client's ``polling_interval`` (5 s on Azure,
+which sends no Retry-After; the emulator sends ``Retry-After``). Our own state polls use
+``session.polling_interval`` and ``session.sleep`` (the transport's sleep, so the
+emulator's instant clock does not really wait).
+
+Ctrl-C (KeyboardInterrupt) never cancels anything in Azure: the resource is left as it
+is, the call to resume waiting is printed, and the interrupt is raised again.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .errors import WaitTimeout
+
+if TYPE_CHECKING:
+    from azure.core.polling import LROPoller
+    from azure.mgmt.containerinstance.models import ContainerGroup
+
+    from .session import Session
+
+T = TypeVar("T")
+
+GROUP_FINAL_STATES = ("Running", "Succeeded", "Failed", "Stopped")
+DEFAULT_TIMEOUT = 600.0
+_ARROW = " → "
+
+
+def _disabled() -> bool:
+    # tqdm reads TQDM_DISABLE only at import and tqdm.notebook overrides it with an explicit
+    # disable=False, so we read it ourselves, at call time.
+    value = os.environ.get("TQDM_DISABLE", "").strip().lower()
+    return value not in ("", "0", "false", "no", "off")
+
+
+class _Progress:
+    """A label that lists state transitions; a bar with no total, no timings (reproducible)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.states: list[str] = []
+        self.disabled = _disabled()
+        self._bar: Any = None
+        self._closed = False
+        if not self.disabled:
+            from tqdm.auto import tqdm  # noqa: PLC0415
+
+            self._bar = tqdm(total=None, desc=label, bar_format="{desc}", leave=False,
+                             disable=False)
+
+    @property
+    def text(self) -> str:
+        return f"{self.label}: {_ARROW.join(self.states)}" if self.states else self.label
+
+    def see(self, state: str | None) -> None:
+        state = state or "?"
+        if not self.states or self.states[-1] != state:
+            self.states.append(state)
+            if self._bar is not None:
+                self._bar.set_description_str(self.text, refresh=True)
+
+    def close(self, summary: bool = True) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+        if summary and not self.disabled:
+            print(self.text, flush=True)
+
+
+def _describe_poller(poller: "LROPoller[Any]") -> tuple[str, str | None]:
+    """('create aci-1', 'aci-1') from the poller's first request, when it can be read."""
+    try:
+        request = poller.polling_method()._initial_response.http_request  # type: ignore[attr-defined]
+        method, url = request.method.upper(), request.url.split("?")[0]
+    except AttributeError:
+        return "operation", None
+    match = re.search(r"/(containerGroups|resourcegroups)/([^/]+)(/(\w+))?$", url, re.I)
+    if not match:
+        return "operation", None
+    name, action = match.group(2), match.group(4)
+    verb = action or {"PUT": "create", "DELETE": "delete", "PATCH": "update"}.get(method, method.lower())
+    kind = "resource group " if match.group(1).lower() == "resourcegroups" else ""
+    return f"{verb} {kind}{name}", name
+
+
+def wait_for_operation(
+    poller: "LROPoller[T]", *, label: str | None = None, timeout: float | None = DEFAULT_TIMEOUT
+) -> T:
+    """Wait for an SDK long-running operation (``begin_*``) and return its result.
+
+    Shows the operation's status as it changes (Pending → Succeeded). Errors the service
+    sends are raised as the SDK raises them (``HttpResponseError``).
+    """
+    auto_label, name = _describe_poller(poller)
+    progress = _Progress(label or auto_label)
+    start = time.monotonic()
+    try:
+        progress.see(poller.status())
+        while not poller.done():
+            if timeout is not None and time.monotonic() - start > timeout:
+                raise WaitTimeout(
+                    f"{progress.label}: still {poller.status()} after {timeout:g} s. It goes on "
+                    "in Azure; wait again with wait(poller) or check it with get()."
+                )
+            poller.wait(0.2)
+            progress.see(poller.status())
+        result = poller.result()
+        progress.see(poller.status())
+        return result
+    except KeyboardInterrupt:
+        progress.close(summary=False)
+        hint = "wait(poller)" + (f" or wait_for_state(s, {name!r})" if name else "")
+        print(f"Stopped waiting; {progress.label} goes on in Azure, untouched. "
+              f"To wait again: {hint}.", flush=True)
+        raise
+    finally:
+        progress.close()
+
+
+def _container_state(group: "ContainerGroup", container: str) -> str | None:
+    for c in group.containers:
+        if c.name == container:
+            view = c.instance_view
+            if view is None or view.current_state is None:
+                return None
+            return view.current_state.state
+    raise ValueError(
+        f"container group {group.name!r} has no container {container!r}; it has "
+        f"{', '.join(c.name for c in group.containers)}"
+    )
+
+
+def group_state(group: "ContainerGroup") -> str | None:
+    """The group's instance-view state, else its provisioning state (list results have no view)."""
+    if group.instance_view is not None and group.instance_view.state:
+        return group.instance_view.state
+    return group.provisioning_state
+
+
+def wait_for_state(
+    session: "Session",
+    name: str,
+    states: str | Iterable[str] = GROUP_FINAL_STATES,
+    *,
+    container: str | None = None,
+    resource_group: str | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> "ContainerGroup":
+    """Poll a container group until its state (or ``container``'s) is one of ``states``.
+
+    Returns the last ``ContainerGroup`` read (with its instance view). Group states are
+    Pending, Running, Succeeded, Failed, Stopped; a container's are Waiting, Running,
+    Terminated. A group whose provisioning failed ends the wait too.
+    """
+    wanted: Sequence[str] = (states,) if isinstance(states, str) else tuple(states)
+    rg = resource_group or session.resource_group
+    label = f"{name}/{container}" if container else name
+    progress = _Progress(label)
+    start, slept = time.monotonic(), 0.0
+    resume = f"wait_for_state(s, {name!r}" + (f", container={container!r}" if container else "") + ")"
+    try:
+        while True:
+            group = session.aci.container_groups.get(rg, name)
+            state = _container_state(group, container) if container else group_state(group)
+            progress.see(state)
+            if state in wanted:
+                return group
+            if group.provisioning_state == "Failed":
+                progress.see("provisioning Failed")
+                return group
+            if container and group_state(group) == "Stopped":
+                # A stopped group's containers have no instance view: nothing will change.
+                progress.see("group Stopped")
+                return group
+            elapsed = max(time.monotonic() - start, slept)
+            if timeout is not None and elapsed >= timeout:
+                raise WaitTimeout(
+                    f"{label} is still {state} after {timeout:g} s (waiting for "
+                    f"{' or '.join(wanted)}). Nothing was changed; wait again with {resume}."
+                )
+            session.sleep(session.polling_interval)
+            slept += session.polling_interval
+    except KeyboardInterrupt:
+        progress.close(summary=False)
+        print(f"Stopped waiting; {label} was left as it is. To wait again: {resume}.", flush=True)
+        raise
+    finally:
+        progress.close()
+
+
+def wait_for_container(
+    session: "Session",
+    name: str,
+    container: str | None = None,
+    *,
+    resource_group: str | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> "ContainerGroup":
+    """Wait until ``container`` (default: the group's first) is Terminated, e.g. a task's end."""
+    if container is None:
+        group = session.aci.container_groups.get(resource_group or session.resource_group, name)
+        container = group.containers[0].name
+    return wait_for_state(session, name, ("Terminated",), container=container,
+                          resource_group=resource_group, timeout=timeout)
+
+
+def wait(target: Any, *args: Any, **kwargs: Any) -> Any:
+    """``wait(poller)`` waits for an operation; ``wait(s, name)`` for a group's final state."""
+    from azure.core.polling import LROPoller  # noqa: PLC0415
+
+    if isinstance(target, LROPoller):
+        return wait_for_operation(target, *args, **kwargs)
+    from .session import Session  # noqa: PLC0415
+
+    if isinstance(target, Session):
+        return wait_for_state(target, *args, **kwargs)
+    raise TypeError("wait() takes an LROPoller (from a begin_* call) or (session, group name)")
