@@ -196,11 +196,28 @@ def target_from_auth_file(path: str | os.PathLike[str]) -> AzureTarget:
     )
 
 
+def cli_default_subscription() -> str | None:
+    """The subscription ``az account set`` chose, read from the CLI's profile (no network)."""
+    config_dir = Path(os.environ.get("AZURE_CONFIG_DIR") or Path.home() / ".azure")
+    try:
+        profile = json.loads((config_dir / "azureProfile.json").read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError):
+        return None
+    for sub in profile.get("subscriptions", []) if isinstance(profile, dict) else []:
+        if isinstance(sub, dict) and sub.get("isDefault") and sub.get("id"):
+            return str(sub["id"])
+    return None
+
+
 def target_from_default_credential(subscription_id: str | None) -> AzureTarget:
-    """``DefaultAzureCredential`` for the public cloud and ``subscription_id``."""
+    """``DefaultAzureCredential`` for the public cloud and ``subscription_id``.
+
+    Without one, the Azure CLI's default subscription is used if you are signed in.
+    """
+    subscription_id = subscription_id or cli_default_subscription()
     if not subscription_id:
         raise ConfigurationError(
-            "No Azure subscription: set AZURE_SUBSCRIPTION_ID (see 'az account show --query id') "
+            "No Azure subscription: sign in with 'az login', or set AZURE_SUBSCRIPTION_ID "
             "or AZURE_AUTH_LOCATION to an 'az ad sp create-for-rbac --sdk-auth' file, or pass "
             "connect(subscription_id=...)."
         )

@@ -175,7 +175,8 @@ def test_invalid_tenant(clean_env, auth_file):
 
 # ---- Azure: DefaultAzureCredential ----------------------------------------------------
 
-def test_default_credential_needs_a_subscription(clean_env):
+def test_default_credential_needs_a_subscription(clean_env, tmp_path):
+    clean_env.setenv("AZURE_CONFIG_DIR", str(tmp_path))  # no CLI profile there
     with pytest.raises(ConfigurationError) as info:
         connect("azure")
     assert "AZURE_SUBSCRIPTION_ID" in str(info.value) and "AZURE_AUTH_LOCATION" in str(info.value)
@@ -188,6 +189,13 @@ def test_default_credential(clean_env, no_network):
     assert s.aci._config.credential_scopes == ["https://management.azure.com/.default"]
     assert s.aci._client._base_url == "https://management.azure.com"
     assert s.location == "westeurope" and s.subscription_id == SUB
+
+
+def test_default_credential_takes_the_cli_default_subscription(clean_env, tmp_path, no_network):
+    profile = {"subscriptions": [{"id": "other", "isDefault": False}, {"id": SUB, "isDefault": True}]}
+    (tmp_path / "azureProfile.json").write_text(json.dumps(profile), encoding="utf-8-sig")
+    clean_env.setenv("AZURE_CONFIG_DIR", str(tmp_path))
+    assert connect("azure").subscription_id == SUB
 
 
 class _Failing:
