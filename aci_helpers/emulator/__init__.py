@@ -1,0 +1,105 @@
+"""An in-process Azure Resource Manager for Microsoft.ContainerInstance and resource groups.
+
+The real, unmodified Azure SDK clients talk to it through :meth:`Emulator.transport`::
+
+    emu = Emulator(state=None, clock="instant", seed=0)
+    aci = ContainerInstanceManagementClient(emu.credential(), emu.subscription_id,
+                                            transport=emu.transport())
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+from azure.core.credentials import AccessToken
+
+from . import assumptions as A
+from .app import App
+from .clock import make_clock
+from .errors import ArmError, EmulatorError, StateFileError
+from .model.cloud import Cloud
+from .store import Store
+from .transport import EmulatorTransport, Exchange
+
+__all__ = ["Emulator", "EmulatorTransport", "Exchange", "StateFileError", "EmulatorError",
+           "ArmError"]
+
+
+class EmulatorCredential:
+    """A TokenCredential whose tokens the emulator accepts (they grant nothing elsewhere)."""
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+        return AccessToken("aci-emulator-token", int(time.time()) + 3600)
+
+    def get_token_info(self, *scopes: str, options: Any = None) -> Any:
+        from azure.core.credentials import AccessTokenInfo
+        return AccessTokenInfo("aci-emulator-token", int(time.time()) + 3600)
+
+    def __repr__(self) -> str:
+        return "EmulatorCredential()"
+
+
+class Emulator:
+    """The emulated cloud.
+
+    :param state: path of a SQLite state file shared by every process that opens it, or
+        ``None`` for a private in-memory cloud.
+    :param clock: ``"realtime"`` (wall clock, short realistic durations) or ``"instant"``
+        (virtual clock; every request first lets all pending transitions happen).
+    :param seed: non-negative integer; with the instant clock, equal seeds and equal calls
+        give byte-identical answers.
+    :param quota_cores: standard-core quota per region (default 100, like Azure).
+    """
+
+    def __init__(self, state: str | os.PathLike | None = None, clock: str = "realtime",
+                 seed: int = 0, *, quota_cores: float = A.DEFAULT_QUOTA_CORES) -> None:
+        if state is not None and not isinstance(state, (str, os.PathLike)):
+            raise ValueError(f"state must be a file path or None (in-memory), not "
+                             f"{type(state).__name__}")
+        if isinstance(state, str) and not state.strip():
+            raise ValueError("state must be a file path or None (in-memory), not an empty "
+                             "string")
+        if not isinstance(clock, str):
+            raise ValueError(f"clock must be 'realtime' or 'instant', not {clock!r}")
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise ValueError(f"seed must be a non-negative integer, not {seed!r}")
+        if isinstance(quota_cores, bool) or not isinstance(quota_cores, (int, float)) \
+                or quota_cores <= 0:
+            raise ValueError(f"quota_cores must be a positive number, not {quota_cores!r}")
+        self._clock = make_clock(clock)
+        self.seed = seed
+        self.subscription_id = A.SUBSCRIPTION_ID
+        self._store = Store(state)
+        self._cloud = Cloud(self.subscription_id, seed, quota_cores)
+        self._app = App(self._store, self._clock, self._cloud)
+
+    @property
+    def clock(self) -> str:
+        return self._clock.kind
+
+    @property
+    def state(self) -> str | None:
+        return self._store.path
+
+    def transport(self, *, record: bool = False) -> EmulatorTransport:
+        """An azure-core HttpTransport answering every request in-process, whatever the host.
+
+        ``record=True`` keeps every (request, response) pair in ``.exchanges``."""
+        return EmulatorTransport(self._app, record=record)
+
+    def credential(self) -> EmulatorCredential:
+        """A TokenCredential the SDK accepts."""
+        return EmulatorCredential()
+
+    def reset(self) -> None:
+        """Empty the cloud (resource groups, container groups, operations, clock)."""
+        self._store.reset()
+
+    def close(self) -> None:
+        self._store.close()
+
+    def __repr__(self) -> str:
+        return (f"Emulator(state={self._store.path!r}, clock={self._clock.kind!r}, "
+                f"seed={self.seed})")

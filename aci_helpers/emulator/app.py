@@ -1,0 +1,176 @@
+"""Dispatch: authentication, routing, api-version, the transaction, and the one place that
+turns an :class:`ArmError` into ``{"error": {"code", "message"}}``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from . import assumptions as A
+from . import routing
+from .errors import ArmError, BadRequest, Unauthorized
+from .handlers.base import Env, Reply, Request
+from .model.cloud import Cloud, Ctx
+from .model.util import http_date
+from .store import Store
+
+log = logging.getLogger("aci_helpers.emulator")
+
+_READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+_REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request",
+            401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict",
+            500: "Internal Server Error", 501: "Not Implemented"}
+
+
+def reason(status: int) -> str:
+    return _REASONS.get(status, "Unknown")
+
+
+class App:
+    """Answers HTTP requests against one store."""
+
+    def __init__(self, store: Store, clock, cloud: Cloud) -> None:
+        self.store = store
+        self.clock = clock
+        self.cloud = cloud
+        self._counter = 0
+        self._lock = threading.Lock()
+
+    def _request_id(self, method: str, url: str) -> str:
+        with self._lock:
+            self._counter += 1
+            n = self._counter
+        h = hashlib.sha256(f"{self.cloud.seed}|{n}|{method}|{url}".encode()).hexdigest()
+        return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}"
+
+    def handle(self, method: str, url: str, headers: dict[str, str], body: bytes) -> Response:
+        """Answer one request. Never raises for a client mistake: it answers an ARM error."""
+        method = method.upper()
+        hdrs = {k.lower(): v for k, v in headers.items()}
+        parts = urlsplit(url)
+        base = f"{parts.scheme or 'https'}://{parts.netloc or 'management.azure.com'}"
+        path = unquote(parts.path) or "/"
+        query = {k.lower(): v for k, v in parse_qsl(parts.query, keep_blank_values=True)}
+        req = Request(method, path, query, hdrs, body or b"", base)
+        now_for_date = None
+        try:
+            reply, now_for_date = self._dispatch(req)
+        except ArmError as err:
+            reply = Reply(err.status, err.body(), dict(err.headers))
+        except Exception:  # an emulator bug must still look like ARM, and be visible
+            log.exception("emulator internal error on %s %s", method, path)
+            reply = Reply(500, {"error": {"code": "InternalServerError", "message":
+                                "The emulator failed to process the request (a bug in the "
+                                "emulator; see its log). Nothing was changed."}})
+        return self._render(req, reply, now_for_date)
+
+    def _render(self, req: Request, reply: Reply, now: float | None) -> Response:
+        out_headers = {
+            "Cache-Control": "no-cache",
+            "Pragma": "no-cache",
+            "Expires": "-1",
+            "x-ms-request-id": self._request_id(req.method, req.path),
+        }
+        out_headers["x-ms-correlation-request-id"] = out_headers["x-ms-request-id"]
+        if now is None:
+            with self.store.tx(write=False) as tx:
+                now = self.clock.now(tx)
+        out_headers["Date"] = http_date(now)
+        data = b""
+        if reply.body is not None and req.method != "HEAD":
+            data = json.dumps(reply.body, separators=(",", ":"), ensure_ascii=False).encode()
+            out_headers["Content-Type"] = "application/json; charset=utf-8"
+        out_headers["Content-Length"] = str(len(data))
+        out_headers.update(reply.headers)
+        return Response(reply.status, out_headers, data)
+
+    def _dispatch(self, req: Request) -> tuple[Reply, float | None]:
+        auth = req.headers.get("authorization")
+        if not auth:
+            raise Unauthorized("Authentication failed. The 'Authorization' header is missing.")
+        if not auth.startswith("Bearer ") or not auth[7:].strip():
+            raise Unauthorized("Authentication failed. The 'Authorization' header is provided in "
+                               "an invalid format.", code="InvalidAuthenticationToken")
+        route, params, _ = routing.match(req.path)
+        if route is None:
+            self._unknown(req)
+        handler = route.methods.get(req.method)
+        if handler is None:
+            code, status = A.ERR_METHOD_NOT_ALLOWED
+            raise ArmError(f"The requested resource does not support http method "
+                           f"'{req.method}'.", code=code, status=status)
+        self._check_api_version(req, route, params)
+        sub = params.get("sub")
+        if sub is not None and sub.lower() != self.cloud.sub.lower():
+            raise ArmError(f"The subscription '{sub}' could not be found.",
+                           code="SubscriptionNotFound", status=404)
+        req.params = params
+        write = req.method not in _READ_METHODS
+        if not write and self.clock.kind == "instant":
+            with self.store.tx(write=False) as tx:
+                write = self.clock.needs_advance(tx) or bool(tx.due_rg_deletions(self.clock.now(tx)))
+        with self.store.tx(write=write) as tx:
+            now = self.clock.advance(tx) if write else self.clock.now(tx)
+            if write:
+                for key in tx.due_rg_deletions(now):
+                    tx.delete_rg(key)
+            env = Env(req, self.cloud, Ctx(tx, now, write))
+            return handler(env), now
+
+    def _check_api_version(self, req: Request, route: routing.Route, params: dict) -> None:
+        v = req.query.get("api-version")
+        if not v:
+            raise BadRequest("The api-version query parameter (?api-version=) is required for "
+                             "all requests.", code="MissingApiVersionParameter")
+        if route.family == "resources":
+            if v not in A.RESOURCES_API_VERSIONS:
+                raise BadRequest(f"The api-version '{v}' is invalid. The supported versions are "
+                                 f"'{','.join(reversed(A.RESOURCES_API_VERSIONS))}'.",
+                                 code=A.RESOURCES_BAD_API_VERSION_CODE)
+            return
+        allowed = A.ACI_API_VERSIONS
+        if route.family == "aci-operation":
+            allowed = (A.ACI_OPERATION_API_VERSION, *A.ACI_API_VERSIONS)
+        if v not in allowed:
+            loc = params.get("loc") or self._body_location(req) or "westus"
+            rtype = routing.provider_resource_type(req.path) or "operations"
+            raise BadRequest(
+                f"No registered resource provider found for location '{loc.lower()}' and API "
+                f"version '{v}' for type '{rtype}'. The supported api-versions are "
+                f"'{', '.join(allowed)}'. The supported locations are "
+                f"'{', '.join(A.LOCATIONS)}'.", code="NoRegisteredProviderFound")
+
+    @staticmethod
+    def _body_location(req: Request) -> str | None:
+        try:
+            body = json.loads(req.body) if req.body else None
+        except ValueError:
+            return None
+        loc = body.get("location") if isinstance(body, dict) else None
+        return loc.replace(" ", "") if isinstance(loc, str) else None
+
+    @staticmethod
+    def _unknown(req: Request) -> None:
+        rtype = routing.provider_resource_type(req.path)
+        if rtype:
+            code, status = A.ERR_UNKNOWN_ROUTE
+            raise ArmError(f"The resource type '{rtype}' could not be found in the namespace "
+                           f"'Microsoft.ContainerInstance' for api version "
+                           f"'{req.query.get('api-version', '')}'.", code=code, status=status)
+        code, status = A.ERR_UNKNOWN_PATH
+        raise ArmError(f"The request path '{req.path}' matches no operation of the emulated "
+                       f"Azure Resource Manager (it serves Microsoft.ContainerInstance and "
+                       f"resource groups). Check the URL.", code=code, status=status)

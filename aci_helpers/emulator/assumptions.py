@@ -1,0 +1,143 @@
+"""Every place the emulator had to guess, in one file.
+
+The reference (``aci-behaviour.md``, the OpenAPI spec, the recordings) is silent or marked
+*unconfirmed* on each value here. Each constant is also a row of the support matrix
+(``docs/emulator-support.md``); a test checks that every public name here appears there.
+"""
+
+from __future__ import annotations
+
+# --- identity -----------------------------------------------------------------------------
+#: Subscription id of the emulated cloud. GUID-shaped and fixed so that runs are comparable.
+SUBSCRIPTION_ID = "00000000-0000-0000-0000-0000000ac1e0"
+#: Tenant id reported for system-assigned identities.
+TENANT_ID = "00000000-0000-0000-0000-0000000ac1e1"
+
+# --- api versions -------------------------------------------------------------------------
+#: The only Microsoft.ContainerInstance api-version whose shapes the emulator implements.
+ACI_API_VERSIONS = ("2023-05-01",)
+#: api-version the service writes into Azure-AsyncOperation URLs (seen in every recording).
+ACI_OPERATION_API_VERSION = "2018-06-01"
+#: Microsoft.Resources api-versions accepted (resource-group shapes are stable across them;
+#: azure-mgmt-resource 26 sends 2025-04-01, the Azure CLI 2021-04-01 / 2022-09-01).
+RESOURCES_API_VERSIONS = (
+    "2019-10-01", "2020-06-01", "2020-10-01", "2021-01-01", "2021-04-01", "2022-09-01",
+    "2023-07-01", "2024-03-01", "2024-07-01", "2024-11-01", "2025-01-01", "2025-03-01",
+    "2025-04-01",
+)
+#: An unknown api-version on a resource-group URL answers ARM's InvalidApiVersionParameter
+#: (what ARM's own resource types answer); on a Microsoft.ContainerInstance URL the gateway's
+#: NoRegisteredProviderFound (recorded).
+RESOURCES_BAD_API_VERSION_CODE = "InvalidApiVersionParameter"
+
+#: Regions where the emulated ACI exists (the list of the recorded NoRegisteredProviderFound).
+LOCATIONS = (
+    "westcentralus", "westus", "eastus", "westeurope", "westus2", "northeurope",
+    "southeastasia", "eastus2", "centralus", "australiaeast", "uksouth", "southcentralus",
+    "centralindia", "brazilsouth", "southindia", "northcentralus", "eastasia",
+    "canadacentral", "japaneast", "koreacentral", "francecentral", "switzerlandnorth",
+    "germanywestcentral", "uaenorth",
+)
+
+# --- paging -------------------------------------------------------------------------------
+#: Container groups per page of a list answer before a ``nextLink`` (real page size unknown).
+PAGE_SIZE = 100
+
+# --- clocks -------------------------------------------------------------------------------
+#: ``Retry-After`` (seconds) on async-operation answers. Real ACI sends none; without it the
+#: SDK would wait its default 30 s between polls.
+RETRY_AFTER_SECONDS = 1
+#: Retry-After of a resource-group delete's Location answers (ARM sends 15; kept short).
+RG_DELETE_RETRY_AFTER_SECONDS = 1
+#: Epoch of the instant (virtual) clock: 2024-01-01T00:00:00Z.
+INSTANT_EPOCH = 1704067200.0
+#: Bound on how far one request may advance the instant clock (seconds of virtual time).
+INSTANT_MAX_ADVANCE_SECONDS = 3600.0
+#: How long a resource-group delete stays "Deleting" (seconds).
+RG_DELETE_SECONDS = 2.0
+
+# --- lifecycle timeline (seconds after a create / start / restart) --------------------------
+#: provisioningState Pending -> Creating.
+CREATING_AFTER = 0.5
+#: "Pulling" event (per container).
+PULLING_AFTER = 1.0
+#: "Pulled" event; the async operation and provisioningState reach Succeeded here (in the
+#: recordings the operation succeeds after Pulled, before Started).
+PULLED_AFTER = 2.0
+#: "Started" event; the container is Running (real ACI: tens of seconds; kept short).
+STARTED_AFTER = 3.0
+#: Crash-loop back-off before restart k (0-based): min(BASE * 2**k, CAP), kubelet-like.
+BACKOFF_BASE_SECONDS = 10.0
+BACKOFF_CAP_SECONDS = 300.0
+#: The instant clock stops advancing a crash loop after this many restarts (bounded work).
+INSTANT_CRASHLOOP_RESTARTS = 5
+#: currentState.detailStatus while a container waits out a back-off (seen in user reports).
+BACKOFF_DETAIL_STATUS = "CrashLoopBackOff: Back-off restarting failed"
+#: Message of the Warning "BackOff" event.
+BACKOFF_EVENT_MESSAGE = "Back-off restarting failed container"
+
+# --- limits -------------------------------------------------------------------------------
+#: Default standard-core quota per region per subscription (Emulator(quota_cores=...)).
+DEFAULT_QUOTA_CORES = 100
+#: Container-group count limit reported by the usages list (not enforced).
+CONTAINER_GROUPS_LIMIT = 5000
+MAX_GROUP_CPU = 4.0
+MAX_GROUP_MEMORY_GB = 16.0
+MIN_GROUP_CPU = 1.0
+MIN_GROUP_MEMORY_GB = 1.0
+MAX_CONTAINERS = 60
+MAX_VOLUMES = 20
+MAX_PORTS_PER_IP = 5
+#: Logs kept while running (bytes) and once stopped/terminated (bytes, lines).
+LOG_LIMIT_RUNNING_BYTES = 4 * 1024 * 1024
+LOG_LIMIT_STOPPED_BYTES = 16 * 1024
+LOG_LIMIT_STOPPED_LINES = 1000
+#: Logs of a stopped group (its containers are gone): an empty content (unconfirmed).
+STOPPED_LOGS_CONTENT = ""
+
+# --- error codes the reference leaves unconfirmed ---------------------------------------------
+#: (code, HTTP status) per validation failure.
+ERR_INVALID_GROUP_NAME = ("ContainerGroupNameInvalid", 400)
+ERR_INVALID_CONTAINER_NAME = ("InvalidContainerName", 400)
+ERR_INVALID_DNS_LABEL = ("InvalidDnsNameLabel", 400)
+ERR_DNS_LABEL_TAKEN = ("DnsNameLabelNotAvailable", 409)
+ERR_INVALID_ENV_NAME = ("InvalidEnvironmentVariableName", 400)
+ERR_DUPLICATE_ENV_NAME = ("DuplicateEnvironmentVariables", 400)
+ERR_INVALID_RESOURCES = ("InvalidContainerGroupResourceRequest", 400)
+ERR_RESOURCE_PRECISION = ("InvalidResourceRequestPrecision", 400)
+ERR_LIMITS_OVER_REQUEST = ("ContainerLimitGreaterThanContainerGroupTotalRequest", 400)
+ERR_INVALID_PORT = ("InvalidPort", 400)
+ERR_TOO_MANY_PORTS = ("TooManyPorts", 400)
+ERR_TOO_MANY_CONTAINERS = ("TooManyContainers", 400)
+ERR_TOO_MANY_VOLUMES = ("TooManyVolumes", 400)
+ERR_DUPLICATE_CONTAINER = ("DuplicateContainerNames", 400)
+ERR_INVALID_UPDATE = ("InvalidContainerGroupUpdate", 409)
+ERR_REGISTRY_CREDENTIALS = ("InaccessibleImage", 400)
+ERR_GROUP_STOPPED = ("ContainerGroupStopped", 409)
+ERR_CONTAINER_NOT_FOUND = ("ContainerNotFound", 404)
+ERR_MISSING_PROPERTY = ("InvalidRequestContent", 400)
+ERR_UNSUPPORTED_FEATURE = ("UnsupportedFeature", 400)
+ERR_INVALID_OS_TYPE = ("InvalidOsType", 400)
+ERR_INVALID_RESTART_POLICY = ("InvalidRestartPolicy", 400)
+ERR_INVALID_VOLUME = ("InvalidVolume", 400)
+ERR_INVALID_TAGS = ("InvalidTagsPatch", 400)
+ERR_UNKNOWN_ROUTE = ("InvalidResourceType", 404)
+ERR_UNKNOWN_PATH = ("NotFound", 404)
+ERR_METHOD_NOT_ALLOWED = ("MethodNotAllowed", 405)
+ERR_NOT_IMPLEMENTED = ("NotImplemented", 501)
+ERR_OPERATION_NOT_FOUND = ("OperationNotFound", 404)
+
+# --- start / restart ----------------------------------------------------------------------
+#: Answer of POST .../start (the spec allows 202 or 204; 204 was seen live).
+START_STATUS = 204
+#: ``start`` on a group that is not stopped starts nothing and its operation succeeds at once.
+START_WHEN_RUNNING_IS_NOOP = True
+#: A PUT whose containers are unchanged (only tags differ) keeps the running containers;
+#: any other accepted change redeploys them (a new run with new events).
+UPDATE_SAME_SPEC_KEEPS_RUN = True
+#: Stopped groups do not count toward the core quota (their resources are released).
+STOPPED_GROUPS_USE_QUOTA = False
+#: Logs returned are those of the current attempt of the container (kubectl-like).
+LOGS_CURRENT_ATTEMPT_ONLY = True
+#: An ipAddress port no container exposes is refused (ACI validates this; code unconfirmed).
+ERR_IP_PORT_NOT_EXPOSED = ("InvalidIpAddressPorts", 400)

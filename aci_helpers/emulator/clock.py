@@ -1,0 +1,73 @@
+"""Clocks. ``realtime`` is the wall clock; ``instant`` is a virtual clock kept in the state
+that each request first advances so that every finite transition has happened."""
+
+from __future__ import annotations
+
+import time
+
+from . import assumptions as A
+from .store import Tx
+
+
+class RealtimeClock:
+    """Wall-clock time; polling sleeps really sleep."""
+
+    kind = "realtime"
+
+    def now(self, tx: Tx) -> float:
+        return time.time()
+
+    def needs_advance(self, tx: Tx) -> bool:
+        return False
+
+    def advance(self, tx: Tx) -> float:
+        return time.time()
+
+    def sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            time.sleep(seconds)
+
+
+class InstantClock:
+    """Virtual time stored in the state (starts at :data:`assumptions.INSTANT_EPOCH`)."""
+
+    kind = "instant"
+
+    def now(self, tx: Tx) -> float:
+        return float(tx.meta("clock", repr(A.INSTANT_EPOCH)))
+
+    def _target(self, tx: Tx, now: float) -> float:
+        target = now
+        for t in (tx.max_settle(), tx.max_rg_deleting_until()):
+            if t is not None and t > target:
+                target = t
+        return min(target, now + A.INSTANT_MAX_ADVANCE_SECONDS)
+
+    def needs_advance(self, tx: Tx) -> bool:
+        now = self.now(tx)
+        return self._target(tx, now) > now
+
+    def advance(self, tx: Tx) -> float:
+        """Move virtual time to the point where nothing finite is pending (bounded).
+
+        Only call inside a write transaction when :meth:`needs_advance` said so."""
+        now = self.now(tx)
+        target = self._target(tx, now)
+        if target > now:
+            tx.set_meta("clock", repr(target))
+        return target
+
+    def sleep(self, seconds: float) -> None:
+        # Virtual time only moves on requests: an SDK poll sleep has nothing to wait for.
+        return None
+
+
+def make_clock(kind: str) -> RealtimeClock | InstantClock:
+    """``"realtime"`` or ``"instant"``; anything else is a ValueError."""
+    if kind == "realtime":
+        return RealtimeClock()
+    if kind == "instant":
+        return InstantClock()
+    raise ValueError(f"unknown clock {kind!r}: use clock='realtime' (wall clock, a create "
+                     f"reaches Running in a few seconds) or clock='instant' (virtual time, "
+                     f"deterministic, no waiting)")

@@ -1,0 +1,1 @@
+"""Thin wire handlers: parse query and body, call the model, shape the answer."""

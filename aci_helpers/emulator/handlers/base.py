@@ -1,0 +1,79 @@
+"""Request / reply types shared by the handlers."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from .. import assumptions as A
+from ..errors import BadRequest
+from ..model.cloud import Cloud, Ctx
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, str]          # keys lower-cased
+    headers: dict[str, str]        # keys lower-cased
+    body: bytes
+    base_url: str                  # scheme://host of the request (absolute URLs point here)
+    params: dict[str, str] = field(default_factory=dict)
+    _json: Any = None
+
+    @property
+    def api_version(self) -> str:
+        return self.query.get("api-version", "")
+
+    def json(self) -> Any:
+        """The JSON body; malformed or empty JSON is an ARM InvalidRequestContent error."""
+        if self._json is None:
+            text = self.body.decode("utf-8-sig", errors="replace").strip() if self.body else ""
+            if not text:
+                raise BadRequest("The request content was invalid and could not be "
+                                 "deserialized: 'the request body is empty; send a JSON "
+                                 "object'.", code="InvalidRequestContent")
+            try:
+                self._json = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise BadRequest(f"The request content was invalid and could not be "
+                                 f"deserialized: '{exc.msg} at line {exc.lineno}, column "
+                                 f"{exc.colno}'.", code="InvalidRequestContent") from None
+        return self._json
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any = None               # JSON-able, or None for an empty body
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Env:
+    """What a handler gets: the request, the model and the transaction context."""
+
+    req: Request
+    cloud: Cloud
+    ctx: Ctx
+
+
+def async_headers(env: Env, location: str, op_id: str) -> dict[str, str]:
+    url = (f"{env.req.base_url}/subscriptions/{env.cloud.sub}/providers/"
+           f"Microsoft.ContainerInstance/locations/{location}/operations/{op_id}"
+           f"?api-version={A.ACI_OPERATION_API_VERSION}")
+    return {"Azure-AsyncOperation": url, "Retry-After": str(A.RETRY_AFTER_SECONDS)}
+
+
+def page(env: Env, items: list, next_key: str | None) -> Reply:
+    body: dict = {"value": items}
+    if next_key is not None:
+        body["nextLink"] = (f"{env.req.base_url}{env.req.path}?api-version="
+                            f"{quote(env.req.api_version)}&$skipToken={quote(next_key, safe='')}")
+    return Reply(200, body)
+
+
+def skip_token(env: Env) -> str | None:
+    return env.req.query.get("$skiptoken")

@@ -1,0 +1,98 @@
+"""Container groups and containers."""
+
+from __future__ import annotations
+
+from .. import assumptions as A
+from ..errors import BadRequest
+from .base import Env, Reply, async_headers, page, skip_token
+
+
+def list_by_subscription(env: Env) -> Reply:
+    items, nxt = env.cloud.cg_list(env.ctx, None, skip_token(env), A.PAGE_SIZE)
+    return page(env, items, nxt)
+
+
+def list_by_resource_group(env: Env) -> Reply:
+    items, nxt = env.cloud.cg_list(env.ctx, env.req.params["rg"], skip_token(env), A.PAGE_SIZE)
+    return page(env, items, nxt)
+
+
+def get(env: Env) -> Reply:
+    p = env.req.params
+    return Reply(200, env.cloud.cg_get(env.ctx, p["rg"], p["name"]))
+
+
+def put(env: Env) -> Reply:
+    p = env.req.params
+    created, body, op, loc = env.cloud.cg_put(env.ctx, p["rg"], p["name"], env.req.json())
+    return Reply(201 if created else 200, body, async_headers(env, loc, op))
+
+
+def patch(env: Env) -> Reply:
+    p = env.req.params
+    return Reply(200, env.cloud.cg_patch(env.ctx, p["rg"], p["name"], env.req.json()))
+
+
+def delete(env: Env) -> Reply:
+    p = env.req.params
+    body = env.cloud.cg_delete(env.ctx, p["rg"], p["name"])
+    return Reply(204) if body is None else Reply(200, body)
+
+
+def restart(env: Env) -> Reply:
+    p = env.req.params
+    op, loc = env.cloud.cg_restart(env.ctx, p["rg"], p["name"])
+    return Reply(204, None, async_headers(env, loc, op))
+
+
+def stop(env: Env) -> Reply:
+    p = env.req.params
+    env.cloud.cg_stop(env.ctx, p["rg"], p["name"])
+    return Reply(204)
+
+
+def start(env: Env) -> Reply:
+    p = env.req.params
+    op, loc = env.cloud.cg_start(env.ctx, p["rg"], p["name"])
+    return Reply(A.START_STATUS, None, async_headers(env, loc, op))
+
+
+def outbound(env: Env) -> Reply:
+    p = env.req.params
+    return Reply(200, env.cloud.cg_outbound(env.ctx, p["rg"], p["name"]))
+
+
+def logs(env: Env) -> Reply:
+    p = env.req.params
+    q = env.req.query
+    tail = None
+    if q.get("tail") not in (None, ""):
+        try:
+            tail = int(q["tail"])
+        except ValueError:
+            tail = -1
+        if tail < 0:
+            raise BadRequest(f"The value '{q['tail']}' of the query parameter 'tail' is invalid: "
+                             f"it must be a non-negative integer (the number of lines to "
+                             f"return from the end of the log).", code="InvalidParameter")
+    ts_raw = (q.get("timestamps") or "false").lower()
+    if ts_raw not in ("true", "false"):
+        raise BadRequest(f"The value '{q['timestamps']}' of the query parameter 'timestamps' is "
+                         f"invalid: use 'true' or 'false'.", code="InvalidParameter")
+    content = env.cloud.logs(env.ctx, p["rg"], p["name"], p["container"], tail,
+                             ts_raw == "true")
+    return Reply(200, {"content": content})
+
+
+def exec_(env: Env) -> Reply:
+    p = env.req.params
+    if env.req.body:
+        env.req.json()  # malformed bodies are still a 400 first
+    env.cloud.exec_or_attach(env.ctx, p["rg"], p["name"], p["container"], "exec")
+    raise AssertionError("unreachable")
+
+
+def attach(env: Env) -> Reply:
+    p = env.req.params
+    env.cloud.exec_or_attach(env.ctx, p["rg"], p["name"], p["container"], "attach")
+    raise AssertionError("unreachable")

@@ -1,0 +1,31 @@
+"""Provider-level answers: async operation status, usages, capabilities, cached images,
+the operations list."""
+
+from __future__ import annotations
+
+from ..model import provider_data
+from ..model.validation import canonical_location
+from .base import Env, Reply
+
+
+def operation_status(env: Env) -> Reply:
+    p = env.req.params
+    return Reply(200, env.cloud.operation(env.ctx, p["loc"], p["op"]))
+
+
+def usages(env: Env) -> Reply:
+    return Reply(200, {"value": env.cloud.usages(env.ctx, env.req.params["loc"])})
+
+
+def capabilities(env: Env) -> Reply:
+    loc = canonical_location(env.req.params["loc"], "locations/capabilities")
+    return Reply(200, {"value": provider_data.capabilities(loc)})
+
+
+def cached_images(env: Env) -> Reply:
+    canonical_location(env.req.params["loc"], "locations/cachedImages")
+    return Reply(200, {"value": provider_data.cached_images()})
+
+
+def operations(env: Env) -> Reply:
+    return Reply(200, {"value": provider_data.operations()})

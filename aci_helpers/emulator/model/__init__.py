@@ -1,0 +1,1 @@
+"""Domain model of the emulated cloud (no HTTP here)."""

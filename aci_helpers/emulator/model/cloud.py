@@ -1,0 +1,543 @@
+"""The domain model: resource groups, container groups, containers, async operations,
+quota and usages. Wire handlers call these methods inside one store transaction; a raised
+:class:`~aci_helpers.emulator.errors.ArmError` rolls the transaction back, so a refused
+request changes nothing."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .. import assumptions as A
+from ..errors import (ArmError, Conflict, ContainerGroupNotFound, InaccessibleImage,
+                      InvalidUpdate, NotFound, NotImplementedOperation, QuotaReached,
+                      ResourceGroupNotFound)
+from ..store import Tx
+from . import lifecycle as L
+from . import validation as V
+from .util import det_uuid, iso_7, new_id, public_ip
+from .views import group_id, public_group
+
+RG_TYPE = "Microsoft.Resources/resourceGroups"
+
+
+@dataclass
+class Ctx:
+    """One request's view of the cloud: its transaction and the time it happens at."""
+
+    tx: Tx
+    now: float
+    write: bool
+
+
+class Cloud:
+    """Business rules over the store. Holds caches of runtime objects (never state)."""
+
+    def __init__(self, sub: str, seed: int, quota_cores: float) -> None:
+        self.sub = sub
+        self.seed = seed
+        self.quota_cores = quota_cores
+        self._catalog: Any = None
+        self._rt: Any = None
+        self._infos: dict[tuple, Any] = {}
+        self._programs: dict[tuple, tuple[dict, dict]] = {}
+
+    # ------------------------------------------------------------------ runtime adapter
+    def _runtime(self) -> Any:
+        if self._rt is None:
+            from .. import runtime as rt  # late: the runtime is a separate package
+            self._rt = rt
+            self._catalog = rt.ImageCatalog.default()
+        return self._rt
+
+    def resolve(self, image: str, servers: tuple[str, ...]) -> Any:
+        key = (image, servers)
+        info = self._infos.get(key)
+        if info is None:
+            rt = self._runtime()
+            info = self._catalog.resolve(image, list(servers))
+            if len(self._infos) > 4096:
+                self._infos.clear()
+            self._infos[key] = info
+        return info
+
+    def programs(self, key: str, doc: dict) -> tuple[dict, dict]:
+        """Per-container Program and pull reference, cached per spec revision."""
+        ck = (key, doc["rev"])
+        hit = self._programs.get(ck)
+        if hit is not None:
+            return hit
+        rt = self._runtime()
+        props = doc["properties"]
+        servers = _servers(props)
+        infos = {c["name"]: self.resolve(c["properties"]["image"], servers)
+                 for c in props["containers"]}
+        progs, refs = {}, {}
+        for c in props["containers"]:
+            n = c["name"]
+            cp = c["properties"]
+            env = {e["name"]: e.get("value", e.get("secureValue", ""))
+                   for e in cp.get("environmentVariables", [])}
+            peers = [infos[o] for o in infos if o != n]
+            progs[n] = rt.launch(infos[n], command=cp.get("command") or None, env=env,
+                                 peers=peers, seed=doc["seed"])
+            refs[n] = _pull_ref(infos[n], cp["image"])
+        if len(self._programs) > 4096:
+            self._programs.clear()
+        self._programs[ck] = (progs, refs)
+        return progs, refs
+
+    # ------------------------------------------------------------------ resource groups
+    def _rg(self, ctx: Ctx, name: str) -> dict | None:
+        doc = ctx.tx.get_rg(name.lower())
+        if doc is None:
+            return None
+        until = doc.get("_deleting_until")
+        if until is not None and until <= ctx.now:
+            if ctx.write:
+                ctx.tx.delete_rg(name.lower())
+            return None
+        return doc
+
+    def _rg_required(self, ctx: Ctx, name: str, for_write: bool = False) -> dict:
+        doc = self._rg(ctx, name)
+        if doc is None:
+            raise ResourceGroupNotFound(name)
+        if for_write and doc.get("_deleting_until") is not None:
+            raise Conflict(f"The resource group '{doc['name']}' is in deprovisioning state and "
+                           f"cannot perform this operation.", code="ResourceGroupBeingDeleted")
+        return doc
+
+    def rg_wire(self, doc: dict) -> dict:
+        out = {"id": f"/subscriptions/{self.sub}/resourceGroups/{doc['name']}",
+               "name": doc["name"], "type": RG_TYPE, "location": doc["location"]}
+        if doc.get("managedBy"):
+            out["managedBy"] = doc["managedBy"]
+        if doc.get("tags") is not None:
+            out["tags"] = doc["tags"]
+        deleting = doc.get("_deleting_until") is not None
+        out["properties"] = {"provisioningState": "Deleting" if deleting else "Succeeded"}
+        return out
+
+    def rg_put(self, ctx: Ctx, name: str, body: dict) -> tuple[bool, dict]:
+        V.check_rg_name(name)
+        loc = V.canonical_location(body.get("location"), "resourceGroups")
+        tags = V.check_tags(body.get("tags")) if "tags" in body else None
+        existing = self._rg(ctx, name)
+        if existing is not None:
+            if existing.get("_deleting_until") is not None:
+                self._rg_required(ctx, name, for_write=True)
+            if existing["location"] != loc:
+                raise Conflict(f"Invalid resource group location '{body.get('location')}'. The "
+                               f"Resource group already exists in location "
+                               f"'{existing['location']}'.",
+                               code="InvalidResourceGroupLocation")
+            doc = {"name": existing["name"], "location": loc, "tags": tags,
+                   "managedBy": body.get("managedBy", existing.get("managedBy"))}
+        else:
+            doc = {"name": name, "location": loc, "tags": tags, "managedBy": body.get("managedBy")}
+        ctx.tx.put_rg(name.lower(), doc)
+        return existing is None, self.rg_wire(doc)
+
+    def rg_get(self, ctx: Ctx, name: str) -> dict:
+        return self.rg_wire(self._rg_required(ctx, name))
+
+    def rg_exists(self, ctx: Ctx, name: str) -> bool:
+        return self._rg(ctx, name) is not None
+
+    def rg_patch(self, ctx: Ctx, name: str, body: dict) -> dict:
+        doc = self._rg_required(ctx, name, for_write=True)
+        if "tags" in body:
+            doc["tags"] = V.check_tags(body["tags"])
+        if "managedBy" in body:
+            doc["managedBy"] = body["managedBy"]
+        ctx.tx.put_rg(name.lower(), doc)
+        return self.rg_wire(doc)
+
+    def rg_list(self, ctx: Ctx, after: str | None, limit: int) -> tuple[list[dict], str | None]:
+        docs = [d for d in ctx.tx.list_rgs()
+                if d.get("_deleting_until") is None or d["_deleting_until"] > ctx.now]
+        docs = [d for d in docs if after is None or d["name"].lower() > after]
+        page = docs[:limit]
+        nxt = page[-1]["name"].lower() if len(docs) > limit else None
+        return [self.rg_wire(d) for d in page], nxt
+
+    def rg_delete(self, ctx: Ctx, name: str) -> str:
+        """Start deleting a resource group (and at once what it holds); returns a job token."""
+        doc = self._rg_required(ctx, name)
+        rg_key = name.lower()
+        for key in ctx.tx.cg_keys_in_rg(rg_key):
+            ctx.tx.delete_cg(key)
+        if doc.get("_deleting_until") is None:
+            ctx.tx.put_rg(rg_key, doc, deleting_until=ctx.now + A.RG_DELETE_SECONDS)
+        job = {"jobId": f"RESOURCEGROUPDELETIONJOB-{doc['name'].upper()}-"
+                        f"{doc['location'].upper()}", "jobLocation": doc["location"]}
+        return base64.urlsafe_b64encode(json.dumps(job, separators=(",", ":")).encode()) \
+            .decode().rstrip("=")
+
+    def rg_delete_status(self, ctx: Ctx, token: str) -> bool:
+        """True while the deletion named by ``token`` is still running."""
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            job = json.loads(raw)["jobId"]
+        except Exception as exc:
+            raise NotFound(f"The operation result '{token}' was not found.",
+                           code="OperationResultNotFound") from exc
+        prefix = "RESOURCEGROUPDELETIONJOB-"
+        rest = job[len(prefix):] if job.startswith(prefix) else ""
+        for doc in ctx.tx.list_rgs():
+            if rest.startswith(doc["name"].upper() + "-"):
+                until = doc.get("_deleting_until")
+                if until is not None and until > ctx.now:
+                    return True
+        return False
+
+    def rg_resources(self, ctx: Ctx, name: str, after: str | None,
+                     limit: int) -> tuple[list[dict], str | None]:
+        rg = self._rg_required(ctx, name)
+        docs = ctx.tx.list_cg(rg["name"].lower(), after, limit + 1)
+        out = []
+        for d in docs[:limit]:
+            item = {"id": group_id(self.sub, d["rg"], d["name"]), "name": d["name"],
+                    "type": "Microsoft.ContainerInstance/containerGroups",
+                    "location": d["location"]}
+            if "identity" in d:
+                item["identity"] = d["identity"]
+            if "tags" in d:
+                item["tags"] = d["tags"]
+            out.append(item)
+        nxt = _key(docs[limit - 1]) if len(docs) > limit else None
+        return out, nxt
+
+    # ------------------------------------------------------------------ container groups
+    def _cg(self, ctx: Ctx, rg: str, name: str) -> tuple[str, dict]:
+        rgdoc = self._rg_required(ctx, rg)
+        key = f"{rgdoc['name'].lower()}/{name.lower()}"
+        doc = ctx.tx.get_cg(key)
+        if doc is None:
+            raise ContainerGroupNotFound(name, rgdoc["name"])
+        return key, doc
+
+    def _wire(self, ctx: Ctx, key: str, doc: dict, with_view: bool = True) -> dict:
+        t = ctx.now
+        prov = L.provisioning_state(doc, t)
+        if not with_view:
+            return public_group(doc, self.sub, None, False, prov, L.current_ip(doc, t))
+        progs, refs = self.programs(key, doc)
+        view = L.evaluate(doc, t, progs, refs, key)
+        return public_group(doc, self.sub, view, True, prov, view.ip)
+
+    def _save(self, ctx: Ctx, key: str, doc: dict) -> None:
+        progs, _ = self.programs(key, doc)
+        settle = L.settle_time(doc, progs)
+        props = doc["properties"]
+        cores = sum(c["properties"]["resources"]["requests"]["cpu"] for c in props["containers"])
+        label = (props.get("ipAddress") or {}).get("dnsNameLabel")
+        active = doc.get("stopped_at") is None or A.STOPPED_GROUPS_USE_QUOTA
+        ctx.tx.put_cg(key, doc["rg"].lower(), doc, settle_at=settle, cores=cores,
+                      dns_key=f"{doc['location']}/{label}" if label else None, active=active,
+                      version=ctx.tx.next_seq())
+
+    def _check_images(self, props: dict, group: str) -> None:
+        rt = self._runtime()
+        servers = _servers(props)
+        for c in props["containers"] + props["initContainers"]:
+            image = c["properties"]["image"]
+            try:
+                self.resolve(image, servers)
+            except (rt.ImageNotFound, rt.RegistryCredentialsRequired) as exc:
+                raise InaccessibleImage(image, group) from exc
+
+    def _check_quota(self, ctx: Ctx, key: str, location: str, cores: float) -> None:
+        used = ctx.tx.cores_in_use(location, key)
+        if used + cores > self.quota_cores:
+            raise QuotaReached(location, self.quota_cores, used, cores)
+
+    def _new_op(self, ctx: Ctx, key: str, doc: dict, kind: str, done_at: float,
+                pending: str) -> str:
+        op_id = new_id(ctx.tx, self.seed, "operation")
+        ctx.tx.put_op(op_id, {"key": key, "id": group_id(self.sub, doc["rg"], doc["name"]),
+                              "location": doc["location"], "start": ctx.now, "kind": kind,
+                              "done_at": done_at, "pending": pending,
+                              "run": len(doc["runs"]) - 1})
+        return op_id
+
+    def _ip_for(self, ctx: Ctx, key: str, props: dict) -> str | None:
+        ip = props.get("ipAddress")
+        if not ip:
+            return None
+        n = ctx.tx.next_seq()
+        if ip["type"] == "Private":
+            h = det_uuid(self.seed, "private-ip", key, n)
+            return f"10.0.{int(h[:2], 16)}.{max(4, int(h[2:4], 16) % 255)}"
+        return public_ip(self.seed, key, n)
+
+    def cg_put(self, ctx: Ctx, rg: str, name: str, body: Any) -> tuple[bool, dict, str, str]:
+        """Create or update; returns (created, body, operation id, location)."""
+        rgdoc = self._rg_required(ctx, rg, for_write=True)
+        V.check_group_name(name)
+        if not isinstance(body, dict):
+            raise V.invalid_content("the request body must be a JSON object")
+        location = V.canonical_location(body.get("location"), "containerGroups")
+        props = V.normalize_properties(body.get("properties"), name)
+        tags = V.check_tags(body.get("tags")) if body.get("tags") is not None else None
+        self._check_images(props, name)
+        key = f"{rgdoc['name'].lower()}/{name.lower()}"
+        old = ctx.tx.get_cg(key)
+        if old is not None:
+            if old["location"] != location:
+                raise Conflict(
+                    f"The resource '{name}' already exists in location '{old['location']}' in "
+                    f"resource group '{rgdoc['name']}'. A resource with the same name cannot be "
+                    f"created in location '{location}'. Please select a new resource name.",
+                    code="InvalidResourceLocation")
+            if V.immutable_signature(old["properties"]) != V.immutable_signature(props):
+                raise InvalidUpdate(old["name"])
+        label = (props.get("ipAddress") or {}).get("dnsNameLabel")
+        if label:
+            owner = ctx.tx.dns_owner(f"{location}/{label}")
+            if owner is not None and owner != key:
+                raise ArmError.of(A.ERR_DNS_LABEL_TAKEN,
+                                  f"The DNS name label '{label}' in container group '{name}' not "
+                                  f"available. Try using a different label.")
+        cores = sum(c["properties"]["resources"]["requests"]["cpu"] for c in props["containers"])
+        if old is None or old.get("stopped_at") is None or A.STOPPED_GROUPS_USE_QUOTA:
+            self._check_quota(ctx, key, location, cores)
+        if old is None:
+            doc: dict = {"name": name, "rg": rgdoc["name"], "location": location,
+                         "properties": props, "runs": [], "stopped_at": None,
+                         "seed": int(det_uuid(self.seed, "launch", key)[:8], 16),
+                         "rev": ctx.tx.next_seq()}
+            doc["runs"].append({"start": ctx.now, "kind": "create",
+                                "ip": self._ip_for(ctx, key, props), "end": None})
+            done = ctx.now + A.PULLED_AFTER
+        else:
+            doc = copy.deepcopy({k: v for k, v in old.items() if not k.startswith("_")})
+            same = _containers_sig(old["properties"]) == _containers_sig(props)
+            doc["properties"] = props
+            if same and A.UPDATE_SAME_SPEC_KEEPS_RUN and old.get("stopped_at") is None:
+                done = ctx.now
+            else:
+                doc["rev"] = ctx.tx.next_seq()
+                if doc["runs"][-1]["end"] is None:
+                    doc["runs"][-1]["end"] = ctx.now
+                ip = doc["runs"][-1].get("ip") if old.get("stopped_at") is None else None
+                if props.get("ipAddress") is None:
+                    ip = None
+                elif ip is None:
+                    ip = self._ip_for(ctx, key, props)
+                doc["runs"].append({"start": ctx.now, "kind": "update", "ip": ip, "end": None})
+                doc["stopped_at"] = None
+                done = ctx.now + A.PULLED_AFTER
+        doc.pop("tags", None)
+        if tags is not None:
+            doc["tags"] = tags
+        for extra in ("identity", "zones"):
+            doc.pop(extra, None)
+            if body.get(extra) is not None:
+                doc[extra] = self._identity(key, body[extra]) if extra == "identity" \
+                    else body[extra]
+        op = self._new_op(ctx, key, doc, "create", done, "Pending")
+        self._save(ctx, key, doc)
+        return old is None, self._wire(ctx, key, doc), op, location
+
+    def _identity(self, key: str, ident: Any) -> dict:
+        if not isinstance(ident, dict):
+            raise V.invalid_content("'identity' must be an object")
+        out: dict = {}
+        kind = str(ident.get("type", ""))
+        if "SystemAssigned" in kind:
+            out["principalId"] = det_uuid(self.seed, "principal", key)
+            out["tenantId"] = A.TENANT_ID
+        out["type"] = kind
+        if ident.get("userAssignedIdentities"):
+            out["userAssignedIdentities"] = {
+                rid: {"principalId": det_uuid(self.seed, "uai-p", rid),
+                      "clientId": det_uuid(self.seed, "uai-c", rid)}
+                for rid in ident["userAssignedIdentities"]}
+        return out
+
+    def cg_get(self, ctx: Ctx, rg: str, name: str) -> dict:
+        key, doc = self._cg(ctx, rg, name)
+        return self._wire(ctx, key, doc)
+
+    def cg_list(self, ctx: Ctx, rg: str | None, after: str | None,
+                limit: int) -> tuple[list[dict], str | None]:
+        rg_key = None
+        if rg is not None:
+            rg_key = self._rg_required(ctx, rg)["name"].lower()
+        docs = ctx.tx.list_cg(rg_key, after, limit + 1)
+        page = [self._wire(ctx, _key(d), d, with_view=False) for d in docs[:limit]]
+        nxt = _key(docs[limit - 1]) if len(docs) > limit else None
+        return page, nxt
+
+    def cg_patch(self, ctx: Ctx, rg: str, name: str, body: Any) -> dict:
+        key, old = self._cg(ctx, rg, name)
+        self._rg_required(ctx, rg, for_write=True)
+        if not isinstance(body, dict):
+            raise V.invalid_content("the request body must be a JSON object")
+        doc = copy.deepcopy({k: v for k, v in old.items() if not k.startswith("_")})
+        if "tags" in body:
+            doc["tags"] = V.check_tags(body["tags"])
+        self._save(ctx, key, doc)
+        return self._wire(ctx, key, doc)
+
+    def cg_delete(self, ctx: Ctx, rg: str, name: str) -> dict | None:
+        rgdoc = self._rg_required(ctx, rg)
+        key = f"{rgdoc['name'].lower()}/{name.lower()}"
+        doc = ctx.tx.get_cg(key)
+        if doc is None:
+            return None
+        body = self._wire(ctx, key, doc)
+        ctx.tx.delete_cg(key)
+        return body
+
+    def cg_stop(self, ctx: Ctx, rg: str, name: str) -> None:
+        key, old = self._cg(ctx, rg, name)
+        if old.get("stopped_at") is not None:
+            return
+        doc = copy.deepcopy({k: v for k, v in old.items() if not k.startswith("_")})
+        doc["stopped_at"] = ctx.now
+        doc["runs"][-1]["end"] = ctx.now
+        self._save(ctx, key, doc)
+
+    def cg_start(self, ctx: Ctx, rg: str, name: str) -> tuple[str, str]:
+        key, old = self._cg(ctx, rg, name)
+        doc = copy.deepcopy({k: v for k, v in old.items() if not k.startswith("_")})
+        if old.get("stopped_at") is None:
+            op = self._new_op(ctx, key, doc, "start", ctx.now, "Pending")
+            return op, doc["location"]
+        props = doc["properties"]
+        cores = sum(c["properties"]["resources"]["requests"]["cpu"] for c in props["containers"])
+        if not A.STOPPED_GROUPS_USE_QUOTA:
+            self._check_quota(ctx, key, doc["location"], cores)
+        doc["stopped_at"] = None
+        doc["runs"].append({"start": ctx.now, "kind": "start",
+                            "ip": self._ip_for(ctx, key, props), "end": None})
+        op = self._new_op(ctx, key, doc, "start", ctx.now + A.PULLED_AFTER, "Pending")
+        self._save(ctx, key, doc)
+        return op, doc["location"]
+
+    def cg_restart(self, ctx: Ctx, rg: str, name: str) -> tuple[str, str]:
+        key, old = self._cg(ctx, rg, name)
+        if old.get("stopped_at") is not None:
+            raise ArmError.of(A.ERR_GROUP_STOPPED,
+                              f"Container Group '{old['name']}' in resource group "
+                              f"'{old['rg']}' is stopped. Start it with the 'start' operation "
+                              f"instead of 'restart'.")
+        doc = copy.deepcopy({k: v for k, v in old.items() if not k.startswith("_")})
+        doc["runs"][-1]["end"] = ctx.now
+        doc["runs"].append({"start": ctx.now, "kind": "restart",
+                            "ip": doc["runs"][-1].get("ip"), "end": None})
+        op = self._new_op(ctx, key, doc, "restart", ctx.now + A.PULLED_AFTER, "Updating")
+        self._save(ctx, key, doc)
+        return op, doc["location"]
+
+    def cg_outbound(self, ctx: Ctx, rg: str, name: str) -> list:
+        self._cg(ctx, rg, name)
+        return []
+
+    # ------------------------------------------------------------------ containers
+    def _container(self, ctx: Ctx, rg: str, name: str, container: str) -> tuple[str, dict]:
+        key, doc = self._cg(ctx, rg, name)
+        if container not in {c["name"] for c in doc["properties"]["containers"]}:
+            raise ArmError.of(A.ERR_CONTAINER_NOT_FOUND,
+                              f"The container '{container}' is not found in container group "
+                              f"'{doc['name']}'.")
+        return key, doc
+
+    def logs(self, ctx: Ctx, rg: str, name: str, container: str, tail: int | None,
+             timestamps: bool) -> str:
+        key, doc = self._container(ctx, rg, name, container)
+        if doc.get("stopped_at") is not None:
+            return A.STOPPED_LOGS_CONTENT
+        progs, refs = self.programs(key, doc)
+        view = L.evaluate(doc, ctx.now, progs, refs, key)
+        cr = view.runs.get(container)
+        if cr is None or cr.attempt_start is None:
+            return ""
+        s = cr.attempt_start
+        end = cr.attempt_end if cr.attempt_end is not None else ctx.now
+        running = cr.phase == "running"
+        cap_lines = None if running else A.LOG_LIMIT_STOPPED_LINES
+        want = tail if tail is not None else cap_lines
+        if want is not None and cap_lines is not None:
+            want = min(want, cap_lines)
+        if want is None:
+            want = 200_000  # bounded: the 4 MB byte cap below cuts long logs anyway
+        lines = progs[container].output(max(0.0, end - s), tail=want)
+        limit = A.LOG_LIMIT_RUNNING_BYTES if running else A.LOG_LIMIT_STOPPED_BYTES
+        from .util import iso_nano
+        rendered = [(iso_nano(s + lt) + " " + txt if timestamps else txt) + "\n"
+                    for lt, txt in lines]
+        total = 0
+        keep = []
+        for line in reversed(rendered):
+            total += len(line.encode())
+            if total > limit:
+                break
+            keep.append(line)
+        return "".join(reversed(keep))
+
+    def exec_or_attach(self, ctx: Ctx, rg: str, name: str, container: str, what: str) -> None:
+        self._container(ctx, rg, name, container)
+        raise NotImplementedOperation(what)
+
+    # ------------------------------------------------------------------ async operations
+    def operation(self, ctx: Ctx, location: str, op_id: str) -> dict:
+        op = ctx.tx.get_op(op_id.lower())
+        if op is None or op["location"] != location.lower():
+            raise ArmError.of(A.ERR_OPERATION_NOT_FOUND,
+                              f"The operation '{op_id}' was not found in location '{location}'.")
+        done = ctx.now >= op["done_at"]
+        status = "Succeeded" if done else op["pending"]
+        events: list = []
+        doc = ctx.tx.get_cg(op["key"])
+        if doc is not None and op["run"] < len(doc["runs"]):
+            progs, refs = self.programs(op["key"], doc)
+            events = L.op_events(doc, min(ctx.now, op["done_at"]), progs, refs, op["key"],
+                                 op["run"])
+        return {"id": op["id"], "status": status, "startTime": iso_7(op["start"]),
+                "properties": {"events": events}}
+
+    # ------------------------------------------------------------------ location data
+    def usages(self, ctx: Ctx, location: str) -> list[dict]:
+        loc = V.canonical_location(location, "locations/usages")
+        cores = ctx.tx.cores_in_use(loc, None)
+        groups = ctx.tx.count_groups(loc)
+        base = f"/subscriptions/{self.sub}/providers/Microsoft.ContainerInstance/locations/{loc}"
+        rows = [("ContainerGroups", "Container Groups", groups, A.CONTAINER_GROUPS_LIMIT),
+                ("StandardCores", "Standard Cores", cores, self.quota_cores),
+                ("StandardK80Cores", "Standard K80 Cores", 0, 0),
+                ("StandardP100Cores", "Standard P100 Cores", 0, 0),
+                ("StandardV100Cores", "Standard V100 Cores", 0, 0)]
+        return [{"id": f"{base}/usages/{n}", "unit": "Count", "currentValue": _intish(cur),
+                 "limit": _intish(lim), "name": {"value": n, "localizedValue": disp}}
+                for n, disp, cur, lim in rows]
+
+
+def _intish(x: float) -> int:
+    # Usage.currentValue/limit are int32 in the spec: fractional cores round up.
+    import math
+    return int(math.ceil(x))
+
+
+def _key(doc: dict) -> str:
+    return f"{doc['rg'].lower()}/{doc['name'].lower()}"
+
+
+def _servers(props: dict) -> tuple[str, ...]:
+    return tuple(sorted(c["server"] for c in props.get("imageRegistryCredentials") or []))
+
+
+def _containers_sig(props: dict) -> str:
+    p = {k: v for k, v in props.items()}
+    return json.dumps(p, sort_keys=True)
+
+
+def _pull_ref(info: Any, image: str) -> str:
+    ref = getattr(info, "familiar", None)
+    return ref if isinstance(ref, str) and ref else image

@@ -1,0 +1,405 @@
+"""Validation and canonicalisation of container-group requests (pure; no store)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .. import assumptions as A
+from ..errors import ArmError, BadRequest
+
+GROUP_NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+CONTAINER_NAME_RE = GROUP_NAME_RE
+DNS_LABEL_RE = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+ENV_NAME_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9_]*[A-Za-z0-9])?$")
+RG_NAME_RE = re.compile(r"^[-\w._()]+$")
+
+_OS = {"linux": "Linux", "windows": "Windows"}
+_RESTART = {"always": "Always", "onfailure": "OnFailure", "never": "Never"}
+_PROTO = {"tcp": "TCP", "udp": "UDP"}
+_IP_TYPE = {"public": "Public", "private": "Private"}
+_SKU = {"standard": "Standard", "dedicated": "Dedicated", "confidential": "Confidential"}
+
+# Wire order of known keys (matches the recordings); unknown keys follow in request order.
+_CONTAINER_PROPS_ORDER = ("image", "command", "ports", "environmentVariables", "instanceView",
+                          "resources", "volumeMounts", "livenessProbe", "readinessProbe",
+                          "securityContext")
+_GROUP_PROPS_ORDER = ("sku", "provisioningState", "provisioningTimeoutInSeconds",
+                      "isCustomProvisioningTimeout", "containers", "initContainers",
+                      "imageRegistryCredentials", "restartPolicy", "ipAddress", "osType",
+                      "volumes", "instanceView", "diagnostics", "subnetIds", "dnsConfig",
+                      "priority", "encryptionProperties", "extensions",
+                      "confidentialComputeProperties")
+
+
+def bad(pair: tuple[str, int], message: str) -> ArmError:
+    return ArmError.of(pair, message)
+
+
+def invalid_content(detail: str) -> BadRequest:
+    return BadRequest(f"The request content was invalid and could not be deserialized: "
+                      f"'{detail}'.", code="InvalidRequestContent")
+
+
+def ordered(d: dict, order: tuple[str, ...]) -> dict:
+    out = {k: d[k] for k in order if k in d}
+    out.update((k, v) for k, v in d.items() if k not in out)
+    return out
+
+
+def check_group_name(name: str) -> None:
+    if len(name) > 63 or not GROUP_NAME_RE.match(name) or "--" in name:
+        raise bad(A.ERR_INVALID_GROUP_NAME,
+                  f"The container group name '{name}' is invalid. The container group name must "
+                  f"contain no more than 63 characters and must match the regex "
+                  f"'[a-z0-9]([-a-z0-9]*[a-z0-9])?' (e.g. 'my-name'), without '--'.")
+
+
+def check_rg_name(name: str) -> None:
+    if not (1 <= len(name) <= 90) or not RG_NAME_RE.match(name) or name.endswith("."):
+        raise BadRequest(
+            f"The provided resource group name '{name}' is invalid. Resource group names must be "
+            f"1 to 90 characters long, only allow alphanumeric characters, periods, underscores, "
+            f"hyphens and parenthesis and cannot end in a period.", code="InvalidResourceGroup")
+
+
+def canonical_location(loc: Any, resource_type: str) -> str:
+    if not isinstance(loc, str) or not loc.strip():
+        raise BadRequest("The location property is required for this definition.",
+                         code="LocationRequired")
+    key = loc.replace(" ", "").lower()
+    if key not in A.LOCATIONS:
+        if resource_type == "resourceGroups":
+            raise BadRequest(
+                f"The provided location '{loc}' is not available for resource group. List of "
+                f"available regions is '{','.join(A.LOCATIONS)}'.",
+                code="LocationNotAvailableForResourceGroup")
+        raise BadRequest(
+            f"The provided location '{loc}' is not available for resource type "
+            f"'Microsoft.ContainerInstance/{resource_type}'. List of available regions for the "
+            f"resource type is '{','.join(A.LOCATIONS)}'.",
+            code="LocationNotAvailableForResourceType")
+    return key
+
+
+def check_tags(tags: Any) -> dict:
+    if tags is None:
+        return {}
+    if not isinstance(tags, dict) or not all(isinstance(v, str) for v in tags.values()):
+        raise invalid_content("'tags' must be an object whose values are strings")
+    if len(tags) > 50:
+        raise BadRequest("The number of tags must not exceed 50.", code="InvalidTagCount")
+    for k, v in tags.items():
+        if len(k) > 512 or len(v) > 256:
+            raise BadRequest(f"The tag name '{k[:40]}' or its value is too long (names up to 512 "
+                             f"characters, values up to 256).", code="InvalidTagNameCharacters")
+    return dict(tags)
+
+
+def _decimal(value: Any, what: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise invalid_content(f"{what} must be a number, got {value!r}")
+    try:
+        return Decimal(str(value))
+    except InvalidOperation as exc:  # pragma: no cover - json numbers are always valid
+        raise invalid_content(f"{what} must be a number") from exc
+
+
+def _one_decimal(d: Decimal) -> bool:
+    return d == d.quantize(Decimal("0.1"))
+
+
+def _enum(value: Any, table: dict, pair: tuple[str, int], what: str, default: str | None) -> str:
+    if value is None:
+        if default is None:
+            raise invalid_content(f"Required property '{what}' not found in JSON")
+        return default
+    if not isinstance(value, str) or value.lower() not in table:
+        raise bad(pair, f"The {what} '{value}' is not supported. Supported values are "
+                        f"'{', '.join(table.values())}'.")
+    return table[value.lower()]
+
+
+def _ports(raw: Any, where: str, default_protocol: bool) -> list[dict]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise invalid_content(f"'ports' of {where} must be an array")
+    out = []
+    for p in raw:
+        if not isinstance(p, dict) or "port" not in p:
+            raise invalid_content(f"Required property 'port' not found in a port of {where}")
+        port = p["port"]
+        if isinstance(port, bool) or not isinstance(port, int) or not (1 <= port <= 65535):
+            raise bad(A.ERR_INVALID_PORT, f"The port '{port}' of {where} is invalid. Ports must "
+                                          f"be integers between 1 and 65535.")
+        q: dict = {}
+        if "protocol" in p and p["protocol"] is not None:
+            q["protocol"] = _enum(p["protocol"], _PROTO, A.ERR_INVALID_PORT, "protocol", None)
+        elif default_protocol:
+            q["protocol"] = "TCP"
+        q["port"] = port
+        out.append(q)
+    return out
+
+
+def _container(raw: Any, group: str, idx: int, init: bool) -> dict:
+    if not isinstance(raw, dict):
+        raise invalid_content(f"container #{idx} must be an object")
+    name = raw.get("name")
+    if not isinstance(name, str) or not name:
+        raise invalid_content(f"Required property 'name' not found in container #{idx}")
+    if len(name) > 63 or not CONTAINER_NAME_RE.match(name):
+        raise bad(A.ERR_INVALID_CONTAINER_NAME,
+                  f"The container name '{name}' in container group '{group}' is invalid. The "
+                  f"container name must contain no more than 63 characters and must match the "
+                  f"regex '[a-z0-9]([-a-z0-9]*[a-z0-9])?' (e.g. 'my-name').")
+    props = raw.get("properties")
+    if not isinstance(props, dict):
+        raise invalid_content(f"Required property 'properties' not found in container '{name}'")
+    image = props.get("image")
+    if not isinstance(image, str) or not image.strip():
+        raise invalid_content(f"Required property 'image' not found in container '{name}'")
+    p = {k: v for k, v in props.items() if k != "instanceView"}
+    if "command" in p and p["command"] is not None:
+        if not isinstance(p["command"], list) or not all(isinstance(c, str) for c in p["command"]):
+            raise invalid_content(f"'command' of container '{name}' must be an array of strings")
+    elif "command" in p:
+        del p["command"]
+    if not init:
+        p["ports"] = _ports(props.get("ports"), f"container '{name}'", default_protocol=False)
+    env = props.get("environmentVariables") or []
+    if not isinstance(env, list):
+        raise invalid_content(f"'environmentVariables' of container '{name}' must be an array")
+    seen: set[str] = set()
+    clean_env = []
+    for e in env:
+        if not isinstance(e, dict) or not isinstance(e.get("name"), str):
+            raise invalid_content(f"Required property 'name' not found in an environment "
+                                  f"variable of container '{name}'")
+        en = e["name"]
+        if len(en) > 63 or not ENV_NAME_RE.match(en):
+            raise bad(A.ERR_INVALID_ENV_NAME,
+                      f"The environment variable name '{en}' in container '{name}' of container "
+                      f"group '{group}' is invalid. A valid name must be 1 to 63 characters, "
+                      f"contain only letters, numbers and '_', and must not start or end with "
+                      f"'_'.")
+        if en in seen:
+            raise bad(A.ERR_DUPLICATE_ENV_NAME,
+                      f"The environment variable '{en}' is defined more than once in container "
+                      f"'{name}' of container group '{group}'.")
+        seen.add(en)
+        item = {"name": en}
+        for k in ("value", "secureValue"):
+            if e.get(k) is not None:
+                if not isinstance(e[k], str):
+                    raise invalid_content(f"the {k} of environment variable '{en}' must be a "
+                                          f"string")
+                item[k] = e[k]
+        clean_env.append(item)
+    p["environmentVariables"] = clean_env
+    if not init:
+        res = props.get("resources")
+        if not isinstance(res, dict) or not isinstance(res.get("requests"), dict):
+            raise invalid_content(f"Required property 'resources.requests' not found in "
+                                  f"container '{name}'")
+        p["resources"] = _resources(res, name, group)
+    if "volumeMounts" in p and p["volumeMounts"] is not None:
+        if not isinstance(p["volumeMounts"], list):
+            raise invalid_content(f"'volumeMounts' of container '{name}' must be an array")
+        for vm in p["volumeMounts"]:
+            if not isinstance(vm, dict) or not vm.get("name") or not vm.get("mountPath"):
+                raise invalid_content(f"a volume mount of container '{name}' needs 'name' and "
+                                      f"'mountPath'")
+    return {"name": name, "properties": ordered(p, _CONTAINER_PROPS_ORDER)}
+
+
+def _resources(res: dict, name: str, group: str) -> dict:
+    out: dict = {}
+    for part in ("requests", "limits"):
+        r = res.get(part)
+        if r is None:
+            continue
+        if not isinstance(r, dict):
+            raise invalid_content(f"'resources.{part}' of container '{name}' must be an object")
+        q: dict = {}
+        for key in ("memoryInGB", "cpu"):
+            if key not in r or r[key] is None:
+                if part == "requests":
+                    raise invalid_content(f"Required property '{key}' not found in "
+                                          f"resources.requests of container '{name}'")
+                continue
+            d = _decimal(r[key], f"resources.{part}.{key} of container '{name}'")
+            if d <= 0:
+                raise bad(A.ERR_INVALID_RESOURCES,
+                          f"The {key} {part[:-1]} '{r[key]}' of container '{name}' in container "
+                          f"group '{group}' is invalid. It must be greater than 0.")
+            if not _one_decimal(d):
+                raise bad(A.ERR_RESOURCE_PRECISION,
+                          f"The {key} {part[:-1]} '{r[key]}' of container '{name}' in container "
+                          f"group '{group}' is invalid. {key} can have at most one decimal place "
+                          f"(e.g. 1.5).")
+            q[key] = float(d)
+        for k, v in r.items():
+            if k not in q and k not in ("memoryInGB", "cpu"):
+                q[k] = v
+        out[part] = q
+    for k, v in res.items():
+        if k not in out:
+            out[k] = v
+    return out
+
+
+def normalize_properties(props: Any, group: str) -> dict:
+    """Check a container group's ``properties`` and fill the service's defaults."""
+    if not isinstance(props, dict):
+        raise invalid_content("Required property 'properties' not found in JSON")
+    p = {k: v for k, v in props.items()
+         if k not in ("provisioningState", "instanceView", "isCustomProvisioningTimeout")}
+    containers = props.get("containers")
+    if not isinstance(containers, list):
+        raise invalid_content("Required property 'containers' not found in JSON")
+    if not containers:
+        raise bad(A.ERR_TOO_MANY_CONTAINERS,
+                  f"The container group '{group}' must contain at least one container.")
+    if len(containers) > A.MAX_CONTAINERS:
+        raise bad(A.ERR_TOO_MANY_CONTAINERS,
+                  f"The container group '{group}' has {len(containers)} containers; at most "
+                  f"{A.MAX_CONTAINERS} containers are allowed in a container group.")
+    p["containers"] = [_container(c, group, i, False) for i, c in enumerate(containers)]
+    init = props.get("initContainers") or []
+    if not isinstance(init, list):
+        raise invalid_content("'initContainers' must be an array")
+    p["initContainers"] = [_container(c, group, i, True) for i, c in enumerate(init)]
+    names = [c["name"] for c in p["containers"] + p["initContainers"]]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise bad(A.ERR_DUPLICATE_CONTAINER,
+                  f"The container name '{dup[0]}' is used more than once in container group "
+                  f"'{group}'. Container names must be unique within a container group.")
+    p["osType"] = _enum(props.get("osType"), _OS, A.ERR_INVALID_OS_TYPE, "osType", None)
+    p["restartPolicy"] = _enum(props.get("restartPolicy"), _RESTART,
+                               A.ERR_INVALID_RESTART_POLICY, "restartPolicy", "Always")
+    p["sku"] = _enum(props.get("sku"), _SKU, A.ERR_UNSUPPORTED_FEATURE, "sku", "Standard")
+    p["provisioningTimeoutInSeconds"] = 1800
+    p["isCustomProvisioningTimeout"] = False
+    _check_group_resources(p, group)
+    ip = props.get("ipAddress")
+    if ip is not None:
+        p["ipAddress"] = _ip_address(ip, p, group)
+    else:
+        p.pop("ipAddress", None)
+    _check_volumes(p, group)
+    creds = props.get("imageRegistryCredentials")
+    if creds is not None:
+        if not isinstance(creds, list) or not all(isinstance(c, dict) and c.get("server")
+                                                  for c in creds):
+            raise invalid_content("every item of 'imageRegistryCredentials' needs a 'server'")
+    diag = props.get("diagnostics")
+    if diag is not None and not isinstance(diag, dict):
+        raise invalid_content("'diagnostics' must be an object")
+    return ordered(p, _GROUP_PROPS_ORDER)
+
+
+def _check_group_resources(p: dict, group: str) -> None:
+    cpu = sum(Decimal(str(c["properties"]["resources"]["requests"]["cpu"]))
+              for c in p["containers"])
+    mem = sum(Decimal(str(c["properties"]["resources"]["requests"]["memoryInGB"]))
+              for c in p["containers"])
+    if cpu > Decimal(str(A.MAX_GROUP_CPU)) or mem > Decimal(str(A.MAX_GROUP_MEMORY_GB)):
+        raise bad(A.ERR_INVALID_RESOURCES,
+                  f"The requested resource of container group '{group}' with 'cpu' {cpu} and "
+                  f"'memoryInGB' {mem} is not supported in the region. The total of the "
+                  f"containers' requests must be at most {A.MAX_GROUP_CPU:g} CPU and "
+                  f"{A.MAX_GROUP_MEMORY_GB:g} GB of memory for a {p['osType']} container group.")
+    if cpu < Decimal(str(A.MIN_GROUP_CPU)) or mem < Decimal(str(A.MIN_GROUP_MEMORY_GB)):
+        raise bad(A.ERR_INVALID_RESOURCES,
+                  f"The requested resource of container group '{group}' with 'cpu' {cpu} and "
+                  f"'memoryInGB' {mem} is too small. A container group needs at least "
+                  f"{A.MIN_GROUP_CPU:g} CPU and {A.MIN_GROUP_MEMORY_GB:g} GB of memory in total "
+                  f"(a single container may request less).")
+    for c in p["containers"]:
+        lim = c["properties"]["resources"].get("limits") or {}
+        for key, total in (("cpu", cpu), ("memoryInGB", mem)):
+            if key in lim and Decimal(str(lim[key])) > total:
+                raise bad(A.ERR_LIMITS_OVER_REQUEST,
+                          f"The container '{c['name']}' in container group '{group}' has a "
+                          f"'{key}' limit of {lim[key]}, greater than the container group's "
+                          f"total request of {total}.")
+
+
+def _ip_address(ip: Any, p: dict, group: str) -> dict:
+    if not isinstance(ip, dict):
+        raise invalid_content("'ipAddress' must be an object")
+    out: dict = {}
+    ports = _ports(ip.get("ports"), f"the ipAddress of container group '{group}'", True)
+    if not ports:
+        raise invalid_content("Required property 'ports' not found in 'ipAddress'")
+    if len(ports) > A.MAX_PORTS_PER_IP:
+        raise bad(A.ERR_TOO_MANY_PORTS,
+                  f"The ipAddress of container group '{group}' has {len(ports)} ports; at most "
+                  f"{A.MAX_PORTS_PER_IP} ports are allowed per IP address.")
+    exposed = {(q["port"]) for c in p["containers"] for q in c["properties"]["ports"]}
+    for q in ports:
+        if q["port"] not in exposed:
+            raise bad(A.ERR_IP_PORT_NOT_EXPOSED,
+                      f"The port '{q['port']}' of the ipAddress of container group '{group}' is "
+                      f"not exposed by any of its containers. Add it to a container's 'ports'.")
+    out["ports"] = ports
+    out["type"] = _enum(ip.get("type"), _IP_TYPE, A.ERR_INVALID_PORT, "ipAddress.type", None)
+    label = ip.get("dnsNameLabel")
+    if label is not None:
+        if not isinstance(label, str) or not (5 <= len(label) <= 63) or \
+                not DNS_LABEL_RE.match(label):
+            raise bad(A.ERR_INVALID_DNS_LABEL,
+                      f"The DNS name label '{label}' in container group '{group}' is invalid. It "
+                      f"can contain only lowercase letters, numbers and hyphens. The first "
+                      f"character must be a letter. The last character must be a letter or "
+                      f"number. The value must be between 5 and 63 characters long.")
+        out["dnsNameLabel"] = label
+        if ip.get("autoGeneratedDomainNameLabelScope") is not None:
+            out["autoGeneratedDomainNameLabelScope"] = ip["autoGeneratedDomainNameLabelScope"]
+    for k, v in ip.items():
+        if k not in out and k not in ("ip", "fqdn", "autoGeneratedDomainNameLabelScope"):
+            out[k] = v
+    return out
+
+
+def _check_volumes(p: dict, group: str) -> None:
+    vols = p.get("volumes")
+    if vols is None:
+        names: set[str] = set()
+    else:
+        if not isinstance(vols, list):
+            raise invalid_content("'volumes' must be an array")
+        if len(vols) > A.MAX_VOLUMES:
+            raise bad(A.ERR_TOO_MANY_VOLUMES,
+                      f"The container group '{group}' has {len(vols)} volumes; at most "
+                      f"{A.MAX_VOLUMES} volumes are allowed in a container group.")
+        names = set()
+        for v in vols:
+            if not isinstance(v, dict) or not isinstance(v.get("name"), str):
+                raise invalid_content("Required property 'name' not found in a volume")
+            kinds = [k for k in ("azureFile", "emptyDir", "secret", "gitRepo") if k in v]
+            if len(kinds) != 1:
+                raise bad(A.ERR_INVALID_VOLUME,
+                          f"The volume '{v['name']}' in container group '{group}' must have "
+                          f"exactly one of 'azureFile', 'emptyDir', 'secret' or 'gitRepo'.")
+            names.add(v["name"])
+    for c in p["containers"] + p["initContainers"]:
+        for vm in c["properties"].get("volumeMounts") or []:
+            if vm["name"] not in names:
+                raise bad(A.ERR_INVALID_VOLUME,
+                          f"The volume mount '{vm['name']}' of container '{c['name']}' in "
+                          f"container group '{group}' does not match any volume of the group.")
+
+
+def immutable_signature(p: dict) -> tuple:
+    """What an update may not change: OS, restart policy, and per-container CPU/memory/GPU."""
+    res = tuple(sorted(
+        (c["name"], c["properties"]["resources"]["requests"].get("cpu"),
+         c["properties"]["resources"]["requests"].get("memoryInGB"),
+         repr(c["properties"]["resources"]["requests"].get("gpu")))
+        for c in p["containers"]))
+    return (p["osType"], p["restartPolicy"], res, repr(p.get("subnetIds")))

@@ -1,0 +1,86 @@
+"""The routing table: (methods, path regex, case-insensitive) -> handler.
+
+``family`` names the api-versions a route accepts. ``docs/emulator-support.md`` lists every
+route by ``name`` (a test checks it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from .handlers import container_groups as cg
+from .handlers import provider as pv
+from .handlers import resource_groups as rgs
+
+_SUB = r"/subscriptions/(?P<sub>[^/]+)"
+_RG = _SUB + r"/resourcegroups/(?P<rg>[^/]+)"
+_CI = r"/providers/microsoft\.containerinstance"
+_CG = _RG + _CI + r"/containergroups/(?P<name>[^/]+)"
+_C = _CG + r"/containers/(?P<container>[^/]+)"
+_LOC = _SUB + _CI + r"/locations/(?P<loc>[^/]+)"
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    pattern: re.Pattern
+    methods: dict[str, Callable]
+    family: str          # aci | aci-operation | resources | tenant-aci
+
+
+def _r(name: str, path: str, family: str, **methods: Callable) -> Route:
+    return Route(name, re.compile("^" + path + "/?$", re.IGNORECASE),
+                 {m.upper(): h for m, h in methods.items()}, family)
+
+
+ROUTES: tuple[Route, ...] = (
+    _r("ContainerGroups_List", _SUB + _CI + r"/containergroups", "aci",
+       get=cg.list_by_subscription),
+    _r("ContainerGroups_ListByResourceGroup", _RG + _CI + r"/containergroups", "aci",
+       get=cg.list_by_resource_group),
+    _r("ContainerGroups_Item", _CG, "aci", get=cg.get, put=cg.put, patch=cg.patch,
+       delete=cg.delete),
+    _r("ContainerGroups_Restart", _CG + r"/restart", "aci", post=cg.restart),
+    _r("ContainerGroups_Stop", _CG + r"/stop", "aci", post=cg.stop),
+    _r("ContainerGroups_Start", _CG + r"/start", "aci", post=cg.start),
+    _r("ContainerGroups_GetOutboundNetworkDependenciesEndpoints",
+       _CG + r"/outboundnetworkdependenciesendpoints", "aci", get=cg.outbound),
+    _r("Containers_ListLogs", _C + r"/logs", "aci", get=cg.logs),
+    _r("Containers_ExecuteCommand", _C + r"/exec", "aci", post=cg.exec_),
+    _r("Containers_Attach", _C + r"/attach", "aci", post=cg.attach),
+    _r("Location_ListUsage", _LOC + r"/usages", "aci", get=pv.usages),
+    _r("Location_ListCapabilities", _LOC + r"/capabilities", "aci", get=pv.capabilities),
+    _r("Location_ListCachedImages", _LOC + r"/cachedimages", "aci", get=pv.cached_images),
+    _r("ContainerInstance_OperationStatus", _LOC + r"/operations/(?P<op>[^/]+)",
+       "aci-operation", get=pv.operation_status),
+    _r("Operations_List", _CI + r"/operations", "tenant-aci", get=pv.operations),
+    _r("ResourceGroups_List", _SUB + r"/resourcegroups", "resources", get=rgs.list_),
+    _r("ResourceGroups_Item", _RG, "resources", put=rgs.put, get=rgs.get, head=rgs.head,
+       patch=rgs.patch, delete=rgs.delete),
+    _r("Resources_ListByResourceGroup", _RG + r"/resources", "resources", get=rgs.resources),
+    _r("ResourceGroups_DeleteOperationResult", _SUB + r"/operationresults/(?P<token>[^/]+)",
+       "resources", get=rgs.delete_status),
+)
+
+_CI_PREFIX = re.compile(r"^(?:/subscriptions/[^/]+(?:/resourcegroups/[^/]+)?)?"
+                        r"/providers/microsoft\.containerinstance/(?P<type>.*)$", re.IGNORECASE)
+
+
+def match(path: str) -> tuple[Route | None, dict[str, str] | None, list[Route]]:
+    """The route whose pattern matches ``path`` and its parameters (``None`` when no route)."""
+    for route in ROUTES:
+        m = route.pattern.match(path)
+        if m:
+            return route, m.groupdict(), []
+    return None, None, []
+
+
+def provider_resource_type(path: str) -> str | None:
+    """For an unknown path under Microsoft.ContainerInstance, the type it asked for."""
+    m = _CI_PREFIX.match(path)
+    if not m:
+        return None
+    parts = [p for p in m.group("type").split("/") if p]
+    return "/".join(parts[0::2]) or None
