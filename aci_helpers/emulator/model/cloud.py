@@ -49,8 +49,8 @@ class Cloud:
     def _runtime(self) -> Any:
         if self._rt is None:
             from .. import runtime as rt  # late: the runtime is a separate package
-            self._rt = rt
             self._catalog = rt.ImageCatalog.default()
+            self._rt = rt
         return self._rt
 
     def resolve(self, image: str, servers: tuple[str, ...]) -> Any:
