@@ -1,0 +1,28 @@
+"""The emulator's simulated container runtime: which images exist, what a container
+prints and when it exits. Pure and deterministic: no clock, no network, no threads; the
+only I/O is loading the shipped word-count data (and an optional extra-images file).
+
+    from aci_helpers.emulator.runtime import ImageCatalog, launch
+
+    catalog = ImageCatalog.default()
+    info = catalog.resolve("mcr.microsoft.com/azuredocs/aci-helloworld", registry_servers=[])
+    prog = launch(info, command=None, env={}, peers=[], seed=0)
+    prog.exit_after, prog.exit_code      # None, None: a web server runs forever
+    prog.output(until=10.0)              # [(0.0, 'listening on port 80')]
+
+Add images with ``catalog.add(reference, default_command=[...], behaviour=...)`` or a
+JSON file named by ``ACI_EMULATOR_IMAGES`` (a list of ``add()`` keyword objects, read by
+``ImageCatalog.default()``). See README.md in this directory.
+"""
+
+from .errors import (CatalogFileError, ImageNotFound, OutputTooLarge, RegistryCredentialsRequired,
+                     RuntimeImageError)
+from .images import BEHAVIOURS, ImageCatalog, ImageInfo, Reference, parse_reference
+from .launch import container_env, launch
+from .program import Cycle, Program
+
+__all__ = [
+    "BEHAVIOURS", "CatalogFileError", "Cycle", "ImageCatalog", "ImageInfo", "ImageNotFound",
+    "OutputTooLarge", "Program", "Reference", "RegistryCredentialsRequired", "RuntimeImageError",
+    "container_env", "launch", "parse_reference",
+]

@@ -1,0 +1,94 @@
+"""`launch`: turn an image, a command line and an environment into a :class:`Program`."""
+
+from __future__ import annotations
+
+import random
+from functools import lru_cache
+from typing import Mapping, Sequence
+
+from . import programs  # noqa: F401  (registers node, python, nginx ... into shell.SPECIAL)
+from . import timing
+from .images import ImageInfo
+from .program import MAX_OUTPUT_LINES, Program
+from .shell import Machine, Outcome
+
+
+def container_env(info: ImageInfo, env: Mapping[str, str], seed: int) -> list[tuple[str, str]]:
+    """The process environment: PATH, HOSTNAME, the image's ENV, the group's variables, HOME.
+
+    HOSTNAME imitates ACI's ``SandboxHost-<18 digits>`` names (guess), derived from ``seed``.
+    """
+    rng = random.Random(f"hostname:{seed}")
+    items: dict[str, str] = {}
+    image_env = dict(info.env)
+    items["PATH"] = image_env.pop("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+    items["HOSTNAME"] = f"SandboxHost-{rng.randrange(10**17, 10**18)}"
+    items.update(image_env)
+    items.update({str(k): str(v) for k, v in env.items()})
+    items.setdefault("HOME", "/root")
+    return list(items.items())
+
+
+def launch(
+    info: ImageInfo,
+    command: Sequence[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    peers: Sequence[ImageInfo] = (),
+    seed: int = 0,
+    *,
+    started_at: float | None = None,
+) -> Program:
+    """Start ``info`` with ``command`` (None or [] = the image's ENTRYPOINT + CMD).
+
+    ``env`` is the container's environment variables (secure ones included), ``peers``
+    the other containers of the group (a sidecar polls a web server peer), ``seed`` makes
+    any variation reproducible, and ``started_at`` (Unix seconds, default
+    ``timing.DEFAULT_STARTED_AT``) only renders dates in the output. Same inputs, same
+    Program (results are cached).
+    """
+    cmd = tuple(str(a) for a in command) if command else ()
+    env_key = tuple(sorted((str(k), str(v)) for k, v in (env or {}).items()))
+    start = timing.DEFAULT_STARTED_AT if started_at is None else float(started_at)
+    return _launch(info, cmd, env_key, tuple(peers), int(seed), start)
+
+
+@lru_cache(maxsize=512)
+def _launch(info: ImageInfo, cmd: tuple[str, ...], env_key: tuple[tuple[str, str], ...],
+            peers: tuple[ImageInfo, ...], seed: int, started_at: float) -> Program:
+    argv = list(cmd) or info.default_command
+    env = container_env(info, dict(env_key), seed)
+    description = " ".join(argv)
+    if not argv:
+        return Program([], description="(no command: runs forever, prints nothing)")
+
+    def machine(horizon: float, budget: int) -> Machine:
+        return Machine(info, env, peers, seed, started_at, horizon=horizon, budget=budget)
+
+    out = machine(float("inf"), timing.LAUNCH_STEP_BUDGET).run_argv(argv)
+    if out.kind == "exit":
+        prog = Program(out.events, exit_after=out.clock, exit_code=out.exit_code,
+                       description=description)
+    elif out.kind == "forever":
+        prog = Program(out.events, description=description)
+    elif out.kind == "cycle":
+        prog = Program(out.events, cycle=out.cycle, description=description)
+    else:
+        def simulate(until: float) -> list:
+            res = machine(until, timing.LAZY_STEP_BUDGET).run_argv(argv)
+            return _expand(res, until)
+
+        prog = Program([], simulator=simulate, description=description)
+    prog.start_error = out.start_error  # type: ignore[attr-defined]
+    return prog
+
+
+def _expand(res: Outcome, until: float) -> list:
+    """Head lines up to ``until`` plus the cycle's lines up to it (lazy mode only)."""
+    events = [e for e in res.events if e[0] <= until + 1e-9]
+    if res.cycle is not None:
+        n = min(res.cycle.count(until), MAX_OUTPUT_LINES)
+        for i in range(n):
+            t, _ = res.cycle.line(i)
+            k, j = divmod(i, len(res.cycle.events))
+            events.append((t, res.cycle.events[j][1]))
+    return events

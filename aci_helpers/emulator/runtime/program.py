@@ -1,0 +1,153 @@
+"""`Program`: what a launched container prints, and when it exits, evaluated lazily.
+
+A program's output is a finite *head* of timed lines, optionally followed by a *cycle*
+(the same lines repeating with a fixed period, forever) or, for the rare program whose
+future cannot be summarised that way, by a lazily simulated continuation. Line texts are
+strings, or callables of the print time (for dates in access logs and HTTP headers), so a
+cycle of one million iterations costs nothing until somebody asks for its lines.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from .errors import OutputTooLarge
+
+LineText = str | Callable[[float], str]
+"""A printed line: a string, or a function of the print time (seconds after start)."""
+
+_EPS = 1e-9
+#: Lines one ``output()`` call builds without ``tail`` before refusing (guess; the real
+#: service keeps 4 MB of log, well under this).
+MAX_OUTPUT_LINES = 2_000_000
+
+
+def render(t: float, text: LineText) -> str:
+    """The string a line shows when printed at time ``t``."""
+    return text if isinstance(text, str) else text(t)
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """Lines repeating forever: iteration k prints ``events`` at ``start + k*period + offset``."""
+
+    start: float
+    period: float
+    events: tuple[tuple[float, LineText], ...]
+
+    def count(self, until: float) -> int:
+        """Lines printed in [start, until]."""
+        if not self.events or until + _EPS < self.start:
+            return 0
+        n = 0
+        span = until - self.start
+        for off, _ in self.events:
+            if span + _EPS >= off:
+                n += int(math.floor((span - off) / self.period + _EPS)) + 1
+        return n
+
+    def line(self, index: int) -> tuple[float, str]:
+        """The ``index``-th line of the cycle (0-based), rendered."""
+        k, j = divmod(index, len(self.events))
+        off, text = self.events[j]
+        t = self.start + k * self.period + off
+        return t, render(t, text)
+
+
+# A function that simulates the program up to a time and returns the timed lines printed
+# in [0, until] (used only for programs whose future has no finite summary).
+Simulator = Callable[[float], list[tuple[float, LineText]]]
+
+
+@dataclass
+class Program:
+    """A launched container process: ``exit_after``/``exit_code`` and ``output(until)``.
+
+    ``exit_after`` is seconds after start, or None when the program runs forever;
+    ``exit_code`` is an int exactly when ``exit_after`` is not None.
+    """
+
+    head: list[tuple[float, LineText]]
+    exit_after: float | None = None
+    exit_code: int | None = None
+    cycle: Cycle | None = None
+    simulator: Simulator | None = None
+    description: str = ""
+    _times: list[float] = field(default_factory=list, repr=False)
+    _lazy_until: float = field(default=-1.0, repr=False)
+
+    def __post_init__(self) -> None:
+        self.head.sort(key=lambda e: e[0])  # stable: same-time lines keep print order
+        self._times = [t for t, _ in self.head]
+
+    # -- lazily simulated programs ------------------------------------------------------
+    def _extend(self, until: float) -> None:
+        if self.simulator is None or until <= self._lazy_until:
+            return
+        self.head = list(self.simulator(until))
+        self._times = [t for t, _ in self.head]
+        self._lazy_until = until
+
+    # -- public API --------------------------------------------------------------------
+    def line_count(self, until: float) -> int:
+        """How many lines the program has printed in [0, until]."""
+        until = self._clip(until)
+        self._extend(until)
+        n = bisect.bisect_right(self._times, until + _EPS)
+        if self.cycle is not None:
+            n += self.cycle.count(until)
+        return n
+
+    def output(
+        self, until: float, tail: int | None = None, since: float | None = None
+    ) -> list[tuple[float, str]]:
+        """Lines printed in [0, until] (or [since, until]), in order, as ``(t, text)``.
+
+        ``tail=N`` returns only the last N of them and costs O(N) even for a periodic
+        program asked about years of output. Without ``tail`` more than
+        MAX_OUTPUT_LINES lines raise :class:`OutputTooLarge`.
+        """
+        until = self._clip(until)
+        total = self.line_count(until)
+        first = 0
+        if since is not None:
+            first = self.line_count(since - 2 * _EPS) if since > 0 else 0
+        if tail is not None:
+            first = max(first, total - max(tail, 0))
+        if total - first > MAX_OUTPUT_LINES:
+            raise OutputTooLarge(
+                f"{total - first} lines were printed up to t={until}; ask for output(until, "
+                f"tail=N) instead of every line."
+            )
+        return [self._line(i) for i in range(first, total)]
+
+    def lines(self, until: float, tail: int | None = None) -> list[str]:
+        """Just the texts of ``output(until, tail)``."""
+        return [s for _, s in self.output(until, tail=tail)]
+
+    def text(self, until: float, tail: int | None = None) -> str:
+        """The log as one string: each line followed by a newline ("" when nothing)."""
+        return "".join(s + "\n" for s in self.lines(until, tail=tail))
+
+    # -- helpers -----------------------------------------------------------------------
+    def _clip(self, until: float) -> float:
+        if self.exit_after is not None:
+            return min(until, self.exit_after)
+        return until
+
+    def _line(self, i: int) -> tuple[float, str]:
+        if i < len(self.head):
+            t, text = self.head[i]
+            return t, render(t, text)
+        assert self.cycle is not None
+        return self.cycle.line(i - len(self.head))
+
+
+def finite(lines: Iterable[tuple[float, LineText]], exit_after: float, exit_code: int,
+           description: str = "") -> Program:
+    """A program that prints ``lines`` and exits."""
+    return Program(list(lines), exit_after=exit_after, exit_code=exit_code,
+                   description=description)
