@@ -1,0 +1,128 @@
+"""Benchmark: the emulator against the SDK's own floor, side by side in one run.
+
+The floor is the same SDK call answered by a transport that returns a fixed body (the bytes
+the emulator sent for that very request, captured once), so the ratio is the emulator's
+own cost on top of what the SDK pipeline costs anyway. Goals (issue: ACI emulator):
+  get                                   <= 2x floor
+  paging through 400 groups             <= 2x floor
+  begin_create_or_update().result()     <= 2x three floor round trips (instant clock)
+
+Run with `make bench` (or `.venv/bin/python benchmarks/bench_emulator.py`).
+"""
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from azure.core.pipeline.transport import HttpTransport
+from azure.mgmt.containerinstance import ContainerInstanceManagementClient
+from azure.mgmt.containerinstance.models import (Container, ContainerGroup, ResourceRequests,
+                                                 ResourceRequirements)
+from azure.mgmt.resource.resources import ResourceManagementClient
+
+from aci_helpers.emulator import Emulator
+from aci_helpers.emulator.app import Response
+from aci_helpers.emulator.transport import EmulatorTransport, _RestResponse
+
+RG = "bench-rg"
+GROUPS = 400
+
+
+def group(name: str) -> ContainerGroup:
+    """A minimal one-container group like the docs' single-container example."""
+    return ContainerGroup(location="eastus", os_type="Linux", containers=[Container(
+        name=name, image="mcr.microsoft.com/azuredocs/aci-helloworld",
+        resources=ResourceRequirements(requests=ResourceRequests(cpu=1.0, memory_in_gb=1.0)))])
+
+
+class FixedTransport(HttpTransport):
+    """Answers each (method, path+query) with bytes captured from the emulator; no logic."""
+
+    def __init__(self, exchanges: list[Any]) -> None:
+        self.answers: dict[tuple[str, str], Response] = {}
+        for ex in exchanges:
+            self.answers[(ex.method, _key(ex.url))] = Response(ex.status, ex.response_headers,
+                                                               ex.response_body)
+
+    def send(self, request: Any, **kwargs: Any) -> Any:
+        return _RestResponse(request, self.answers[(request.method, _key(request.url))])
+
+    def open(self) -> None: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> "FixedTransport": return self
+    def __exit__(self, *args: Any) -> None: ...
+    def sleep(self, duration: float) -> None: ...
+
+
+def _key(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path.lower() + "?" + parts.query
+
+
+def best_of(fn: Callable[[], Any], number: int, repeat: int = 5) -> float:
+    """Seconds per call: the median of `repeat` timings of `number` calls."""
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        runs.append((time.perf_counter() - start) / number)
+    return statistics.median(runs)
+
+
+def clients(emu: Emulator, transport: HttpTransport) -> tuple[Any, Any]:
+    return (ContainerInstanceManagementClient(emu.credential(), emu.subscription_id, transport=transport),
+            ResourceManagementClient(emu.credential(), emu.subscription_id, transport=transport))
+
+
+def main() -> None:
+    # 400 one-core groups exceed the default 100-core quota.
+    emu = Emulator(state=None, clock="instant", seed=0, quota_cores=1000)
+    aci, rm = clients(emu, emu.transport())
+    rm.resource_groups.create_or_update(RG, {"location": "eastus"})
+    start = time.perf_counter()
+    for i in range(GROUPS):
+        aci.container_groups.begin_create_or_update(RG, f"cg-{i:03d}", group(f"cg-{i:03d}")).result()
+    setup = time.perf_counter() - start
+
+    # Capture what the emulator answers, then replay it from the floor transport.
+    recorder = emu.transport(record=True)
+    rec_aci, _ = clients(emu, recorder)
+    rec_aci.container_groups.get(RG, "cg-000")
+    list(rec_aci.container_groups.list_by_resource_group(RG))
+    rec_aci.container_groups.begin_create_or_update(RG, "cg-new", group("cg-new")).result()
+    create_trips = [ex for ex in recorder.exchanges if "cg-new" in ex.url or "/operations/" in ex.url]
+    floor_aci, _ = clients(emu, FixedTransport(recorder.exchanges))
+
+    rows = []
+    emu_get = best_of(lambda: aci.container_groups.get(RG, "cg-000"), 300)
+    floor_get = best_of(lambda: floor_aci.container_groups.get(RG, "cg-000"), 300)
+    rows.append(("get", emu_get, floor_get))
+
+    emu_page = best_of(lambda: list(aci.container_groups.list_by_resource_group(RG)), 5)
+    floor_page = best_of(lambda: list(floor_aci.container_groups.list_by_resource_group(RG)), 5)
+    rows.append((f"page through {GROUPS} groups", emu_page, floor_page))
+
+    counter = iter(range(10**6))
+
+    def emu_create() -> None:
+        name = f"c-{next(counter)}"
+        aci.container_groups.begin_create_or_update(RG, name, group(name)).result()
+
+    def floor_create() -> None:
+        floor_aci.container_groups.begin_create_or_update(RG, "cg-new", group("cg-new")).result()
+
+    emu_cr = best_of(emu_create, 30)
+    floor_cr = best_of(floor_create, 30)
+    rows.append((f"create + result() ({len(create_trips)} round trips)", emu_cr, floor_cr))
+
+    print(f"setup: {GROUPS} creates in {setup:.2f} s ({setup / GROUPS * 1000:.2f} ms each)")
+    print(f"{'operation':40} {'emulator':>12} {'floor':>12} {'ratio':>7}  goal")
+    for name, e, f in rows:
+        print(f"{name:40} {e * 1000:10.3f}ms {f * 1000:10.3f}ms {e / f:6.2f}x  <= 2x")
+
+
+if __name__ == "__main__":
+    main()
