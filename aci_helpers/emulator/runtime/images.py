@@ -140,7 +140,8 @@ def parse_reference(image: str) -> Reference:
             raise ImageNotFound(image, "invalid digest; expected sha256: and 64 hex digits")
     parts = rest.split("/")
     registry = DOCKER_HUB
-    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+    if len(parts) > 1 and ("." in parts[0] or re.fullmatch(r"[^:]+:\d+", parts[0])
+                           or parts[0] == "localhost"):
         registry = parts[0].lower()
         parts = parts[1:]
     tag = None

@@ -618,8 +618,7 @@ def httpd(m: Machine, argv: list[str]) -> int:
             f"this message")
 
     def stamp(e: float) -> str:
-        return strftime_utc("%a %b %d %H:%M:%S", e) + f".{int((e % 1) * 1e6):06d} " + \
-            strftime_utc("%Y", e)
+        return strftime_utc("%a %b %d %H:%M:%S.%f %Y", e)
 
     start = [(timing.SERVER_START_SECONDS, fqdn), (timing.SERVER_START_SECONDS, fqdn),
              (timing.SERVER_START_SECONDS, TimeText(
@@ -642,8 +641,8 @@ def redis_server(m: Machine, argv: list[str]) -> int:
         return 0
 
     def at(role: str, text: str) -> TimeText:
-        return TimeText(lambda e: f"1:{role} {strftime_utc('%d %b %Y %H:%M:%S', e)}."
-                                  f"{int((e % 1) * 1000):03d} {text}", m.epoch)
+        return TimeText(lambda e: f"1:{role} {strftime_utc('%d %b %Y %H:%M:%S.%3N', e)} {text}",
+                        m.epoch)
 
     lines = [
         at("C", "# WARNING Memory overcommit must be enabled! Without it, a background save or "

@@ -1048,7 +1048,10 @@ def _arith_eval(text: str, names: dict[str, int]) -> int:
 
 def strftime_utc(fmt: str, epoch: float) -> str:
     """``date``-style formatting in UTC (adds %e and %N, which Python lacks everywhere)."""
-    tm = _time.gmtime(epoch)
-    fmt = fmt.replace("%e", f"{tm.tm_mday:2d}").replace("%N", f"{int((epoch % 1) * 1e9):09d}")
-    fmt = fmt.replace("%Z", "UTC").replace("%z", "+0000").replace("%s", str(int(epoch)))
+    micros = round(epoch * 1_000_000)  # round once: float epochs like x.05 print as .050000
+    secs, frac = divmod(micros, 1_000_000)
+    tm = _time.gmtime(secs)
+    fmt = (fmt.replace("%e", f"{tm.tm_mday:2d}").replace("%N", f"{frac:06d}000")
+           .replace("%3N", f"{frac // 1000:03d}").replace("%f", f"{frac:06d}"))
+    fmt = fmt.replace("%Z", "UTC").replace("%z", "+0000").replace("%s", str(secs))
     return _time.strftime(fmt, tm)

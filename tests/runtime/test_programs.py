@@ -1,0 +1,107 @@
+"""Default programs of common images, laziness and determinism."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from aci_helpers.emulator.runtime import OutputTooLarge, launch
+
+from .conftest import HELLO, SIDECAR, lines
+
+
+def test_nginx_starts_and_runs_forever(run):
+    prog = run("nginx")
+    out = lines(prog, 10)
+    assert out[0] == ("/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt "
+                      "to perform configuration")
+    assert "/docker-entrypoint.sh: Configuration complete; ready for start up" in out
+    assert out[-1].endswith("[notice] 1#1: start worker process 29")
+    assert prog.exit_after is None
+
+
+def test_nginx_without_daemon_off_exits(run):
+    prog = run("nginx", ["nginx"])
+    assert prog.exit_code == 0 and lines(prog) == []
+
+
+@pytest.mark.parametrize("image, needle", [
+    ("httpd", "AH00094: Command line: 'httpd -D FOREGROUND'"),
+    ("redis", "* Ready to accept connections tcp"),
+])
+def test_servers(run, image, needle):
+    prog = run(image)
+    assert prog.exit_after is None
+    assert any(needle in s for s in lines(prog, 5))
+
+
+def test_hello_world(run):
+    prog = run("hello-world")
+    out = lines(prog)
+    assert prog.exit_code == 0
+    assert out[:2] == ["", "Hello from Docker!"]
+    assert "This message shows that your installation appears to be working correctly." in out
+    assert run("hello-world", ["echo", "hi"]).exit_code == 127  # no shell, no echo
+
+
+def test_laziness_of_long_periodic_output(run):
+    prog = run("alpine", ["/bin/sh", "-c", "while true; do echo hello; sleep 20; done"])
+    t0 = time.perf_counter()
+    assert prog.line_count(10**7) == 500_001
+    tail = prog.output(10**7, tail=3)
+    assert time.perf_counter() - t0 < 0.5
+    assert tail == [(9_999_960.0, "hello"), (9_999_980.0, "hello"), (10_000_000.0, "hello")]
+
+
+def test_laziness_of_server_access_log(run):
+    prog = run(HELLO, peers=[SIDECAR])
+    t0 = time.perf_counter()
+    last = prog.output(86400 * 30, tail=1)
+    assert time.perf_counter() - t0 < 0.5
+    assert last[0][0] == 86400 * 30 and "HEAD / HTTP/1.1" in last[0][1]
+
+
+def test_busy_loop_is_bounded(run):
+    prog = run("alpine", ["/bin/sh", "-c", "while true; do echo spin; done"])
+    assert prog.exit_after is None
+    assert prog.line_count(1.0) == 1001
+    with pytest.raises(OutputTooLarge):
+        prog.output(10**6)
+    assert len(prog.output(10**6, tail=5)) == 5
+
+
+def test_non_periodic_infinite_loop_is_lazy(run):
+    prog = run("alpine", ["/bin/sh", "-c", "i=0; while true; do i=$((i+1)); echo $i; sleep 10; done"])
+    assert prog.exit_after is None
+    assert prog.output(30) == [(0.0, "1"), (10.0, "2"), (20.0, "3"), (30.0, "4")]
+
+
+def test_since(run):
+    prog = run("alpine", ["/bin/sh", "-c", "while true; do echo hello; sleep 20; done"])
+    assert prog.output(100, since=30) == [(40.0, "hello"), (60.0, "hello"), (80.0, "hello"),
+                                         (100.0, "hello")]
+
+
+def test_output_after_exit_is_clipped(run):
+    prog = run("alpine", ["/bin/sh", "-c", "echo a; sleep 5; echo b"])
+    assert prog.exit_after == 5 and prog.line_count(1e9) == 2
+
+
+def test_determinism(catalog):
+    info = catalog.resolve("httpd")
+    a = launch(info, None, {}, [], seed=7)
+    b = launch(info, None, {"X": "1"}, [], seed=7)  # not cached together
+    c = launch(info, None, {}, [], seed=8)
+    assert a.output(10) == launch(info, None, {}, [], seed=7).output(10)
+    assert [s for _, s in a.output(10)] == [s for _, s in b.output(10)]
+    assert a.output(10) != c.output(10)  # the seed picks the thread id in the log
+    env = lines(launch(catalog.resolve("alpine"), ["env"], {}, [], seed=1))
+    assert env == lines(launch(catalog.resolve("alpine"), ["env"], {}, [], seed=1))
+    assert env != lines(launch(catalog.resolve("alpine"), ["env"], {}, [], seed=2))
+
+
+def test_restart_is_a_new_launch_from_zero(run):
+    first = run("alpine", ["/bin/sh", "-c", "echo up; sleep 5; exit 1"])
+    again = run("alpine", ["/bin/sh", "-c", "echo up; sleep 5; exit 1"])
+    assert first.output(10) == again.output(10) == [(0.0, "up")]
