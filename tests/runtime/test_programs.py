@@ -105,3 +105,10 @@ def test_restart_is_a_new_launch_from_zero(run):
     first = run("alpine", ["/bin/sh", "-c", "echo up; sleep 5; exit 1"])
     again = run("alpine", ["/bin/sh", "-c", "echo up; sleep 5; exit 1"])
     assert first.output(10) == again.output(10) == [(0.0, "up")]
+
+
+def test_until_tolerates_epoch_subtraction_error(run):
+    prog = run("mcr.microsoft.com/azuredocs/aci-wordcount")
+    start = 1_753_000_000.123
+    until = (start + prog.exit_after) - start - 3e-7  # what now - start gives in floats
+    assert prog.output(until) == prog.output(1e9) != []

@@ -19,7 +19,9 @@ from .errors import OutputTooLarge
 LineText = str | Callable[[float], str]
 """A printed line: a string, or a function of the print time (seconds after start)."""
 
-_EPS = 1e-9
+# Callers compute ``until`` as (now - start) from Unix epochs near 1.7e9, whose float
+# difference is off by up to ~3e-7 s: lines within a microsecond of ``until`` count.
+_EPS = 1e-6
 #: Lines one ``output()`` call builds without ``tail`` before refusing (guess; the real
 #: service keeps 4 MB of log, well under this).
 MAX_OUTPUT_LINES = 2_000_000
