@@ -3,6 +3,7 @@ the operations list."""
 
 from __future__ import annotations
 
+from .. import assumptions as A
 from ..model import provider_data
 from ..model.validation import canonical_location
 from .base import Env, Reply
@@ -10,7 +11,9 @@ from .base import Env, Reply
 
 def operation_status(env: Env) -> Reply:
     p = env.req.params
-    return Reply(200, env.cloud.operation(env.ctx, p["loc"], p["op"]))
+    # Real ACI sends no Retry-After; without one the SDK would sleep its default 30 s.
+    return Reply(200, env.cloud.operation(env.ctx, p["loc"], p["op"]),
+                 {"Retry-After": str(A.RETRY_AFTER_SECONDS)})
 
 
 def usages(env: Env) -> Reply:
