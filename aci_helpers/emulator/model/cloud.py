@@ -66,7 +66,8 @@ class Cloud:
 
     def programs(self, key: str, doc: dict) -> tuple[dict, dict]:
         """Per-container Program and pull reference, cached per spec revision."""
-        ck = (key, doc["rev"])
+        started = doc["runs"][-1]["start"] + A.STARTED_AFTER  # only renders dates in output
+        ck = (key, doc["rev"], started)
         hit = self._programs.get(ck)
         if hit is not None:
             return hit
@@ -83,7 +84,7 @@ class Cloud:
                    for e in cp.get("environmentVariables", [])}
             peers = [infos[o] for o in infos if o != n]
             progs[n] = rt.launch(infos[n], command=cp.get("command") or None, env=env,
-                                 peers=peers, seed=doc["seed"])
+                                 peers=peers, seed=doc["seed"], started_at=started)
             refs[n] = _pull_ref(infos[n], cp["image"])
         if len(self._programs) > 4096:
             self._programs.clear()
