@@ -469,7 +469,11 @@ class Cloud:
             want = min(want, cap_lines)
         if want is None:
             want = 200_000  # bounded: the 4 MB byte cap below cuts long logs anyway
-        lines = progs[container].output(max(0.0, end - s), tail=want)
+        prog = progs[container]
+        # A finished attempt is read up to its exact exit time: ``end - s`` on epoch floats
+        # can fall a hair short and drop the lines printed at the exit instant.
+        until = prog.exit_after if cr.attempt_end is not None else max(0.0, end - s)
+        lines = prog.output(until, tail=want)
         limit = A.LOG_LIMIT_RUNNING_BYTES if running else A.LOG_LIMIT_STOPPED_BYTES
         from .util import iso_nano
         rendered = [(iso_nano(s + lt) + " " + txt if timestamps else txt) + "\n"
