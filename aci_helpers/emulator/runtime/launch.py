@@ -78,7 +78,7 @@ def _launch(info: ImageInfo, cmd: tuple[str, ...], env_key: tuple[tuple[str, str
             return _expand(res, until)
 
         prog = Program([], simulator=simulate, description=description)
-    prog.start_error = out.start_error  # type: ignore[attr-defined]
+    prog.start_error = out.start_error
     return prog
 
 

@@ -78,6 +78,9 @@ class Program:
     cycle: Cycle | None = None
     simulator: Simulator | None = None
     description: str = ""
+    #: The container runtime's message when the argv[0] of an exec-form command does not
+    #: exist (the program also prints it and exits 127 at t=0); None otherwise.
+    start_error: str | None = None
     _times: list[float] = field(default_factory=list, repr=False)
     _lazy_until: float = field(default=-1.0, repr=False)
 
