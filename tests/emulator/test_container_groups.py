@@ -261,3 +261,25 @@ def test_quota_reached_and_stopped_groups_release_cores():
     with pytest.raises(HttpResponseError) as e:
         c.aci.container_groups.begin_start(RG, "a")
     assert e.value.error.code == "ContainerGroupQuotaReached"
+
+
+def test_crash_loop_is_bounded_with_the_instant_clock(cloud):
+    from aci_helpers.emulator import assumptions as A
+    cloud.aci.container_groups.begin_create_or_update(
+        RG, "loop", task("echo boom; exit 1", restart="Always")).result()
+    counts = {cloud.aci.container_groups.get(RG, "loop").containers[0].instance_view.restart_count
+              for _ in range(3)}
+    assert counts == {A.INSTANT_CRASHLOOP_RESTARTS}
+    iv = cloud.aci.container_groups.get(RG, "loop").containers[0].instance_view
+    back = [e for e in iv.events if e.name == "BackOff"][0]
+    assert back.count >= A.INSTANT_CRASHLOOP_RESTARTS and back.type == "Warning"
+    assert cloud.aci.containers.list_logs(RG, "loop", "c1").content == "boom\n"
+
+
+def test_stopped_logs_keep_the_last_1000_lines(cloud):
+    script = "i=0; while [ $i -lt 1500 ]; do echo line$i; i=$((i+1)); done; exit 0"
+    cloud.aci.container_groups.begin_create_or_update(RG, "many", task(script)).result()
+    lines = cloud.aci.containers.list_logs(RG, "many", "c1").content.splitlines()
+    assert len(lines) == 1000 and lines[-1] == "line1499" and lines[0] == "line500"
+    assert cloud.aci.containers.list_logs(RG, "many", "c1", tail=3).content == \
+        "line1497\nline1498\nline1499\n"
