@@ -59,8 +59,8 @@ class CostEstimate:
         lines = [
             f"Estimated cost of {who}: ${self.total:.4f} {CURRENCY} for {_fmt_duration(self.seconds)}"
             f" ({self.cpu:g} vCPU, {self.memory_gb:g} GB, Linux, pay-as-you-go, {self.region})",
-            f"  vCPU:   {self.cpu:g} x {self.seconds:g} s x ${self.per_vcpu_second} = ${self.cpu_cost:.4f}",
-            f"  memory: {self.memory_gb:g} x {self.seconds:g} s x ${self.per_gb_second} = ${self.memory_cost:.4f}",
+            f"  vCPU:   {self.cpu:g} x {self.seconds:g} s x ${_price(self.per_vcpu_second)} = ${self.cpu_cost:.4f}",
+            f"  memory: {self.memory_gb:g} x {self.seconds:g} s x ${_price(self.per_gb_second)} = ${self.memory_cost:.4f}",
             f"  An estimate only. Prices from {PRICE_SOURCE}, read on {PRICE_READ_ON}.",
         ]
         if self.note:
@@ -70,8 +70,15 @@ class CostEstimate:
     def __str__(self) -> str:
         return "\n".join(self._lines())
 
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # noqa: ANN001 - IPython's printer
+        printer.text(str(self))
+
     def _repr_markdown_(self) -> str:
         return "\n".join(["```text", *self._lines(), "```"])
+
+
+def _price(value: float) -> str:
+    return f"{value:.10f}".rstrip("0")
 
 
 def _fmt_duration(seconds: float) -> str:

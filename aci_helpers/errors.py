@@ -98,6 +98,9 @@ class ExplainedError:
             text += f"\nHint: {self.hint}"
         return text
 
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # noqa: ANN001 - IPython's printer
+        printer.text(str(self))
+
     def _repr_markdown_(self) -> str:
         head = f"**{self.code or 'Error'}**"
         if self.status is not None:

@@ -151,15 +151,15 @@ def test_task_events_and_timeline(s):
     assert buf1.getvalue() == buf2.getvalue()
 
 
-@pytest.mark.xfail(reason="emulator: lines printed at the exit instant are dropped once the "
-                          "container is Terminated (float epoch subtraction in cloud.logs)",
-                   strict=False)
 def test_task_logs_after_exit(s):
     name = unique_name("aci", s) + "-task"
     create(s, task_container_group(name, s.location), name)
     wait_for_container(s, name)
     logs = get_logs(s, name)
     assert "('BENVOLIO', 74)" in logs
+    assert get_logs(s, name, tail=1).strip() == logs.strip().splitlines()[-1].strip()
+    out = io.StringIO()
+    assert follow_logs(s, name, file=out) == logs and out.getvalue() == logs
 
 
 def test_get_logs_tail_and_timestamps(s):
