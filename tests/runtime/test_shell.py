@@ -204,3 +204,27 @@ def test_script_file_in_image(run):
 def test_nested_sh(run):
     out, _ = sh(run, "sh -c 'echo inner; exit 5'; echo $?")
     assert out == ["inner", "5"]
+
+
+@pytest.mark.parametrize("image, script, expected", [
+    ("debian", "echo $((1/0))", '/bin/sh: 1: arithmetic expression: division by zero: "1/0"'),
+    ("alpine", "echo $((1/0))", "/bin/sh: divide by zero"),
+])
+def test_arith_errors_exit_2(run, image, script, expected):
+    out, prog = sh(run, script, image)
+    assert out == [expected] and prog.exit_code == 2
+
+
+def test_break_outside_loop_is_ignored(run):
+    out, prog = sh(run, "break; echo after")
+    assert out == ["after"] and prog.exit_code == 0
+
+
+def test_bad_tail_count(run):
+    out, prog = sh(run, "tail -n x /dev/null")
+    assert out == ["tail: invalid number 'x'"] and prog.exit_code == 1
+
+
+def test_time_dependent_loop_renders_each_iteration(run):
+    prog = run("alpine", [*SH, "while true; do date +%H:%M:%S; sleep 30; done"], started_at=0)
+    assert prog.output(10**6, tail=2) == [(999960.0, "13:46:00"), (999990.0, "13:46:30")]

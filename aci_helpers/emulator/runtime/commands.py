@@ -299,6 +299,11 @@ def builtin(m: Machine, argv: list[str]) -> int:
             f.positional = args[1:]
         return 0
     if name in ("break", "continue"):
+        if not m.loop_depth:
+            if f.flavour == "bash":
+                m.err(f"{f.argv0}: line 1: {name}: only meaningful in a `for', `while', or "
+                      f"`until' loop")
+            return 0
         n = int(args[0]) if args and args[0].isdigit() else 1
         raise _LoopCtl(name, max(n, 1))
     if name == "shift":
@@ -433,6 +438,10 @@ def cat(m: Machine, argv: list[str]) -> int:
     return status
 
 
+class _BadCount(Exception):
+    pass
+
+
 def _lines_arg(args: list[str]) -> tuple[int, bool, list[str]]:
     n, follow, files = 10, False, []
     i = 0
@@ -441,7 +450,9 @@ def _lines_arg(args: list[str]) -> tuple[int, bool, list[str]]:
         if a in ("-f", "-F", "--follow"):
             follow = True
         elif a == "-n" and i + 1 < len(args):
-            n = int(args[i + 1].lstrip("+") or 10)
+            if not args[i + 1].lstrip("+").isdigit():
+                raise _BadCount(args[i + 1])
+            n = int(args[i + 1].lstrip("+"))
             i += 1
         elif re.fullmatch(r"-n?\d+", a):
             n = int(a.lstrip("-n"))
@@ -454,8 +465,17 @@ def _lines_arg(args: list[str]) -> tuple[int, bool, list[str]]:
     return n, follow, files
 
 
+def _count_error(m: Machine, prog: str, value: str) -> int:
+    m.err(f"{prog}: invalid number '{value}'" if _busybox(m)
+          else f"{prog}: invalid number of lines: '{value}'")
+    return 1
+
+
 def tail(m: Machine, argv: list[str]) -> int:
-    n, follow, files = _lines_arg(argv[1:])
+    try:
+        n, follow, files = _lines_arg(argv[1:])
+    except _BadCount as e:
+        return _count_error(m, "tail", str(e))
     status = 0
     for name in files or ["-"]:
         text = _read_file(m, "tail", name)
@@ -472,7 +492,10 @@ def tail(m: Machine, argv: list[str]) -> int:
 
 
 def head(m: Machine, argv: list[str]) -> int:
-    n, _, files = _lines_arg(argv[1:])
+    try:
+        n, _, files = _lines_arg(argv[1:])
+    except _BadCount as e:
+        return _count_error(m, "head", str(e))
     status = 0
     for name in files or ["-"]:
         text = _read_file(m, "head", name)

@@ -209,6 +209,7 @@ class Machine:
         self.capture_depth = 0
         self.cond_depth = 0
         self.tainted = 0
+        self.loop_depth = 0
         self.frame = _Frame(vars=dict(env), exported={k for k, _ in env}, cwd=image.workdir or "/",
                             positional=[], argv0="sh", flavour=image.shell)
         self.start_error: str | None = None
@@ -229,6 +230,15 @@ class Machine:
             kind = "horizon"
         except Budget:
             kind = "budget"
+        except _LoopCtl:
+            code = self.status
+        except RecursionError:
+            self.err("[aci-emulator] the command nests too deeply to simulate")
+            code = 2
+        except Exception as exc:  # a bug here must not take the emulator down with it
+            self.err(f"[aci-emulator] internal error while simulating this command "
+                     f"({type(exc).__name__}: {exc}); please report it")
+            code = 1
         self._flush()
         return Outcome(self.events, kind, self.clock, code & 0xFF if kind == "exit" else None,
                        cycle, self.start_error)
@@ -570,6 +580,13 @@ class Machine:
     def loop(self, iteration: Callable[[], bool]) -> int:
         """Run ``iteration`` until it returns False; spot and report endless repetition."""
         last = 0
+        self.loop_depth += 1
+        try:
+            return self._loop(iteration, last)
+        finally:
+            self.loop_depth -= 1
+
+    def _loop(self, iteration: Callable[[], bool], last: int) -> int:
         while True:
             detect = not self.capture_depth and self.fds.get(1) == "log" and self.fds.get(2) == "log"
             before = self.snapshot() if detect else None
@@ -594,6 +611,13 @@ class Machine:
     def run_for(self, node: For) -> int:
         items = self.expand_words(node.words) if node.words is not None else list(self.frame.positional)
         status = 0
+        self.loop_depth += 1
+        try:
+            return self._for(node, items, status)
+        finally:
+            self.loop_depth -= 1
+
+    def _for(self, node: For, items: list[str], status: int) -> int:
         for item in items:
             self.frame.vars[node.var] = item
             try:
@@ -846,7 +870,11 @@ class Machine:
         if raw.startswith("$((", i):
             end = _match_close(raw, i + 1)
             expr = raw[i + 3:end - 1]
-            return str(self.arith(expr)), end + 1, False
+            try:
+                return str(self.arith(expr)), end + 1, False
+            except ArithError as e:
+                self.err(self._arith_msg(expr, str(e)))
+                raise _Exit(2) from None
         if c == "(":
             end = _match_close(raw, i + 1)
             return self._substitute(raw[i + 2:end]), end + 1, False
@@ -862,6 +890,17 @@ class Machine:
         if c.isdigit() or c in "?$#@*!-":
             return self.var(c), i + 2, c in "@*"
         return None, i, False
+
+    def _arith_msg(self, expr: str, why: str) -> str:
+        f = self.frame
+        zero = "division by zero" in why
+        if f.flavour == "dash":
+            return (f'{f.argv0}: 1: arithmetic expression: '
+                    f'{"division by zero" if zero else "expecting primary"}: "{expr}"')
+        if f.flavour == "bash":
+            return (f"{f.argv0}: line 1: {expr}: " +
+                    ("division by 0 (error token is \"0\")" if zero else "syntax error: operand expected"))
+        return f"{f.argv0}: {'divide by zero' if zero else 'arithmetic syntax error'}"
 
     def var(self, name: str) -> str:
         f = self.frame
