@@ -61,7 +61,7 @@ class CostEstimate:
             f" ({self.cpu:g} vCPU, {self.memory_gb:g} GB, Linux, pay-as-you-go, {self.region})",
             f"  vCPU:   {self.cpu:g} x {self.seconds:g} s x ${_price(self.per_vcpu_second)} = ${self.cpu_cost:.4f}",
             f"  memory: {self.memory_gb:g} x {self.seconds:g} s x ${_price(self.per_gb_second)} = ${self.memory_cost:.4f}",
-            f"  An estimate only. Prices from {PRICE_SOURCE}, read on {PRICE_READ_ON}.",
+            f"  An estimate only. Prices from {PRICE_SOURCE} (recorded {PRICE_READ_ON}; check the page for today's).",
         ]
         if self.note:
             lines.append(f"  Note: {self.note}")

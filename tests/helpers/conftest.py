@@ -6,20 +6,9 @@ import socket
 
 import pytest
 
-try:
-    from aci_helpers.emulator import Emulator  # noqa: F401
-
-    HAVE_EMULATOR = True
-    _why = ""
-except Exception as err:  # noqa: BLE001 - the emulator is being written; any failure means "not yet"
-    HAVE_EMULATOR = False
-    _why = f"the emulator is not importable yet ({type(err).__name__}: {err})"
-
 @pytest.fixture
 def s(monkeypatch):
     """A session on a fresh in-memory emulator with the instant clock and seed 0."""
-    if not HAVE_EMULATOR:
-        pytest.skip(_why)
     from aci_helpers import connect
     from aci_helpers.names import reset_names
 

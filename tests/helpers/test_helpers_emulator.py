@@ -19,14 +19,6 @@ from aci_helpers import (
 from aci_helpers.cleanup import CLEANUP_COLUMNS
 from aci_helpers.views import CONTAINER_COLUMNS, EVENT_COLUMNS, GROUP_COLUMNS
 
-try:
-    from aci_helpers.emulator import Emulator  # noqa: F401
-
-    _why = ""
-except Exception as err:  # noqa: BLE001 - being written by another engineer
-    _why = f"the emulator is not importable yet ({type(err).__name__}: {err})"
-
-pytestmark = pytest.mark.skipif(bool(_why), reason=_why or "-")
 
 
 def create(s, group, name):
@@ -273,3 +265,40 @@ def test_cleanup_keeps_a_resource_group_it_did_not_create(s):
     assert done.loc[name, "status"] == "deleted"
     assert done.loc[s.resource_group, "status"] == "kept"
     assert s.resources.resource_groups.check_existence(s.resource_group)
+
+
+# ---- interruptions and stopped groups ----------------------------------------------------
+
+def _interrupt(_seconds):
+    raise KeyboardInterrupt
+
+
+def test_ctrl_c_leaves_the_group_and_says_how_to_resume(s, capsys):
+    name = unique_name("aci", s)
+    create(s, single_container_group(name, s.location), name)
+    s.sleep = _interrupt  # the next poll is "interrupted by the user"
+    with pytest.raises(KeyboardInterrupt):
+        wait_for_container(s, name)
+    out = capsys.readouterr().out
+    assert f"wait_for_state(s, '{name}', container='{name}')" in out
+    assert s.aci.container_groups.get(s.resource_group, name).instance_view.state == "Running"
+
+
+def test_ctrl_c_while_following_logs(s):
+    name = unique_name("aci", s)
+    create(s, single_container_group(name, s.location), name)
+    s.sleep = _interrupt
+    out = io.StringIO()
+    with pytest.raises(KeyboardInterrupt):
+        follow_logs(s, name, file=out)
+    assert "keeps running" in out.getvalue() and f"get_logs(s, '{name}'" in out.getvalue()
+
+
+def test_waiting_for_a_container_of_a_stopped_group_ends(s):
+    name = unique_name("aci", s)
+    create(s, single_container_group(name, s.location), name)
+    s.aci.container_groups.stop(s.resource_group, name)
+    g = wait_for_container(s, name, timeout=30)
+    assert g.instance_view.state == "Stopped"
+    assert containers_table(g)["state"].isna().all()
+    assert wait_for_state(s, name).instance_view.state == "Stopped"
