@@ -6,6 +6,7 @@ import socket
 
 import pytest
 
+
 @pytest.fixture
 def s(monkeypatch):
     """A session on a fresh in-memory emulator with the instant clock and seed 0."""
