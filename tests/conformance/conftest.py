@@ -1,0 +1,46 @@
+"""Conformance fixtures: the reference (spec + recordings) beside the checkout, and an
+instant-clock emulator driven by the real, unmodified SDK clients.
+
+The reference lives in ``../shared/reference`` (CI has it). A user's clone does not: every
+test that needs it skips with a clear reason. Nothing from it is copied into the repo.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
+SKIP_REASON = ("../shared/reference not found beside the checkout: conformance tests need the "
+               "reference spec and recordings (CI has them)")
+SPEC_FILE = REFERENCE / "aci-rest" / "2023-05-01" / "containerInstance.json"
+RECORDINGS = REFERENCE / "aci-rest" / "recordings"
+
+
+def reference_dir() -> Path:
+    if not SPEC_FILE.is_file() or not RECORDINGS.is_dir():
+        pytest.skip(SKIP_REASON)
+    return REFERENCE
+
+
+@pytest.fixture(scope="session")
+def spec():
+    reference_dir()
+    from .spec import Spec
+    return Spec(SPEC_FILE)
+
+
+@pytest.fixture(scope="session")
+def recordings():
+    """{file name: parsed vcrpy cassette}"""
+    reference_dir()
+    import yaml
+    return {p.name: yaml.safe_load(p.read_text(encoding="utf-8"))
+            for p in sorted(RECORDINGS.glob("*.yaml"))}
+
+
+@pytest.fixture
+def cloud():
+    from .scenarios import Cloud
+    return Cloud()
