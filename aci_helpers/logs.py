@@ -62,8 +62,10 @@ def follow_logs(
         while True:
             group = session.aci.container_groups.get(rg, name)
             finished = _terminated(group, container)
-            content = session.aci.containers.list_logs(
-                rg, name, container, timestamps=timestamps).content or ""
+            if finished or _started(group, container):
+                content = session.aci.containers.list_logs(
+                    rg, name, container, timestamps=timestamps).content or ""
+            # else: not started yet; Azure may refuse a logs request before the first start.
             lines = content.splitlines()
             # While running, hold back a last line without its newline: it may grow.
             complete = lines if finished or content.endswith("\n") else lines[:-1]
@@ -87,6 +89,15 @@ def follow_logs(
         print(f"Stopped following; {name}/{container} keeps running. Read the log with "
               f"get_logs(s, {name!r}, {container!r}).", file=out, flush=True)
         raise
+
+
+def _started(group, container: str) -> bool:  # noqa: ANN001 - a ContainerGroup
+    for c in group.containers:
+        if c.name == container and c.instance_view is not None:
+            state = c.instance_view.current_state
+            return bool(state and state.state not in (None, "Waiting")) or bool(
+                c.instance_view.restart_count)
+    return False
 
 
 def _terminated(group, container: str) -> bool:  # noqa: ANN001 - a ContainerGroup
