@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
+PY_WARNING = re.compile(r"\b[A-Z][A-Za-z]*Warning: |warnings\.warn")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
@@ -43,8 +45,9 @@ def problems(nb: nbformat.NotebookNode) -> list[str]:
             for p in paths:
                 if p in text:
                     found.append(f"{where}: local path {p!r} in output")
-            if "Warning" in text and out.output_type != "error":
-                found.append(f"{where}: a warning in output")
+            # Python warnings ("DeprecationWarning: ..."), not ACI events of type Warning.
+            if PY_WARNING.search(text) and out.output_type != "error":
+                found.append(f"{where}: a Python warning in output")
     return found
 
 
