@@ -151,7 +151,8 @@ class App:
                 f"No registered resource provider found for location '{loc.lower()}' and API "
                 f"version '{v}' for type '{rtype}'. The supported api-versions are "
                 f"'{', '.join(allowed)}'. The supported locations are "
-                f"'{', '.join(A.LOCATIONS)}'.", code="NoRegisteredProviderFound")
+                f"'{', '.join(A.LOCATIONS)}'.", code="NoRegisteredProviderFound",
+                headers={"x-ms-failure-cause": "gateway"})  # as recorded: ARM's gateway answers
 
     @staticmethod
     def _body_location(req: Request) -> str | None:

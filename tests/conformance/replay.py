@@ -1,0 +1,137 @@
+"""Replaying a vcrpy cassette of real Azure traffic against the emulator.
+
+Each recorded interaction is sent again, adapted: the emulator's subscription instead of the
+recording's, and the 2023-05-01 api-version where the recording used an older
+Microsoft.ContainerInstance one (unless the interaction is *about* the api-version). The
+async operation URLs are the emulator's own (its operation ids differ). Names of resource
+groups and container groups are kept: they are valid in both clouds.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from .scenarios import Cloud
+from .wire import ASYNC_URL, OPERATION_STATUS, is_aci
+
+RECORDED_SUB = "00000000-0000-0000-0000-000000000000"
+API = "2023-05-01"
+#: Response headers whose presence must match the recording.
+RELEVANT_HEADERS = ("azure-asyncoperation", "location", "content-type", "x-ms-failure-cause")
+_RG_IN_PATH = re.compile(r"/resourcegroups/([^/?]+)", re.IGNORECASE)
+
+
+@dataclass
+class Recorded:
+    index: int
+    method: str
+    url: str
+    path: str
+    api_version: str | None
+    body: str | None
+    status: int
+    headers: dict[str, str]
+    response: Any          # parsed JSON or None
+    text: str
+
+    @property
+    def label(self) -> str:
+        return f"#{self.index} {self.method} {self.path}?api-version={self.api_version}"
+
+
+@dataclass
+class Replayed:
+    recorded: Recorded
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    return str(value)
+
+
+def interactions(cassette: dict) -> list[Recorded]:
+    out = []
+    for i, it in enumerate(cassette["interactions"]):
+        req, resp = it["request"], it["response"]
+        parts = urlsplit(req["uri"])
+        text = _text(resp.get("body", {}).get("string"))
+        headers = {k.lower(): (v[0] if isinstance(v, list) else v)
+                   for k, v in (resp.get("headers") or {}).items()}
+        out.append(Recorded(i, req["method"].upper(), req["uri"], parts.path,
+                            dict(parse_qsl(parts.query)).get("api-version"),
+                            _text(req.get("body")) or None, resp["status"]["code"], headers,
+                            json.loads(text) if text.strip() else None, text))
+    return out
+
+
+def api_version_is_the_point(rec: Recorded) -> bool:
+    """An interaction that shows the answer to an api-version the service does not know."""
+    err = rec.response.get("error") if isinstance(rec.response, dict) else None
+    return isinstance(err, dict) and err.get("code") == "NoRegisteredProviderFound"
+
+
+@dataclass
+class Replayer:
+    cloud: Cloud
+    cassette: dict
+    #: recorded operation id -> the emulator's Azure-AsyncOperation URL for the same step
+    operations: dict[str, str] = field(default_factory=dict)
+
+    def setup(self) -> None:
+        """Create the resource groups the recording's successful requests used, with the
+        location and tags the recording shows."""
+        recs = interactions(self.cassette)
+        rgs: dict[str, dict] = {}
+        for rec in recs:
+            m = _RG_IN_PATH.search(rec.path)
+            if not m or rec.status >= 400:
+                continue
+            name = m.group(1)
+            info = rgs.setdefault(name, {"location": "westus"})
+            body = rec.response if isinstance(rec.response, dict) else {}
+            if rec.path.lower().rstrip("/").endswith(f"/resourcegroups/{name.lower()}"):
+                info["location"] = body.get("location", info["location"])
+                if "tags" in body:
+                    info["tags"] = body["tags"]
+            elif rec.body:
+                loc = json.loads(rec.body).get("location")
+                if loc and "tags" not in info:
+                    info["location"] = loc
+        for name, info in rgs.items():
+            self.cloud.res.resource_groups.create_or_update(name, info)
+
+    def adapt_url(self, rec: Recorded) -> str:
+        if OPERATION_STATUS.match(rec.path):
+            op = rec.path.rsplit("/", 1)[-1]
+            if op not in self.operations:
+                raise AssertionError(f"{rec.label}: the emulator gave no operation for {op}")
+            return self.operations[op]
+        parts = urlsplit(rec.url.replace(RECORDED_SUB, self.cloud.sub))
+        query = dict(parse_qsl(parts.query))
+        if is_aci(rec.path) and query.get("api-version") != API and \
+                not api_version_is_the_point(rec):
+            query["api-version"] = API
+        return f"{parts.scheme}://{parts.netloc}{parts.path}?{urlencode(query)}"
+
+    def send(self, rec: Recorded) -> Replayed:
+        url = self.adapt_url(rec)
+        body = rec.body.replace(RECORDED_SUB, self.cloud.sub).encode() if rec.body else None
+        status, headers, data = self.cloud.raw(rec.method, url, body, api=None)
+        headers = {k.lower(): v for k, v in headers.items()}
+        recorded_op = rec.headers.get("azure-asyncoperation")
+        if recorded_op and headers.get("azure-asyncoperation"):
+            m = ASYNC_URL.match(recorded_op)
+            if m:
+                self.operations[m.group("op")] = headers["azure-asyncoperation"]
+        return Replayed(rec, url, status, headers, data)
