@@ -64,6 +64,10 @@ PULLING_AFTER = 1.0
 #: "Pulled" event; the async operation and provisioningState reach Succeeded here (in the
 #: recordings the operation succeeds after Pulled, before Started).
 PULLED_AFTER = 2.0
+#: Pulling/Pulled events name the image by digest, ``alpine@sha256:<64 hex>`` (every recording
+#: since 2021: azcli_test_container_create*.yaml, azcli_test_container_attach.yaml). The digest
+#: itself is a guess: sha256 of the normalised reference (stable per image, not the registry's).
+PULL_EVENTS_NAME_DIGEST = True
 #: "Started" event; the container is Running (real ACI: tens of seconds; kept short).
 STARTED_AFTER = 3.0
 #: Crash-loop back-off before restart k (0-based): min(BASE * 2**k, CAP), kubelet-like.

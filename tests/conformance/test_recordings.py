@@ -119,6 +119,7 @@ def check(name: str, rec: Recorded, got: Replayed, api_version: str | None = API
     p += compare(rec.response, got.body, opts).lines
     if comparable and not older:
         p += _event_names(rec.response, got.body)
+        p += _event_messages(rec.response, got.body)
     if isinstance(rec.response, dict) and set(rec.response) == {"content"}:
         p += _log_lines(rec.response["content"], got.body.get("content"))
     if isinstance(rec.response, dict) and "error" in rec.response:
@@ -177,6 +178,36 @@ def _event_names(recorded, got) -> list[str]:
         got_names = sorted({e["name"] for e in got["properties"]["events"]})
         if want != got_names:
             out.append(f"operation events {got_names}, recorded {want}")
+    return out
+
+
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+_HEX_ID = re.compile(r"\b[0-9a-f]{64}\b")
+
+
+def _template(message: str) -> str:
+    """An event message with its digests and container ids abstracted."""
+    return _HEX_ID.sub("<id>", _DIGEST.sub("sha256:<digest>", message))
+
+
+def _all_events(body):
+    for _, iv in _containers(body):
+        yield from (iv or {}).get("events", [])
+    if isinstance(body, dict) and "status" in body and isinstance(body.get("properties"), dict):
+        yield from body["properties"].get("events", [])
+
+
+def _event_messages(recorded, got) -> list[str]:
+    """Same event, same message (image references and container ids abstracted)."""
+    want = {}
+    for e in _all_events(recorded):
+        want.setdefault(e["name"], _template(e["message"]))
+    out = []
+    for e in _all_events(got):
+        w = want.get(e["name"])
+        if w is not None and _template(e["message"]) != w:
+            out.append(f"event {e['name']} message {e['message']!r}, recorded form {w!r}")
+            want.pop(e["name"])
     return out
 
 

@@ -18,7 +18,7 @@ from ..errors import (ArmError, Conflict, ContainerGroupNotFound, InaccessibleIm
 from ..store import Tx
 from . import lifecycle as L
 from . import validation as V
-from .util import det_uuid, iso_7, new_id, public_ip
+from .util import det_hex, det_uuid, iso_7, new_id, public_ip
 from .views import group_id, public_group
 
 RG_TYPE = "Microsoft.Resources/resourceGroups"
@@ -544,5 +544,11 @@ def _containers_sig(props: dict) -> str:
 
 
 def _pull_ref(info: Any, image: str) -> str:
+    """How the Pulling/Pulled events name the image: by digest (PULL_EVENTS_NAME_DIGEST)."""
     ref = getattr(info, "familiar", None)
-    return ref if isinstance(ref, str) and ref else image
+    if not isinstance(ref, str) or not ref:
+        ref = image
+    if not A.PULL_EVENTS_NAME_DIGEST or "@" in ref:
+        return ref
+    repo = ref.rsplit(":", 1)[0] if ":" in ref.rsplit("/", 1)[-1] else ref
+    return f"{repo}@sha256:{det_hex(64, 'image-digest', str(getattr(info, 'reference', ref)))}"
