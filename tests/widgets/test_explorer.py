@@ -1,0 +1,311 @@
+"""The widget explorer, driven headless: click its buttons, set its fields, and check both
+what it shows and what happened in the emulator."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from aci_helpers.widgets import NOT_IN_NOTEBOOK, explorer
+
+
+def names_in_table(ex) -> list[str]:
+    return [r.name for r in ex.visible_rows()]
+
+
+def group_names(s) -> set[str]:
+    return {g.name for g in s.aci.container_groups.list()}
+
+
+def state_of(s, name: str, rg: str | None = None) -> str:
+    return s.aci.container_groups.get(rg or s.resource_group, name).instance_view.state
+
+
+def test_empty_state_says_what_to_do(ex):
+    assert names_in_table(ex) == []
+    text = ex.table.children[-1].value
+    assert "No container groups" in text and "Create a container group" in text and "Refresh" in text
+    assert "Select a group" in ex.details.children[0].value
+    assert all(b.disabled for b in (ex.start_button, ex.stop_button, ex.restart_button, ex.delete_button))
+
+
+def test_refresh_shows_a_new_group_with_its_state_and_address(s, ex, make_group):
+    make_group("web-1")
+    assert names_in_table(ex) == []
+    ex.refresh_button.click()
+    assert names_in_table(ex) == ["web-1"]
+    row = ex.groups[next(iter(ex.groups))]
+    assert (row.state, row.resource_group, row.fqdn, row.restart_policy) == (
+        "Running", s.resource_group, "web-1.eastus.azurecontainer.io", "Always")
+    cells = ex._rows[row.key][2].value
+    # colour AND text in the badge
+    assert "● Running" in cells and "background:#1a7f37" in cells
+    assert "web-1.eastus.azurecontainer.io" in cells and "1 GB" in cells
+    assert "list()" in ex.last_call
+
+
+def test_every_resource_group_by_default_and_the_filter_narrows(s, ex, make_group):
+    make_group("web-1")
+    make_group("other-1", resource_group="other-rg")
+    ex.refresh_button.click()
+    assert sorted(names_in_table(ex)) == ["other-1", "web-1"]
+    assert "other-rg" in [v for _, v in ex.rg_filter.options]
+    ex.rg_filter.value = "other-rg"  # refreshes by itself
+    assert names_in_table(ex) == ["other-1"]
+    assert ex.last_call.startswith("s.aci.container_groups.list_by_resource_group('other-rg')")
+    assert repr(ex) == "Explorer(backend='emulator', scope='other-rg')"
+
+
+def test_selection_is_kept_on_refresh(s, ex, make_group):
+    make_group("web-1")
+    make_group("web-2")
+    ex.refresh_button.click()
+    ex.row_button("web-2").click()
+    key = ex.selected
+    make_group("web-3")
+    ex.refresh_button.click()
+    assert ex.selected == key
+    assert ex.row_button("web-2").button_style == "primary"
+    assert "aci-row-selected" in ex._rows[key][0]._dom_classes
+    assert "web-2" in ex.details_title.value
+    assert names_in_table(ex) == ["web-1", "web-2", "web-3"]
+
+
+def test_details_show_containers_events_and_logs(s, ex, make_group):
+    make_group("duo-app", kind="multi")
+    ex.refresh_button.click()
+    ex.row_button("duo-app").click()
+    assert "duo-app-1" in ex.containers_html.value and "duo-app-2" in ex.containers_html.value
+    assert "aci-tutorial-sidecar" in ex.containers_html.value
+    assert "Pulling" in ex.events_html.value and "Started" in ex.events_html.value
+    assert list(ex.logs_container.options) == ["duo-app-1", "duo-app-2"]
+    assert "listening on port 80" in ex.logs_html.value
+    ex.logs_container.value = "duo-app-2"
+    assert "list_logs('aci-tutorial-rg', 'duo-app', 'duo-app-2', tail=50)" in ex.last_call
+    ex.logs_tail.value = 20
+    ex.logs_refresh.click()
+    assert "tail=20" in ex.last_call
+
+
+def test_task_exit_code_and_secure_values_masked(s, ex, make_group):
+    make_group("task-1", kind="task", secure_env={"API_TOKEN": "s3cret-value"})
+    ex.refresh_button.click()
+    ex.row_button("task-1").click()
+    html = ex.containers_html.value
+    assert "API_TOKEN" in html and "••••••" in html and "s3cret-value" not in html
+    assert "NumWords = 5" in html  # plain values are shown
+    assert "Terminated" in html and "Completed" in html
+    assert "BENVOLIO" in ex.logs_html.value  # the word count's output
+
+
+def test_stop_then_start_change_the_state(s, ex, make_group):
+    make_group("web-1")
+    ex.refresh_button.click()
+    ex.row_button("web-1").click()
+    assert ex.start_button.disabled and not ex.stop_button.disabled
+    ex.stop_button.click()
+    assert state_of(s, "web-1") == "Stopped"
+    assert "Stopped" in ex.details_title.value and "Stop web-1: done." in ex.status.value
+    assert ex.last_call == "s.aci.container_groups.stop('aci-tutorial-rg', 'web-1')"
+    assert not ex.start_button.disabled and ex.stop_button.disabled
+    ex.start_button.click()
+    assert state_of(s, "web-1") == "Running"
+    assert ex.last_call == "s.aci.container_groups.begin_start('aci-tutorial-rg', 'web-1')"
+    ex.restart_button.click()
+    assert state_of(s, "web-1") == "Running"
+    assert "Restart web-1: done." in ex.status.value
+
+
+def test_delete_needs_an_explicit_confirmation(s, ex, make_group):
+    make_group("web-1")
+    ex.refresh_button.click()
+    ex.row_button("web-1").click()
+    ex.delete_button.click()
+    assert group_names(s) == {"web-1"}  # asking is not deleting
+    assert ex.delete_box.layout.display == "flex"
+    assert ex.delete_confirm_button.disabled
+    ex.delete_confirm_button.click()  # click() fires even on a disabled button
+    assert group_names(s) == {"web-1"}
+    ex.delete_confirm_text.value = "web-"  # not the name
+    ex.delete_confirm_button.click()
+    assert group_names(s) == {"web-1"} and "Nothing was deleted" in ex.status.value
+    ex.delete_cancel_button.click()
+    assert ex.delete_box.layout.display == "none"
+    ex.delete_confirm_text.value = "web-1"  # typed while the confirmation is hidden
+    ex.delete_confirm_button.click()
+    assert group_names(s) == {"web-1"}
+
+
+def test_delete_with_confirmation_deletes(s, ex, make_group):
+    make_group("web-1")
+    make_group("web-2")
+    ex.refresh_button.click()
+    ex.row_button("web-1").click()
+    ex.delete_button.click()
+    ex.delete_confirm_text.value = "web-1"
+    assert not ex.delete_confirm_button.disabled
+    ex.delete_confirm_button.click()
+    assert group_names(s) == {"web-2"}
+    assert names_in_table(ex) == ["web-2"] and ex.selected is None
+    assert "Deleted web-1." in ex.status.value
+    assert ex.last_call == "s.aci.container_groups.begin_delete('aci-tutorial-rg', 'web-1')"
+
+
+def test_create_from_the_form(s, ex):
+    ex.create_name.value = "from-form"
+    ex.create_image.value = "mcr.microsoft.com/azuredocs/aci-wordcount"
+    ex.create_restart.value = "Never"
+    ex.create_port.value = 0
+    ex.create_command.value = "python wordcount.py http://shakespeare.mit.edu/romeo_juliet/full.html"
+    ex.create_env.value = "NumWords=3\nMinLength=5\n"
+    ex.create_secure_name.value = "TOKEN"
+    ex.create_secure_value.value = "hunter2"
+    ex.create_secure_add.click()
+    assert "TOKEN" in ex.create_secure_list.value and "hunter2" not in ex.create_secure_list.value
+    ex.create_button.click()
+    assert "Created <b>from-form</b>" in ex.create_result.value
+    g = s.aci.container_groups.get(s.resource_group, "from-form")
+    c = g.containers[0]
+    assert (c.image, c.command, str(g.restart_policy.value if hasattr(g.restart_policy, "value") else g.restart_policy)) == (
+        "mcr.microsoft.com/azuredocs/aci-wordcount",
+        ["python", "wordcount.py", "http://shakespeare.mit.edu/romeo_juliet/full.html"], "Never")
+    assert {e.name: e.value for e in c.environment_variables} == {
+        "NumWords": "3", "MinLength": "5", "TOKEN": None}
+    assert g.ip_address is None
+    assert ex.groups[ex.selected].name == "from-form"  # the new group is selected
+    assert "hunter2" not in ex.containers_html.value
+    assert ex.create_secure_value.value == "" and ex.create_name.value != "from-form"
+    assert ex.last_call.startswith("s.aci.container_groups.begin_create_or_update('aci-tutorial-rg', 'from-form'")
+
+
+@pytest.mark.parametrize("field, value, code, message", [
+    ("create_dns", "Bad_Label", "InvalidDnsNameLabel", "The DNS name label 'Bad_Label' in container group"),
+    ("create_image", "mcr.microsoft.com/azuredocs/aci-helloworl", "InaccessibleImage",
+     "The image 'mcr.microsoft.com/azuredocs/aci-helloworl' in container group"),
+])
+def test_a_refused_create_shows_the_arm_error_and_creates_nothing(s, ex, field, value, code, message):
+    import html
+
+    ex.create_name.value = "refused-1"
+    getattr(ex, field).value = value
+    ex.create_button.click()
+    shown = html.unescape(ex.create_result.value)
+    assert code in shown and "(HTTP 400)" in shown and message in shown
+    assert group_names(s) == set()
+    assert not ex.create_button.disabled and ex.busy == {}
+    assert ex.create_name.value == "refused-1"  # the form keeps what was typed
+
+
+def test_the_form_catches_what_it_can_itself(s, ex):
+    ex.create_env.value = "JUSTANAME"
+    ex.create_button.click()
+    assert "Form:" in ex.create_result.value and "NAME=value" in ex.create_result.value
+    assert group_names(s) == set()
+
+
+def test_text_state_filters_and_sort(s, ex, make_group):
+    make_group("web-1")
+    make_group("web-2")
+    make_group("job-1", kind="task")
+    ex.refresh_button.click()
+    ex.text_filter.value = "web"
+    assert names_in_table(ex) == ["web-1", "web-2"]
+    ex.text_filter.value = "wordcount"  # images match too
+    assert names_in_table(ex) == ["job-1"]
+    ex.text_filter.value = ""
+    ex.state_filter.value = "Succeeded"
+    assert names_in_table(ex) == ["job-1"]
+    ex.state_filter.value = "Running"
+    assert names_in_table(ex) == ["web-1", "web-2"]
+    ex.sort_desc.value = True
+    assert names_in_table(ex) == ["web-2", "web-1"]
+    ex.state_filter.value = "Failed"
+    assert names_in_table(ex) == []
+    assert "No group matches the filters" in ex.table.children[-1].value
+    ex.state_filter.value = ""
+    ex.sort_by.value = "State"
+    ex.sort_desc.value = False
+    assert names_in_table(ex) == ["web-1", "web-2", "job-1"]  # Running < Succeeded
+
+
+def test_buttons_conflicting_with_a_running_operation_are_disabled(s, ex, make_group):
+    make_group("web-1")
+    ex.refresh_button.click()
+    ex.row_button("web-1").click()
+    ex.busy[ex.selected] = "restart web-1"  # as while an operation's poller runs
+    ex._update_buttons()
+    assert all(b.disabled for b in (ex.start_button, ex.stop_button, ex.restart_button, ex.delete_button))
+    ex.stop_button.click()
+    assert state_of(s, "web-1") == "Running" and "still running" in ex.status.value
+    assert not ex.refresh_button.disabled and not ex.create_button.disabled
+
+
+def test_a_long_operation_runs_in_the_kernel_loop(s, ex, make_group):
+    """With an event loop (as in a kernel) the poller is awaited in a task: buttons are
+    disabled meanwhile, enabled again after, and the result is shown."""
+    make_group("web-1")
+    ex.refresh_button.click()
+    ex.row_button("web-1").click()
+    seen = {}
+
+    async def main():
+        ex.restart_button.click()
+        seen["disabled"] = ex.restart_button.disabled
+        seen["progress"] = ex.progress.value
+        for _ in range(200):
+            if not ex.busy:
+                break
+            await asyncio.sleep(0.02)
+
+    asyncio.run(main())
+    if "restart" in seen["progress"]:  # the poller had not finished at once
+        assert seen["disabled"]
+    assert ex.busy == {} and not ex.restart_button.disabled
+    assert "Restart web-1: done." in ex.status.value and ex.progress.value == ""
+
+
+def test_auto_refresh_without_a_kernel_says_so(ex):
+    ex.auto_refresh.value = True
+    assert ex.auto_refresh.value is False
+    assert "press <b>Refresh</b>" in ex.status.value
+
+
+def test_auto_refresh_in_a_loop_picks_up_new_groups(s, make_group):
+    from aci_helpers.widgets import Explorer
+
+    async def main():
+        ex = Explorer(s, auto_refresh=0.05)
+        make_group("late-1")
+        for _ in range(100):
+            if ex.groups:
+                break
+            await asyncio.sleep(0.02)
+        names = names_in_table(ex)
+        ex.close()
+        return names
+
+    assert asyncio.run(main()) == ["late-1"]
+
+
+def test_outside_a_notebook_it_says_so(s, capsys):
+    assert explorer(s) is None
+    out = capsys.readouterr().out
+    assert out.strip() == NOT_IN_NOTEBOOK and "notebook" in out
+
+
+def test_repr_is_stable_for_committed_outputs(ex, make_group):
+    # nbval compares a displayed widget's text/plain: it must not change with the data.
+    before = ex._repr_mimebundle_()["text/plain"]
+    make_group("web-1")
+    ex.refresh_button.click()
+    assert ex._repr_mimebundle_()["text/plain"] == before == "Explorer(backend='emulator', scope='all resource groups')"
+
+
+def test_importing_does_not_load_ipywidgets():
+    import subprocess
+    import sys
+
+    code = ("import sys, aci_helpers, aci_helpers.widgets; "
+            "assert 'ipywidgets' not in sys.modules, 'ipywidgets imported eagerly'")
+    subprocess.run([sys.executable, "-c", code], check=True)
