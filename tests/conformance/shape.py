@@ -26,6 +26,7 @@ VARIABLE_LISTS = frozenset({"events"})
 #: How list items are paired (by this key) when both sides have it.
 IDENTITY_KEYS = ("name", "port")
 
+TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?P<frac>\.\d+)?(?P<zone>Z|[+-]\d{2}:\d{2})$")
 FQDN = re.compile(r"^(?P<label>[a-z][-a-z0-9]*)\.(?P<loc>[a-z0-9]+)\.azurecontainer\.io$")
 
 
@@ -56,6 +57,11 @@ class ShapeOptions:
     variable_lists: frozenset = VARIABLE_LISTS
     #: location used to check ``fqdn``
     location: str | None = None
+    #: (old, new) replacements applied to recorded strings before an exact comparison
+    #: (e.g. the recording's subscription id -> the emulator's)
+    substitutions: tuple = ()
+    #: timestamps must have the recorded form (fraction digits, zone), not just be strings
+    timestamp_form: bool = False
 
 
 @dataclass
@@ -112,9 +118,22 @@ def _cmp(rec: Any, act: Any, path: str, key: str | None, o: ShapeOptions,
             diff.add(path, f"fqdn {act!r} is not <label>.{o.location or '<location>'}"
                            f".azurecontainer.io")
         return
+    if o.timestamp_form and kr == "string":
+        mr, ma = TIMESTAMP.match(rec), TIMESTAMP.match(act)
+        if mr and (not ma or _form(mr) != _form(ma)):
+            diff.add(path, f"timestamp form differs (recorded {rec!r}, emulator {act!r})")
+            return
     if o.exact_enums and key is not None and (key in ENUM_KEYS or key in o.exact_keys):
-        if rec != act:
-            diff.add(path, f"value differs (recorded {rec!r}, emulator {act!r})")
+        want = rec
+        for old, new in o.substitutions:
+            want = want.replace(old, new) if isinstance(want, str) else want
+        if want != act:
+            diff.add(path, f"value differs (recorded {want!r}, emulator {act!r})")
+
+
+def _form(m: re.Match) -> tuple:
+    frac = m.group("frac")
+    return (len(frac) - 1 if frac else 0, m.group("zone"))
 
 
 def _cmp_list(rec: list, act: list, path: str, key: str | None, o: ShapeOptions,
@@ -149,9 +168,8 @@ def _cmp_list(rec: list, act: list, path: str, key: str | None, o: ShapeOptions,
 def _no_enums(o: ShapeOptions) -> ShapeOptions:
     """Items of timing-dependent lists are matched by shape; their values are checked by the
     callers that know what to expect (e.g. the set of event names)."""
-    return ShapeOptions(exact_enums=False, exact_keys=o.exact_keys - {"name"},
-                        ignore_paths=o.ignore_paths, variable_lists=o.variable_lists,
-                        location=o.location)
+    import dataclasses
+    return dataclasses.replace(o, exact_enums=False, exact_keys=o.exact_keys - {"name"})
 
 
 def _short(value: Any) -> str:
