@@ -209,8 +209,20 @@ class Explorer(W.VBox):
         super().__init__(children=self._layout())
         self.add_class("aci-explorer")
         self.refresh()
+        self.create_name.value = self._suggest_name()
         if auto_refresh:
             self.auto_refresh.value = True
+
+    def _suggest_name(self) -> str:
+        from ..names import unique_name  # noqa: PLC0415
+
+        taken = {r.name for r in self.groups.values()}
+        name = unique_name("explore", self.session)
+        for _ in range(20):  # seeded names repeat across kernels: skip the ones in use
+            if name not in taken:
+                break
+            name = unique_name("explore", self.session)
+        return name
 
     # ------------------------------------------------------------------ building
     def _build(self, resource_group: str | None, auto_refresh: float | None) -> None:
@@ -309,7 +321,6 @@ class Explorer(W.VBox):
 
     def _build_form(self) -> None:
         from ..builders import HELLOWORLD_IMAGE, SIDECAR_IMAGE, WORDCOUNT_IMAGE  # noqa: PLC0415
-        from ..names import unique_name  # noqa: PLC0415
 
         s = self.session
 
@@ -319,7 +330,7 @@ class Explorer(W.VBox):
             widget.layout = W.Layout(width="520px")
             return widget
 
-        self.create_name = field(W.Text(value=unique_name("aci", s)), "Name")
+        self.create_name = field(W.Text(), "Name")  # suggested after the first refresh
         self.create_rg = field(W.Text(value=s.resource_group), "Resource group")
         self.create_image = field(W.Combobox(value=HELLOWORLD_IMAGE, ensure_option=False,
                                              options=[HELLOWORLD_IMAGE, SIDECAR_IMAGE,
@@ -777,15 +788,13 @@ class Explorer(W.VBox):
             return session.aci.container_groups.begin_create_or_update(rg, name, group)
 
         def done(result: Any) -> None:
-            from ..names import unique_name  # noqa: PLC0415
-
             self._secure_env.clear()
             self.create_secure_name.value = self.create_secure_value.value = ""
             self._render_secure_list()
-            self.create_name.value = unique_name("aci", session)
             self.create_result.value = (f'<div class="aci-ok">Created <b>{_esc(name)}</b> '
                                         f"(provisioning {_esc(result.provisioning_state)}).</div>")
             self.refresh()
+            self.create_name.value = self._suggest_name()
             key = (result.id or "").lower()
             if key in self.groups:
                 self.select(key)
