@@ -100,9 +100,16 @@ def helloworld_group(label: str) -> m.ContainerGroup:
                                ports=[m.Port(port=80, protocol="TCP")]))
 
 
-def sidecar_group(label: str) -> m.ContainerGroup:
+UAI = ("/subscriptions/{sub}/resourceGroups/" + RG + "/providers/"
+       "Microsoft.ManagedIdentity/userAssignedIdentities/aci-conformance-id")
+
+
+def sidecar_group(label: str, sub: str = "00000000-0000-0000-0000-000000000000") -> m.ContainerGroup:
     return m.ContainerGroup(
         location=LOC, os_type="Linux",
+        identity=m.ContainerGroupIdentity(
+            type="SystemAssigned, UserAssigned",
+            user_assigned_identities={UAI.format(sub=sub): m.UserAssignedIdentities()}),
         containers=[m.Container(name="app", image=HELLO, resources=_res(1.0, 1.0),
                                 ports=[m.ContainerPort(port=80, protocol="TCP")]),
                     m.Container(name="sidecar", image=SIDECAR, resources=_res(1.0, 1.0))],
@@ -188,7 +195,7 @@ def scenario_helloworld(c: Cloud) -> None:
 def scenario_sidecar(c: Cloud) -> None:
     _rg(c)
     cg = c.aci.container_groups
-    cg.begin_create_or_update(RG, "sidecar", sidecar_group("aci-conf-sidecar")).result()
+    cg.begin_create_or_update(RG, "sidecar", sidecar_group("aci-conf-sidecar", c.sub)).result()
     cg.get(RG, "sidecar")
     c.aci.containers.list_logs(RG, "sidecar", "app")
     c.aci.containers.list_logs(RG, "sidecar", "sidecar")

@@ -233,3 +233,28 @@ def test_the_validator_catches_what_it_should(spec):
     assert list(spec.undeclared({"$ref": "#/definitions/ContainerGroup"},
                                 {"properties": {"containers": [{"name": "c", "nope": 1}]},
                                  "tags": {"free": "form"}})) == ["$.properties.containers[].nope"]
+
+
+EXAMPLES = {
+    # spec example file (2023-05-01) -> the operation whose answer it shows
+    "CapabilitiesList.json": "Location_ListCapabilities",
+    "OperationsList.json": "Operations_List",
+}
+
+
+@pytest.mark.parametrize("example", list(EXAMPLES))
+def test_provider_lists_have_the_shape_of_the_spec_examples(spec, runs, example):
+    """Items of the capabilities and operations lists have the keys the spec's own examples
+    show (values differ: the emulator's lists are representative, not Azure's)."""
+    import json
+    from .shape import ShapeOptions, compare
+    doc = json.loads((spec.path.parent / "examples" / example).read_text(encoding="utf-8"))
+    want = doc["responses"]["200"]["body"]["value"][0]
+    answers = [parse(x) for x in runs["location-reads"].exchanges]
+    got = next(w.body for w in answers
+               if (op := spec.operation_for(w.method, w.path)) and
+               op.operation_id == EXAMPLES[example])
+    assert got["value"]
+    for item in got["value"]:
+        diff = compare(want, item, ShapeOptions(exact_enums=False))
+        assert not diff, f"{example}:\n{diff}"
