@@ -15,6 +15,7 @@ is, the call to resume waiting is printed, and the interrupt is raised again.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
@@ -96,6 +97,30 @@ def _describe_poller(poller: "LROPoller[Any]") -> tuple[str, str | None]:
     return f"{verb} {kind}{name}", name
 
 
+# azure-core's placeholder while an operation runs; it says nothing the first state did not.
+_GENERIC_STATUS = "InProgress"
+
+
+def _initial_state(poller: "LROPoller[Any]") -> str | None:
+    """The state the service answered the first request with (ACI's PUT says "Pending").
+
+    Read from the initial response, not from ``poller.status()``: the SDK polls in a
+    thread, so what ``status()`` shows first depends on timing. ``None`` if unknown.
+    """
+    try:
+        response = poller.polling_method()._initial_response.http_response  # type: ignore[attr-defined]
+        text = response.text()
+        body = json.loads(text) if text else None
+    except (AttributeError, ValueError):
+        return None
+    if isinstance(body, dict) and isinstance(body.get("properties"), dict):
+        state = body["properties"].get("provisioningState")
+        if isinstance(state, str) and state:
+            return state
+    # Accepted without a state (e.g. a resource group's DELETE: 202, no body): still running.
+    return _GENERIC_STATUS if getattr(response, "status_code", None) in (201, 202) else None
+
+
 def wait_for_operation(
     poller: "LROPoller[T]", *, label: str | None = None, timeout: float | None = DEFAULT_TIMEOUT
 ) -> T:
@@ -107,8 +132,16 @@ def wait_for_operation(
     auto_label, name = _describe_poller(poller)
     progress = _Progress(label or auto_label)
     start = time.monotonic()
+    first = _initial_state(poller)
+
+    def see(status: str | None) -> None:
+        # Deterministic label: the initial state, then only real states from the polls.
+        if status == _GENERIC_STATUS and progress.states:
+            return
+        progress.see(status)
+
     try:
-        progress.see(poller.status())
+        see(first or poller.status())
         while not poller.done():
             if timeout is not None and time.monotonic() - start > timeout:
                 raise WaitTimeout(
@@ -116,9 +149,9 @@ def wait_for_operation(
                     "in Azure; wait again with wait(poller) or check it with get()."
                 )
             poller.wait(0.2)
-            progress.see(poller.status())
+            see(poller.status())
         result = poller.result()
-        progress.see(poller.status())
+        see(poller.status())
         return result
     except KeyboardInterrupt:
         progress.close(summary=False)

@@ -302,3 +302,26 @@ def test_waiting_for_a_container_of_a_stopped_group_ends(s):
     assert g.instance_view.state == "Stopped"
     assert containers_table(g)["state"].isna().all()
     assert wait_for_state(s, name).instance_view.state == "Stopped"
+
+
+# ---- wait_for_operation: a reproducible summary line ------------------------------------
+
+@pytest.mark.parametrize("late", [False, True], ids=["poller-running", "poller-finished"])
+def test_wait_summary_does_not_depend_on_the_polling_thread(s, monkeypatch, capsys, late):
+    """The SDK polls in a thread: whether it has finished when wait() looks must not show."""
+    monkeypatch.setenv("TQDM_DISABLE", "")  # the summary line is printed only when not disabled
+    monkeypatch.setattr("tqdm.auto.tqdm.__init__", lambda self, *a, **k: setattr(self, "disable", True))
+    ensure_resource_group(s)
+    name = unique_name("aci", s)
+    poller = s.aci.container_groups.begin_create_or_update(
+        s.resource_group, name, single_container_group(name, s.location))
+    if late:
+        poller.result()  # the thread is done before wait() reads anything
+    wait_for_operation(poller)
+    rg_poller = s.resources.resource_groups.begin_delete(s.resource_group)
+    if late:
+        rg_poller.result()
+    wait_for_operation(rg_poller)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [f"create {name}: Pending → Succeeded",
+                     f"delete resource group {s.resource_group}: InProgress → Succeeded"]
