@@ -21,7 +21,10 @@ from .wire import ASYNC_URL, OPERATION_STATUS, is_aci
 RECORDED_SUB = "00000000-0000-0000-0000-000000000000"
 API = "2023-05-01"
 #: Response headers whose presence must match the recording.
-RELEVANT_HEADERS = ("azure-asyncoperation", "location", "content-type", "x-ms-failure-cause")
+RELEVANT_HEADERS = ("azure-asyncoperation", "location", "content-type", "x-ms-failure-cause",
+                    "cache-control", "pragma", "expires", "date")
+#: ARM's fixed values of some of them (every recorded answer)
+FIXED_HEADER_VALUES = {"cache-control": "no-cache", "pragma": "no-cache", "expires": "-1"}
 _RG_IN_PATH = re.compile(r"/resourcegroups/([^/?]+)", re.IGNORECASE)
 
 

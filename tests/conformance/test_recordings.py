@@ -13,8 +13,8 @@ import re
 
 import pytest
 
-from .replay import (API, RECORDED_SUB, RELEVANT_HEADERS, Recorded, Replayed, Replayer,
-                     interactions)
+from .replay import (API, FIXED_HEADER_VALUES, RECORDED_SUB, RELEVANT_HEADERS, Recorded,
+                     Replayed, Replayer, interactions)
 from .scenarios import Cloud
 from .shape import ShapeOptions, compare
 from .wire import ASYNC_URL, OPERATION_STATUS, is_aci
@@ -63,6 +63,9 @@ NEWER_THAN_OLD_RECORDINGS = frozenset({
 #: the replay keeps every name, so ids and names are equal once the subscription is swapped.
 EXACT_KEYS = frozenset({"exitCode", "restartCount", "id", "name", "image", "location"})
 
+HTTP_DATE = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|"
+                       r"Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$")
+
 #: enum-like values of operation status that are final (comparable at any moment)
 FINAL = {"Succeeded", "Failed", "Canceled"}
 
@@ -102,6 +105,11 @@ def check(name: str, rec: Recorded, got: Replayed, api_version: str | None = API
         if (h in rec.headers) != (h in got.headers):
             p.append(f"header {h}: recorded {rec.headers.get(h)!r}, emulator "
                      f"{got.headers.get(h)!r}")
+    if "date" in got.headers and not HTTP_DATE.match(got.headers["date"]):
+        p.append(f"header date {got.headers['date']!r} is not an RFC 1123 date")
+    for h, value in FIXED_HEADER_VALUES.items():
+        if rec.headers.get(h) == value and h in got.headers and got.headers[h] != value:
+            p.append(f"header {h}: {got.headers[h]!r}, recorded {value!r}")
     if "content-type" in rec.headers and "content-type" in got.headers and \
             not got.headers["content-type"].startswith("application/json"):
         p.append(f"content-type {got.headers['content-type']!r}")
