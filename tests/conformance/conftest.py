@@ -38,9 +38,3 @@ def recordings():
     import yaml
     return {p.name: yaml.safe_load(p.read_text(encoding="utf-8"))
             for p in sorted(RECORDINGS.glob("*.yaml"))}
-
-
-@pytest.fixture
-def cloud():
-    from .scenarios import Cloud
-    return Cloud()

@@ -76,7 +76,8 @@ class Cloud:
                 f"Microsoft.ContainerInstance/containerGroups/{name}")
 
     def loc_path(self, what: str, loc: str = LOC) -> str:
-        return f"/subscriptions/{self.sub}/providers/Microsoft.ContainerInstance/locations/{loc}/{what}"
+        return (f"/subscriptions/{self.sub}/providers/Microsoft.ContainerInstance/locations/"
+                f"{loc}/{what}")
 
     def expect_error(self, call: Callable[[], Any]) -> HttpResponseError:
         try:
@@ -104,7 +105,7 @@ UAI = ("/subscriptions/{sub}/resourceGroups/" + RG + "/providers/"
        "Microsoft.ManagedIdentity/userAssignedIdentities/aci-conformance-id")
 
 
-def sidecar_group(label: str, sub: str = "00000000-0000-0000-0000-000000000000") -> m.ContainerGroup:
+def sidecar_group(label: str, sub: str) -> m.ContainerGroup:
     return m.ContainerGroup(
         location=LOC, os_type="Linux",
         identity=m.ContainerGroupIdentity(
@@ -154,7 +155,8 @@ def secrets_group() -> m.ContainerGroup:
                      share_name="data", storage_account_name="conformancestore",
                      storage_account_key=SECRETS["storage account key"]))],
         diagnostics=m.ContainerGroupDiagnostics(log_analytics=m.LogAnalytics(
-            workspace_id="conformance-workspace", workspace_key=SECRETS["log analytics workspace key"])))
+            workspace_id="conformance-workspace",
+            workspace_key=SECRETS["log analytics workspace key"])))
 
 
 # ---------------------------------------------------------------------------- scenarios
@@ -262,7 +264,8 @@ def scenario_errors(c: Cloud) -> None:
     changed = helloworld_group("aci-conf-fixed")
     changed.containers[0].resources = _res(2.0, 1.5)
     c.expect_error(lambda: cg.begin_create_or_update(RG, "fixed", changed))  # InvalidUpdate
-    c.expect_error(lambda: cg.begin_create_or_update(RG, "taken", helloworld_group("aci-conf-fixed")))
+    taken = helloworld_group("aci-conf-fixed")                            # DNS label taken
+    c.expect_error(lambda: cg.begin_create_or_update(RG, "taken", taken))
     c.expect_error(lambda: c.aci.containers.list_logs(RG, "fixed", "no-such-container"))
     cg.stop(RG, "fixed")
     c.expect_error(lambda: cg.begin_restart(RG, "fixed"))               # stopped
@@ -278,7 +281,8 @@ def scenario_errors(c: Cloud) -> None:
 def scenario_exec_attach(c: Cloud) -> None:
     """exec/attach need a WebSocket to a real container: the emulator answers an ARM error."""
     _rg(c)
-    c.aci.container_groups.begin_create_or_update(RG, "shell", helloworld_group("aci-conf-shell")).result()
+    c.aci.container_groups.begin_create_or_update(RG, "shell",
+                                                  helloworld_group("aci-conf-shell")).result()
     c.expect_error(lambda: c.aci.containers.execute_command(
         RG, "shell", "hello", m.ContainerExecRequest(
             command="/bin/sh", terminal_size=m.ContainerExecRequestTerminalSize(rows=24, cols=80))))

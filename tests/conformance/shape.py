@@ -26,7 +26,8 @@ VARIABLE_LISTS = frozenset({"events"})
 #: How list items are paired (by this key) when both sides have it.
 IDENTITY_KEYS = ("name", "port")
 
-TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?P<frac>\.\d+)?(?P<zone>Z|[+-]\d{2}:\d{2})$")
+TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?P<frac>\.\d+)?"
+                       r"(?P<zone>Z|[+-]\d{2}:\d{2})$")
 FQDN = re.compile(r"^(?P<label>[a-z][-a-z0-9]*)\.(?P<loc>[a-z0-9]+)\.azurecontainer\.io$")
 
 
