@@ -58,6 +58,10 @@ CSS = """<style>
 .aci-explorer .widget-html-content { line-height: 1.45; }
 .aci-explorer .aci-top h2 { margin: 0; font-size: 24px; }
 .aci-explorer .aci-sub { opacity: .8; }
+.aci-explorer .lm-TabBar-tab, .aci-explorer .p-TabBar-tab { font-size: 15px; min-width: 130px; }
+.aci-explorer .lm-TabBar-tab.lm-mod-current, .aci-explorer .p-TabBar-tab.p-mod-current {
+  font-weight: 700; }
+.aci-explorer .jupyter-widget-Collapse-header { font-size: 16px; font-weight: 700; }
 .aci-explorer .aci-sdk code { font-size: 14px; background: rgba(128,128,128,.15);
   padding: 2px 6px; border-radius: 4px; }
 .aci-explorer .aci-head { font-weight: 700; border-bottom: 2px solid rgba(128,128,128,.6); }
@@ -98,6 +102,7 @@ CSS = """<style>
 .aci-explorer .aci-tag { font-size: 12px; font-weight: 700; padding: 0 6px; border-radius: 8px;
   border: 1px solid currentColor; margin-left: 6px; }
 .aci-explorer pre.aci-log { max-height: 340px; overflow: auto; margin: 0; padding: 10px;
+  font-family: var(--jp-code-font-family, monospace);
   background: rgba(128,128,128,.12); border-radius: 6px; font-size: 14px; line-height: 1.35; }
 </style>"""
 
@@ -369,7 +374,7 @@ class Explorer(W.VBox):
                                     self.create_secure_add]),
                             self.create_secure_list])]),
             W.HBox([self.create_button]), self.create_result])
-        self.create_section = W.Accordion(children=[self.form], titles=("➕ Create a container group",),
+        self.create_section = W.Accordion(children=[self.form], titles=("+ Create a container group",),
                                           selected_index=None)
 
     def _layout(self) -> list[W.Widget]:
@@ -449,6 +454,7 @@ class Explorer(W.VBox):
     def select(self, key: str | None) -> None:
         """Select a group by key (its ARM id, any case) and read it again with ``get``."""
         self.selected = key.lower() if key else None
+        self.status.value = ""  # an earlier action's outcome is about another group
         self._hide_delete_confirm()
         if self.selected in self.groups:
             row = self.groups[self.selected]
@@ -484,7 +490,7 @@ class Explorer(W.VBox):
             scope = f"resource group {self.rg_filter.value}" if self.rg_filter.value else "this subscription"
             children.append(W.HTML(
                 f'<div class="aci-empty"><b>No container groups in {_esc(scope)} yet.</b><br>'
-                "Create one with the <b>➕ Create a container group</b> form below (or run "
+                "Create one with the <b>+ Create a container group</b> form below (or run "
                 "notebook 01), then press <b>Refresh</b>.</div>"))
         elif not rows:
             children.append(W.HTML(
@@ -724,7 +730,7 @@ class Explorer(W.VBox):
 
     def _render_secure_list(self) -> None:
         self.create_secure_list.value = "".join(
-            f'<span class="aci-tag">🔒 {_esc(n)} = {MASK}</span> ' for n in self._secure_env)
+            f'<span class="aci-tag">secure: {_esc(n)} = {MASK}</span> ' for n in self._secure_env)
 
     def _form_group(self) -> tuple[str, str, Any, str]:
         """The ContainerGroup the form describes; raises ValueError for what the form can tell."""
@@ -811,9 +817,10 @@ class Explorer(W.VBox):
             out.value = _error_html(err, label.capitalize())
 
         self._show_call(call)
+        self.status.value = ""  # the last action's outcome no longer applies
         self.busy[key] = label
         self._update_buttons()
-        self.progress.value = (f'<div class="aci-busy"><span class="aci-spin">⟳</span> '
+        self.progress.value = (f'<div class="aci-busy"><span class="aci-spin">↻</span> '
                                f"{_esc(label)}: sending…</div>")
         try:
             result = start()
@@ -840,7 +847,7 @@ class Explorer(W.VBox):
         try:
             while not poller.done():
                 self.progress.value = (
-                    f'<div class="aci-busy"><span class="aci-spin">⟳</span> {_esc(label)}: '
+                    f'<div class="aci-busy"><span class="aci-spin">↻</span> {_esc(label)}: '
                     f"{_esc(poller.status())} ({time.monotonic() - began:.0f} s)</div>")
                 await asyncio.sleep(0.5)
             value = poller.result()
@@ -888,7 +895,10 @@ class Explorer(W.VBox):
         while self.auto_refresh.value:
             await asyncio.sleep(float(self.auto_interval.value))
             if self.auto_refresh.value and self.comm is not None:
-                self.refresh()
+                try:
+                    self.refresh()
+                except Exception as err:  # noqa: BLE001 - keep refreshing; show, do not log to stderr
+                    self.status.value = _error_html(err, "Auto-refresh")
 
     def close(self) -> None:
         """Stop auto-refresh and close every widget of the explorer."""
