@@ -8,9 +8,10 @@ say so), so its ``state`` is missing: ``get`` the group to see it.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -195,7 +196,12 @@ def plot_timeline(group: "ContainerGroup", *, ax: Any = None) -> "Figure":
         ax.text(0.5, 0.5, "no events yet (read the group with get())", ha="center",
                 va="center", transform=ax.transAxes)
         return fig
-    end = max(times)
+    first, last = min(times), max(times)
+    span = (last - first).total_seconds()
+    # Still-running bars end a little after the last event, so they stay visible even when
+    # the container started at the last event seen (deterministic: derived from the data).
+    pad = timedelta(seconds=max(1.0, 0.1 * span))
+    end = last + pad
     colours = {"Running": "tab:green", "Terminated": "tab:gray", "Waiting": "tab:orange"}
     for i, start, finish, state in spans:
         finish = finish or end
@@ -210,6 +216,12 @@ def plot_timeline(group: "ContainerGroup", *, ax: Any = None) -> "Figure":
         ax.plot([mdates.date2num(t)], [y], "o", color="tab:red" if r["type"] == "Warning" else "tab:blue")
         ax.annotate(r["name"] or "", (mdates.date2num(t), y), xytext=(3, 6),
                     textcoords="offset points", fontsize=8, rotation=30)
+    ax.set_xlim(mdates.date2num(first - pad), mdates.date2num(end))
+    if span + 2 * pad.total_seconds() <= 300:
+        # Whole seconds only: the default locator ticks every 0.5 s on short spans, and
+        # "%H:%M:%S" then prints each second twice.
+        step = max(1, math.ceil((span + 2 * pad.total_seconds()) / 6))
+        ax.xaxis.set_major_locator(mdates.SecondLocator(interval=step, tz="UTC"))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M:%S", tz="UTC"))
     ax.set_xlabel("time (UTC)")
     ax.grid(axis="x", alpha=0.3)

@@ -325,3 +325,15 @@ def test_wait_summary_does_not_depend_on_the_polling_thread(s, monkeypatch, caps
     lines = capsys.readouterr().out.splitlines()
     assert lines == [f"create {name}: Pending → Succeeded",
                      f"delete resource group {s.resource_group}: InProgress → Succeeded"]
+
+
+def test_timeline_running_bars_are_visible_and_tick_labels_unique(s):
+    name = unique_name("aci", s) + "-multi"
+    create(s, multi_container_group(name, s.location), name)
+    fig = plot_timeline(s.aci.container_groups.get(s.resource_group, name))
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert labels and len(labels) == len(set(labels)), labels
+    bars = [p for p in ax.patches if p.get_width() > 0]
+    assert len(bars) == 2  # both containers are Running: one visible bar each
