@@ -23,8 +23,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name aci-tutorial --display-name "Python (ACI tutorial)" >/dev/null
 	touch $(STAMP)
 
+# Containers and cloud shells often run as root, where Jupyter refuses to start without --allow-root.
 lab: $(STAMP)
-	ACI_BACKEND=$${ACI_BACKEND:-emulator} $(BIN)/jupyter lab notebooks/
+	ACI_BACKEND=$${ACI_BACKEND:-emulator} $(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env -p no:cacheprovider
