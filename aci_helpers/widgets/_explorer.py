@@ -71,9 +71,11 @@ CSS = """<style>
 .aci-explorer .aci-cells { display: flex; align-items: center; }
 .aci-explorer .aci-cells > span { padding: 0 8px; overflow: hidden; text-overflow: ellipsis;
   white-space: nowrap; }
-.aci-explorer .c-rg { width: 170px; } .aci-explorer .c-state { width: 140px; }
-.aci-explorer .c-loc { width: 90px; } .aci-explorer .c-addr { flex: 1; min-width: 240px; }
-.aci-explorer .c-rp { width: 100px; } .aci-explorer .c-cpu { width: 55px; text-align: right; }
+.aci-explorer .aci-cells > span { flex: 0 0 auto; }
+.aci-explorer .c-rg { width: 160px; } .aci-explorer .c-state { width: 140px; }
+.aci-explorer .c-loc { width: 85px; } .aci-explorer .aci-cells > .c-addr { flex: 1 1 auto;
+  width: 200px; } .aci-explorer .c-rp { width: 95px; }
+.aci-explorer .c-cpu { width: 50px; text-align: right; }
 .aci-explorer .c-mem { width: 80px; text-align: right; }
 .aci-explorer .aci-badge { display: inline-block; padding: 1px 10px; border-radius: 12px;
   color: #fff; font-weight: 700; font-size: 14px; line-height: 22px; white-space: nowrap; }
@@ -107,6 +109,12 @@ CSS = """<style>
 </style>"""
 
 _BUTTON_STYLE = {"font_size": "15px"}
+NAME_WIDTH = "210px"
+TABLE_MIN_WIDTH = "1020px"
+
+
+def _cells_layout() -> W.Layout:
+    return W.Layout(flex="1 1 auto", min_width="800px")
 _FIELD_STYLE = {"description_width": "150px"}
 
 
@@ -140,6 +148,14 @@ def _group_state(group: Any) -> str | None:
     if group.instance_view is not None and group.instance_view.state:
         return group.instance_view.state
     return group.provisioning_state
+
+
+def _in_transition(group: Any) -> bool:
+    """Still on its way to a final state: pending, or a container waiting to start."""
+    if _group_state(group) in ("Pending", "Creating", "Updating", "Repairing"):
+        return True
+    return any(c.instance_view is not None and c.instance_view.current_state is not None
+               and c.instance_view.current_state.state == "Waiting" for c in group.containers)
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
@@ -332,7 +348,7 @@ class Explorer(W.VBox):
         def field(widget: W.Widget, label: str) -> W.Widget:
             widget.description = label
             widget.style = _FIELD_STYLE
-            widget.layout = W.Layout(width="520px")
+            widget.layout = W.Layout(width="96%", max_width="540px")
             return widget
 
         self.create_name = field(W.Text(), "Name")  # suggested after the first refresh
@@ -363,16 +379,18 @@ class Explorer(W.VBox):
                                       tooltip="s.aci.container_groups.begin_create_or_update(...)")
         self.create_button.on_click(lambda _: self.create())
         self.create_result = W.HTML()
+        column = W.Layout(flex="1 1 480px", min_width="420px")
         self.form = W.VBox([
             W.HTML("<b>A new container group</b> with one container, named like the group. "
                    "The service validates it: its own errors show below."),
             W.HBox([W.VBox([self.create_name, self.create_rg, self.create_image, self.create_cpu,
-                            self.create_memory, self.create_port]),
+                            self.create_memory, self.create_port], layout=column),
                     W.VBox([self.create_dns, self.create_restart, self.create_command,
                             self.create_env,
                             W.HBox([self.create_secure_name, self.create_secure_value,
                                     self.create_secure_add]),
-                            self.create_secure_list])]),
+                            self.create_secure_list], layout=column)],
+                   layout=W.Layout(flex_flow="row wrap")),
             W.HBox([self.create_button]), self.create_result])
         self.create_section = W.Accordion(children=[self.form], titles=("+ Create a container group",),
                                           selected_index=None)
@@ -470,13 +488,14 @@ class Explorer(W.VBox):
     # ------------------------------------------------------------------ rendering
     def _render_table(self) -> None:
         rows = self.visible_rows()
-        head = W.HBox([W.HTML("Name", layout=W.Layout(width="230px", padding="0 0 0 8px")),
+        head = W.HBox([W.HTML("Name", layout=W.Layout(width=NAME_WIDTH, flex="0 0 auto",
+                                                      padding="0 0 0 8px")),
                        W.HTML('<div class="aci-cells"><span class="c-rg">Resource group</span>'
                               '<span class="c-state">State</span><span class="c-loc">Location</span>'
                               '<span class="c-addr">IP address / FQDN</span>'
                               '<span class="c-rp">Restart</span><span class="c-cpu">CPU</span>'
-                              '<span class="c-mem">Memory</span></div>',
-                              layout=W.Layout(flex="1"))])
+                              '<span class="c-mem">Memory</span></div>', layout=_cells_layout())],
+                     layout=W.Layout(min_width=TABLE_MIN_WIDTH))
         head.add_class("aci-head")
         children: list[W.Widget] = [head]
         for row in rows:
@@ -501,11 +520,12 @@ class Explorer(W.VBox):
 
     def _row_widget(self, row: GroupRow) -> W.HBox:
         if row.key not in self._rows:
-            button = W.Button(layout=W.Layout(width="230px"),
+            button = W.Button(layout=W.Layout(width=NAME_WIDTH, flex="0 0 auto"),
                               style={"font_size": "15px", "font_weight": "bold"})
             button.on_click(lambda _, key=row.key: self.select(key))
-            cells = W.HTML(layout=W.Layout(flex="1"))
-            box = W.HBox([button, cells])
+            cells = W.HTML(layout=_cells_layout())
+            # A narrow notebook scrolls the table sideways rather than crushing the names.
+            box = W.HBox([button, cells], layout=W.Layout(min_width=TABLE_MIN_WIDTH))
             box.add_class("aci-row")
             self._rows[row.key] = (box, button, cells)
         box, button, cells = self._rows[row.key]
@@ -583,7 +603,7 @@ class Explorer(W.VBox):
             cmd = " ".join(shlex.quote(x) for x in c.command) if c.command else "(image default)"
             rows.append(
                 f"<tr><td><b>{_esc(c.name)}</b></td><td>{_esc(c.image)}</td>"
-                f"<td>{badge(cur.state if cur else None)}"
+                f"<td>{badge(cur.state) if cur else '<i>no state</i>'}"
                 f"{'<br>' + _esc(cur.detail_status) if cur and cur.detail_status else ''}</td>"
                 f"<td>{_esc(view.restart_count if view else '—')}</td>"
                 f"<td>{_esc(cur.exit_code if cur and cur.exit_code is not None else '—')}</td>"
@@ -680,7 +700,7 @@ class Explorer(W.VBox):
                                     "restart": lambda: cg.begin_restart(rg, name)}[action]
         call = {"start": "begin_start", "stop": "stop", "restart": "begin_restart"}[action]
         self._run(row.key, f"{action} {name}", f"s.aci.container_groups.{call}({rg!r}, {name!r})",
-                  start, lambda _: self._done(f"{action.capitalize()} {name}: done."))
+                  start, lambda _: self._done(f"{action.capitalize()} {name}: done.", row.key))
 
     def _show_delete_confirm(self, row: GroupRow) -> None:
         self.delete_prompt.value = (
@@ -804,6 +824,7 @@ class Explorer(W.VBox):
             key = (result.id or "").lower()
             if key in self.groups:
                 self.select(key)
+                self._follow(key)
             self._show_call(call)
 
         self._run("create", f"create {name}", call, start, done, error_to=self.create_result)
@@ -861,16 +882,52 @@ class Explorer(W.VBox):
         except Exception as err:  # noqa: BLE001
             fail(err)
 
+    def _follow(self, key: str, timeout: float = 120.0) -> None:
+        """After an action, keep re-reading a group that is still on its way (Pending...)."""
+        row = self.groups.get(key)
+        loop = _running_loop()
+        if loop is None or row is None or not _in_transition(row.group) or key in self.busy:
+            return
+        self.busy[key] = f"{row.name} on its way"
+        self._update_buttons()
+        loop.create_task(self._follow_loop(key, row.resource_group, row.name, timeout))
+
+    async def _follow_loop(self, key: str, rg: str, name: str, timeout: float) -> None:
+        began = time.monotonic()
+        try:
+            while time.monotonic() - began < timeout:
+                await asyncio.sleep(max(1.0, float(self.session.polling_interval)))
+                group = self.session.aci.container_groups.get(rg, name)
+                self.groups[key] = GroupRow.of(group)
+                self.progress.value = (
+                    f'<div class="aci-busy"><span class="aci-spin">↻</span> waiting for '
+                    f"{_esc(name)}: {_esc(_group_state(group))} "
+                    f"({time.monotonic() - began:.0f} s)</div>")
+                if not _in_transition(group):
+                    break
+        except Exception as err:  # noqa: BLE001 - e.g. deleted meanwhile: say so, stop following
+            self.status.value = _error_html(err, f"Following {name}")
+        finally:
+            self.busy.pop(key, None)
+            self.progress.value = ""
+            self._render_table()
+            if self.selected == key:
+                self._render_details()
+            else:
+                self._update_buttons()
+
     def _finish(self, key: str) -> None:
         self.busy.pop(key, None)
         self.progress.value = ""
         self._update_buttons()
 
-    def _done(self, message: str) -> None:
+    def _done(self, message: str, key: str | None = None) -> None:
         call = self.last_call
         self.refresh()
         self.status.value = f'<div class="aci-ok">{_esc(message)}</div>' + self.status.value
         self._show_call(call)  # the action's call, not the refresh that followed it
+        if key:
+            self._follow(key)
 
     # ------------------------------------------------------------------ scope, auto-refresh
     def _on_scope(self, _: Any) -> None:

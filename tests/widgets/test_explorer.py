@@ -309,3 +309,36 @@ def test_importing_does_not_load_ipywidgets():
     code = ("import sys, aci_helpers, aci_helpers.widgets; "
             "assert 'ipywidgets' not in sys.modules, 'ipywidgets imported eagerly'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_after_a_create_the_explorer_follows_the_group_until_it_runs(monkeypatch):
+    """Realtime clock: the create's poller ends at provisioning Succeeded while the group is
+    still Pending; the explorer keeps re-reading it (in the loop) until it is Running."""
+    from aci_helpers import connect, ensure_resource_group
+    from aci_helpers.widgets import Explorer
+
+    monkeypatch.setenv("TQDM_DISABLE", "1")
+    s = connect("emulator", state="memory", clock="realtime", seed=0)
+    ensure_resource_group(s)
+    s.polling_interval = 0.2  # re-read often: keeps the test short
+    seen: list[str] = []
+
+    async def main():
+        ex = Explorer(s)
+        ex.create_name.value = "follow-1"
+        ex.create_button.click()
+        for _ in range(300):  # at most ~30 s
+            await asyncio.sleep(0.1)
+            if ex.selected and ex.groups[ex.selected].state not in seen:
+                seen.append(ex.groups[ex.selected].state)
+            if ex.selected and not ex.busy and "Created" in ex.create_result.value:
+                break
+        state = ex.groups[ex.selected].state
+        ex.close()
+        return state
+
+    try:
+        assert asyncio.run(main()) == "Running"
+    finally:
+        s.close()
+    assert seen[0] == "Pending" and seen[-1] == "Running", seen  # followed from Pending
