@@ -16,9 +16,9 @@ if TYPE_CHECKING:
     from azure.mgmt.containerinstance.models import ContainerGroup
 
 PRICE_SOURCE = "https://azure.microsoft.com/en-us/pricing/details/container-instances/"
-# The figures below are those published on PRICE_SOURCE for Linux, pay-as-you-go, East
-# US (as quoted in this project's brief). We could not re-fetch the live page from the
-# build environment on this date: check the page before trusting them.
+# The figures below are the Linux, pay-as-you-go, East US rates of PRICE_SOURCE as quoted
+# in this project's issue notes on PRICE_READ_ON. The live page could not be reached from
+# the build environment, so they are NOT verified against it: the message says so.
 PRICE_READ_ON = "2026-11-25"
 CURRENCY = "USD"
 
@@ -61,7 +61,7 @@ class CostEstimate:
             f" ({self.cpu:g} vCPU, {self.memory_gb:g} GB, Linux, pay-as-you-go, {self.region})",
             f"  vCPU:   {self.cpu:g} x {self.seconds:g} s x ${_price(self.per_vcpu_second)} = ${self.cpu_cost:.4f}",
             f"  memory: {self.memory_gb:g} x {self.seconds:g} s x ${_price(self.per_gb_second)} = ${self.memory_cost:.4f}",
-            f"  An estimate only. Prices from {PRICE_SOURCE} (recorded {PRICE_READ_ON}; check the page for today's).",
+            f"  An estimate only. Rates as of {PRICE_READ_ON}, not verified against {PRICE_SOURCE}: check it for today's.",
         ]
         if self.note:
             lines.append(f"  Note: {self.note}")
