@@ -145,3 +145,9 @@ STOPPED_GROUPS_USE_QUOTA = False
 LOGS_CURRENT_ATTEMPT_ONLY = True
 #: An ipAddress port no container exposes is refused (ACI validates this; code unconfirmed).
 ERR_IP_PORT_NOT_EXPOSED = ("InvalidIpAddressPorts", 400)
+#: The same port twice in the ipAddress, or exposed by two containers of a group (they share
+#: one network namespace), is refused (unconfirmed: code and message are guesses).
+ERR_DUPLICATE_PORTS = ("DuplicatePorts", 400)
+#: identity.type outside the api-version's enum is a deserialization error, as for any
+#: non-string enum of the model (modelAsString: false in the spec).
+IDENTITY_TYPES = ("SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned", "None")

@@ -36,12 +36,32 @@ class Request:
                                  "deserialized: 'the request body is empty; send a JSON "
                                  "object'.", code="InvalidRequestContent")
             try:
-                self._json = json.loads(text)
+                self._json = json.loads(text, parse_constant=_no_constant)
             except json.JSONDecodeError as exc:
                 raise BadRequest(f"The request content was invalid and could not be "
                                  f"deserialized: '{exc.msg} at line {exc.lineno}, column "
                                  f"{exc.colno}'.", code="InvalidRequestContent") from None
+            except _BadConstant as exc:
+                raise BadRequest(f"The request content was invalid and could not be "
+                                 f"deserialized: 'unexpected value {exc.args[0]}: JSON has no "
+                                 f"NaN or Infinity; send a finite number'.",
+                                 code="InvalidRequestContent") from None
+            except (ValueError, RecursionError) as exc:
+                # integers beyond Python's digit limit, nesting deeper than the parser allows
+                what = ("the JSON is nested too deeply" if isinstance(exc, RecursionError)
+                        else "a number has too many digits")
+                raise BadRequest(f"The request content was invalid and could not be "
+                                 f"deserialized: '{what}'.",
+                                 code="InvalidRequestContent") from None
         return self._json
+
+
+class _BadConstant(ValueError):
+    pass
+
+
+def _no_constant(name: str) -> Any:
+    raise _BadConstant(name)
 
 
 @dataclass

@@ -184,6 +184,8 @@ class Cloud:
         try:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
             job = json.loads(raw)["jobId"]
+            if not isinstance(job, str):
+                raise TypeError("jobId is not a string")
         except Exception as exc:
             raise NotFound(f"The operation result '{token}' was not found.",
                            code="OperationResultNotFound") from exc
@@ -282,6 +284,7 @@ class Cloud:
         V.check_group_name(name)
         if not isinstance(body, dict):
             raise V.invalid_content("the request body must be a JSON object")
+        body = V.conform_container_group(body)
         location = V.canonical_location(body.get("location"), "containerGroups")
         props = V.normalize_properties(body.get("properties"), name)
         tags = V.check_tags(body.get("tags")) if body.get("tags") is not None else None
@@ -349,7 +352,14 @@ class Cloud:
         if not isinstance(ident, dict):
             raise V.invalid_content("'identity' must be an object")
         out: dict = {}
-        kind = str(ident.get("type", ""))
+        raw = ident.get("type")
+        if raw is None:
+            raise V.invalid_content("Required property 'type' not found in 'identity'")
+        kind = next((k for k in A.IDENTITY_TYPES
+                     if k.replace(" ", "").lower() == raw.replace(" ", "").lower()), None)
+        if kind is None:
+            raise V.invalid_content(f"Path 'identity.type': '{raw[:80]}' is not one of "
+                                    f"{', '.join(repr(k) for k in A.IDENTITY_TYPES)}")
         if "SystemAssigned" in kind:
             out["principalId"] = det_uuid(self.seed, "principal", key)
             out["tenantId"] = A.TENANT_ID

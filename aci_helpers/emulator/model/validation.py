@@ -97,17 +97,30 @@ def check_tags(tags: Any) -> dict:
     return dict(tags)
 
 
+def conform_container_group(body: dict) -> dict:
+    """The body as ARM's deserializer sees it: JSON types checked against the api-version's
+    model (the first wrong one is named by its path), nulls and unknown or read-only
+    properties dropped."""
+    from .schema import conform, container_group_schema
+    return conform(body, container_group_schema())
+
+
 def _decimal(value: Any, what: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise invalid_content(f"{what} must be a number, got {value!r}")
+        raise invalid_content(f"{what} must be a number, got {type(value).__name__}")
     try:
-        return Decimal(str(value))
+        d = Decimal(str(value))
     except InvalidOperation as exc:  # pragma: no cover - json numbers are always valid
         raise invalid_content(f"{what} must be a number") from exc
+    if not d.is_finite():
+        raise invalid_content(f"{what} must be a finite number")
+    return d
 
 
 def _one_decimal(d: Decimal) -> bool:
-    return d == d.quantize(Decimal("0.1"))
+    # exponent >= -1 once trailing zeros are gone; safe for any magnitude (no quantize).
+    exp = d.normalize().as_tuple().exponent
+    return isinstance(exp, int) and exp >= -1
 
 
 def _enum(value: Any, table: dict, pair: tuple[str, int], what: str, default: str | None) -> str:
@@ -146,10 +159,12 @@ def _ports(raw: Any, where: str, default_protocol: bool) -> list[dict]:
 
 def _container(raw: Any, group: str, idx: int, init: bool) -> dict:
     if not isinstance(raw, dict):
-        raise invalid_content(f"container #{idx} must be an object")
+        raise invalid_content(f"'properties.{'initContainers' if init else 'containers'}"
+                              f"[{idx}]' must be an object")
     name = raw.get("name")
     if not isinstance(name, str) or not name:
-        raise invalid_content(f"Required property 'name' not found in container #{idx}")
+        raise invalid_content(f"Required property 'name' not found in 'properties."
+                              f"{'initContainers' if init else 'containers'}[{idx}]'")
     if len(name) > 63 or not CONTAINER_NAME_RE.match(name):
         raise bad(A.ERR_INVALID_CONTAINER_NAME,
                   f"The container name '{name}' in container group '{group}' is invalid. The "
@@ -285,6 +300,7 @@ def normalize_properties(props: Any, group: str) -> dict:
     p["provisioningTimeoutInSeconds"] = 1800
     p["isCustomProvisioningTimeout"] = False
     _check_group_resources(p, group)
+    _check_container_ports(p, group)
     ip = props.get("ipAddress")
     if ip is not None:
         p["ipAddress"] = _ip_address(ip, p, group)
@@ -323,10 +339,33 @@ def _check_group_resources(p: dict, group: str) -> None:
         lim = c["properties"]["resources"].get("limits") or {}
         for key, total in (("cpu", cpu), ("memoryInGB", mem)):
             if key in lim and Decimal(str(lim[key])) > total:
+                # The real message (seen in a user report of the service).
+                what = "Cpu" if key == "cpu" else "MemoryInGB"
                 raise bad(A.ERR_LIMITS_OVER_REQUEST,
-                          f"The container '{c['name']}' in container group '{group}' has a "
-                          f"'{key}' limit of {lim[key]}, greater than the container group's "
-                          f"total request of {total}.")
+                          f"The '{what}' limit '{_g(lim[key])}' in container '{c['name']}' is "
+                          f"greater than the total request '{_g(total)}' of container group "
+                          f"'{group}'.")
+
+
+def _g(x: Any) -> str:
+    d = Decimal(str(x))
+    return str(int(d)) if d == d.to_integral_value() else str(d.normalize())
+
+
+def _check_container_ports(p: dict, group: str) -> None:
+    """Containers of a group share one network namespace: a port may be exposed once."""
+    owner: dict = {}
+    for c in p["containers"]:
+        for q in c["properties"]["ports"]:
+            k = (q["port"], (q.get("protocol") or "TCP").upper())
+            if k in owner:
+                where = ("container '" + c["name"] + "'" if owner[k] == c["name"] else
+                         f"containers '{owner[k]}' and '{c['name']}'")
+                raise bad(A.ERR_DUPLICATE_PORTS,
+                          f"The port '{q['port']}' is exposed more than once ({where}) in "
+                          f"container group '{group}'. Containers of a group share one "
+                          f"network namespace: expose each port once.")
+            owner[k] = c["name"]
 
 
 def _ip_address(ip: Any, p: dict, group: str) -> dict:
@@ -335,17 +374,27 @@ def _ip_address(ip: Any, p: dict, group: str) -> dict:
     out: dict = {}
     ports = _ports(ip.get("ports"), f"the ipAddress of container group '{group}'", True)
     if not ports:
-        raise invalid_content("Required property 'ports' not found in 'ipAddress'")
+        # Real message and code (seen in user reports of the 2018-2021 service).
+        raise BadRequest(f"The ports in the 'ipAddress' of container group '{group}' cannot be "
+                         f"empty.", code="MissingIpAddressPorts")
+    seen_ports: set = set()
+    for q in ports:
+        if (q["port"], q["protocol"]) in seen_ports:
+            raise bad(A.ERR_DUPLICATE_PORTS,
+                      f"The port '{q['port']}' ({q['protocol']}) is listed more than once in "
+                      f"the 'ipAddress' of container group '{group}'. List each port once.")
+        seen_ports.add((q["port"], q["protocol"]))
     if len(ports) > A.MAX_PORTS_PER_IP:
         raise bad(A.ERR_TOO_MANY_PORTS,
                   f"The ipAddress of container group '{group}' has {len(ports)} ports; at most "
                   f"{A.MAX_PORTS_PER_IP} ports are allowed per IP address.")
     exposed = {(q["port"]) for c in p["containers"] for q in c["properties"]["ports"]}
-    for q in ports:
-        if q["port"] not in exposed:
-            raise bad(A.ERR_IP_PORT_NOT_EXPOSED,
-                      f"The port '{q['port']}' of the ipAddress of container group '{group}' is "
-                      f"not exposed by any of its containers. Add it to a container's 'ports'.")
+    unused = [str(q["port"]) for q in ports if q["port"] not in exposed]
+    if unused:
+        # The real message (seen in a user report); the code is a guess.
+        raise bad(A.ERR_IP_PORT_NOT_EXPOSED,
+                  f"Following ports '{', '.join(unused)}' in the 'ipAddress' are not used by any "
+                  f"container in container group '{group}'.")
     out["ports"] = ports
     out["type"] = _enum(ip.get("type"), _IP_TYPE, A.ERR_INVALID_PORT, "ipAddress.type", None)
     label = ip.get("dnsNameLabel")
@@ -386,6 +435,10 @@ def _check_volumes(p: dict, group: str) -> None:
                 raise bad(A.ERR_INVALID_VOLUME,
                           f"The volume '{v['name']}' in container group '{group}' must have "
                           f"exactly one of 'azureFile', 'emptyDir', 'secret' or 'gitRepo'.")
+            if v["name"] in names:
+                # Real code and message (seen in user reports of the service).
+                raise BadRequest(f"Duplicate volumes '{v['name']}' are found.",
+                                 code="DuplicateVolumes")
             names.add(v["name"])
     for c in p["containers"] + p["initContainers"]:
         for vm in c["properties"].get("volumeMounts") or []:

@@ -52,6 +52,11 @@ def public_group(doc: dict, sub: str, view: GroupView | None, with_view: bool,
             p[k] = [{x: y for x, y in cred.items() if x != "password"} for cred in v]
         elif k == "volumes":
             p[k] = [_public_volume(vol) for vol in v]
+        elif k == "extensions":
+            # protectedSettings are secrets (e.g. a kubeconfig): never returned.
+            p[k] = [{**x, "properties": {y: z for y, z in x["properties"].items()
+                                          if y != "protectedSettings"}}
+                    if isinstance(x.get("properties"), dict) else x for x in v]
         elif k == "diagnostics":
             d = dict(v)
             if isinstance(d.get("logAnalytics"), dict):

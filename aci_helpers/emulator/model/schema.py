@@ -1,0 +1,148 @@
+"""JSON types of a container-group request, as ARM's deserializer checks them.
+
+Real ARM deserializes a PUT body into the api-version's model before any business rule runs:
+a value of the wrong JSON type is a 400 ``InvalidRequestContent`` naming its path, a ``null``
+is the same as an absent property, and properties the model does not know (or that are
+read-only) are dropped silently (they never come back in the answer).
+
+The type tree (``data/container_group_schema.json``) is generated from the 2023-05-01 OpenAPI
+file by :func:`build` (a test regenerates it when the reference is beside the checkout).
+Node format: ``{"t": "string"|"number"|"integer"|"boolean"|"array"|"object"|"any",
+"p": {name: node}, "a": node (map values), "i": node (array items)}``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import BadRequest
+
+_FILE = Path(__file__).resolve().parent.parent / "data" / "container_group_schema.json"
+_INT32 = (-(2 ** 31), 2 ** 31 - 1)
+
+
+def build(spec: dict, root: str = "ContainerGroup") -> dict:
+    """The type tree of ``root`` from an OpenAPI 2.0 document (read-only properties dropped)."""
+    defs = spec["definitions"]
+
+    def node(schema: dict, seen: tuple[str, ...]) -> dict | None:
+        if schema.get("readOnly"):
+            return None
+        if "$ref" in schema:
+            name = schema["$ref"].rsplit("/", 1)[-1]
+            if name in seen:
+                return {"t": "any"}
+            return node(defs[name], seen + (name,))
+        props: dict = {}
+        for part in schema.get("allOf", []):
+            sub = node(part, seen)
+            if sub and sub.get("t") == "object":
+                props.update(sub.get("p", {}))
+        for name, sub in (schema.get("properties") or {}).items():
+            n = node(sub, seen)
+            if n is not None:
+                props[name] = n
+        t = schema.get("type")
+        if t == "array":
+            return {"t": "array", "i": node(schema.get("items", {}), seen) or {"t": "any"}}
+        if t in ("string", "number", "integer", "boolean"):
+            return {"t": t}
+        if t == "object" or props or "allOf" in schema:
+            out: dict = {"t": "object"}
+            if props:
+                out["p"] = props
+            add = schema.get("additionalProperties")
+            if isinstance(add, dict):
+                out["a"] = node(add, seen) or {"t": "any"}
+            elif not props:
+                out["t"] = "any"          # a free-form object ("settings", "emptyDir")
+                out["o"] = True           # ... but still an object
+            return out
+        return {"t": "any"}
+
+    return node(defs[root], (root,)) or {"t": "any"}
+
+
+@lru_cache(maxsize=1)
+def container_group_schema() -> dict:
+    return json.loads(_FILE.read_text(encoding="utf-8"))
+
+
+_NAMES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
+          int: "a number", float: "a number", type(None): "null"}
+_WANT = {"string": "a string", "number": "a number", "integer": "an integer",
+         "boolean": "a boolean", "array": "an array", "object": "an object"}
+
+
+def _where(path: str) -> str:
+    return path or "the request body"
+
+
+def _fail(path: str, want: str, value: Any) -> BadRequest:
+    # The value itself is never echoed: it may be a secret (secureValue, password, key).
+    return BadRequest(f"The request content was invalid and could not be deserialized: "
+                      f"'Path '{_where(path)}': expected {want}, got "
+                      f"{_NAMES.get(type(value), type(value).__name__)}.'",
+                      code="InvalidRequestContent")
+
+
+def conform(value: Any, node: dict, path: str = "") -> Any:
+    """``value`` checked against ``node``: nulls and unknown/read-only properties removed.
+
+    Raises :class:`BadRequest` ``InvalidRequestContent`` naming the JSON path of the first
+    value of the wrong type. Returns a new structure (the input is not modified)."""
+    t = node.get("t", "any")
+    if t == "any":
+        if node.get("o") and not isinstance(value, dict):
+            raise _fail(path, "an object", value)
+        return value
+    if t == "object":
+        if not isinstance(value, dict):
+            raise _fail(path, "an object", value)
+        props = node.get("p", {})
+        add = node.get("a")
+        out: dict = {}
+        for k, v in value.items():
+            sub = props.get(k)
+            if sub is None and add is None:
+                continue                       # unknown or read-only: ignored, as ARM does
+            if v is None:
+                continue                       # null is the same as absent
+            out[k] = conform(v, sub if sub is not None else add, f"{path}.{k}" if path else k)
+        return out
+    if t == "array":
+        if not isinstance(value, list):
+            raise _fail(path, "an array", value)
+        item = node.get("i", {"t": "any"})
+        return [conform(v, item, f"{path}[{i}]") if v is not None else _null_item(path, i, item)
+                for i, v in enumerate(value)]
+    if t == "string":
+        if not isinstance(value, str):
+            raise _fail(path, "a string", value)
+        return value
+    if t == "boolean":
+        if not isinstance(value, bool):
+            raise _fail(path, "a boolean", value)
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _fail(path, _WANT[t], value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _fail(path, "a finite number", value)
+    if t == "integer":
+        if isinstance(value, float):
+            if not value.is_integer():
+                raise _fail(path, "an integer", value)
+            value = int(value)
+        if not (_INT32[0] <= value <= _INT32[1]):
+            raise BadRequest(f"The request content was invalid and could not be deserialized: "
+                             f"'Path '{_where(path)}': the value {value} is outside the range "
+                             f"of a 32-bit integer.'", code="InvalidRequestContent")
+    return value
+
+
+def _null_item(path: str, i: int, item: dict) -> Any:
+    raise _fail(f"{path}[{i}]", _WANT.get(item.get("t", ""), "a value"), None)
