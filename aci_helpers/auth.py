@@ -3,9 +3,10 @@
 Two ways in, tried in this order:
 
 1. ``AZURE_AUTH_LOCATION`` names a file written by ``az ad sp create-for-rbac --sdk-auth``
-   (the 2019 sample's method). The removed ``get_client_from_auth_file`` is replaced as
-   azure-identity's migration guide shows: a ``ClientSecretCredential`` with the file's
-   authority, and clients built with the file's ARM endpoint, scope and subscription.
+   (the 2019 sample's method). ``get_client_from_auth_file`` (deprecated; it refuses today's
+   clients) is replaced as azure-identity's migration guide shows: a ``ClientSecretCredential``
+   with the file's authority, and clients built with the file's ARM endpoint, scope and
+   subscription.
 2. Otherwise ``DefaultAzureCredential`` (environment variables, managed identity, Azure
    CLI login, ...) with ``AZURE_SUBSCRIPTION_ID``.
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,13 +98,13 @@ def read_auth_file(path: str | os.PathLike[str]) -> SdkAuthFile:
     """Read and check an ``az ad sp create-for-rbac --sdk-auth`` file."""
     p = Path(path).expanduser()
     data = _read_json(p)
-    for key in AUTH_FILE_KEYS:
-        value = data.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise ConfigurationError(
-                f"The auth file {p} (AZURE_AUTH_LOCATION) has no '{key}'. Recreate it with "
-                "'az ad sp create-for-rbac --sdk-auth'."
-            )
+    missing = [key for key in AUTH_FILE_KEYS
+               if not isinstance(data.get(key), str) or not data[key].strip()]
+    if missing:
+        raise ConfigurationError(
+            f"The auth file {p} (AZURE_AUTH_LOCATION) has no {', '.join(repr(k) for k in missing)}. "
+            "Recreate it with 'az ad sp create-for-rbac --sdk-auth'."
+        )
     authority = (data.get("activeDirectoryEndpointUrl") or "https://login.microsoftonline.com")
     arm = (data.get("resourceManagerEndpointUrl") or PUBLIC_ARM_ENDPOINT)
     for key, value in (("activeDirectoryEndpointUrl", authority), ("resourceManagerEndpointUrl", arm)):
@@ -122,6 +124,31 @@ def read_auth_file(path: str | os.PathLike[str]) -> SdkAuthFile:
     )
 
 
+NETWORK_ADVICE = ("Microsoft Entra ID (the sign-in service) could not be reached: check the network, "
+                  "and HTTPS_PROXY if you are behind a proxy.")
+_NETWORK_FAILURE = re.compile(
+    r"Unable to connect to proxy|Failed to establish a new connection|Connection refused|"
+    r"Name or service not known|getaddrinfo failed|nodename nor servname|timed out|"
+    r"Max retries exceeded|Connection aborted|Connection reset", re.I)
+# DefaultAzureCredential lists every credential it tried; for a learner the Azure CLI's line
+# is the one that matters (az login), then the environment's.
+_CHAIN_LINE = re.compile(r"^\s*(AzureCliCredential|EnvironmentCredential):\s*(.+)$", re.M)
+
+
+def _shorten(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def _reason(text: str) -> str:
+    """The useful line of a credential's failure: the CLI's in a chain, else the first."""
+    found = dict(m.groups() for m in _CHAIN_LINE.finditer(text))
+    for name in ("AzureCliCredential", "EnvironmentCredential"):
+        if name in found:
+            return _shorten(f"{name}: {found[name]}")
+    return _shorten(text.splitlines()[0]) if text else ""
+
+
 class QuietCredential:
     """Wraps a credential so a failed sign-in is one short error, not the chain's dump.
 
@@ -137,10 +164,15 @@ class QuietCredential:
         try:
             return self._inner.get_token(*scopes, **kwargs)
         except ClientAuthenticationError as err:  # CredentialUnavailableError is a subclass
-            first = (err.message or str(err)).strip().splitlines()[0] if str(err) else ""
+            text = (err.message or str(err) or "").strip()
+            if _NETWORK_FAILURE.search(text):
+                # Not a credential problem: the sign-in endpoint could not be reached.
+                advice, reason = NETWORK_ADVICE, _shorten(_NETWORK_FAILURE.search(text).group(0))
+            else:
+                advice, reason = self._advice, _reason(text)
             raise AuthenticationError(
                 message=f"Could not get an Azure token ({type(self._inner).__name__}). "
-                f"{self._advice}" + (f" First reason: {first}" if first else "")
+                f"{advice}" + (f" Reason: {reason}" if reason else "")
             ) from None
 
     def close(self) -> None:

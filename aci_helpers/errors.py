@@ -15,8 +15,20 @@ from typing import Iterator
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
 
 
+def _short_traceback(err: BaseException) -> list[str]:
+    """What IPython shows instead of the traceback: one line, the message says what to do.
+
+    IPython calls an exception's ``_render_traceback_`` when it displays it; our errors
+    are about settings, not code, so the frames inside the helpers would only bury the
+    message. (Outside IPython, Python prints the usual traceback.)
+    """
+    return [f"{type(err).__name__}: {err}"]
+
+
 class AciHelpersError(Exception):
     """Base class of every error raised by ``aci_helpers`` itself."""
+
+    _render_traceback_ = _short_traceback
 
 
 class ConfigurationError(AciHelpersError):
@@ -34,6 +46,8 @@ class AuthenticationError(ClientAuthenticationError):
     catches that keeps working.
     """
 
+    _render_traceback_ = _short_traceback
+
 
 # Advice per ARM error code. Codes marked *unconfirmed* in the reference are matched
 # by message as well (see _MESSAGE_HINTS), because the code the service sends may differ.
@@ -47,7 +61,8 @@ HINTS: dict[str, str] = {
     "image_registry_credentials.",
     "RegistryErrorResponse": "The registry refused or throttled the pull; wait a minute and retry.",
     "ContainerGroupQuotaReached": "The region's CPU quota is used up: delete groups you no longer "
-    "need (cleanup(s)), ask for fewer CPUs, or use another region (ACI_LOCATION).",
+    "need (cleanup(s, dry_run=False)), ask for fewer CPUs, use another region (ACI_LOCATION) or "
+    "ask Azure support for a higher quota.",
     "ServiceUnavailable": "The region has no capacity right now; retry later or use another "
     "region (ACI_LOCATION).",
     "NoRegisteredProviderFound": "The api-version is not supported; upgrade "
@@ -61,19 +76,45 @@ HINTS: dict[str, str] = {
     "InternalServerError": "A transient service error; retry the call.",
     "ContainerLimitGreaterThanContainerGroupTotalRequest": "A container's limits must not exceed "
     "the group's total requests.",
-    "InvalidContainerGroupUpdate": "CPU, memory, OS type and restart policy cannot be changed: "
-    "delete the group, then create it again.",
+    "InvalidContainerGroupUpdate": "CPU, memory, GPU, OS type, restart policy and network profile "
+    "cannot be changed: delete the group, then create it again.",
+    "InvalidContainerGroupResourceRequest": "The sum of the containers' requests is what counts: a "
+    "standard Linux group may have 1 to 4 CPUs and 1 to 16 GB in all. Ask for less per container "
+    "(a sidecar rarely needs a whole CPU) or split the containers into several groups.",
+    "InvalidResourceRequestPrecision": "CPU and memory take at most one decimal place, e.g. cpu=1.5, "
+    "memory_gb=0.5.",
+    "DuplicateContainerNames": "Give each container of the group its own name, e.g. <group>-1, <group>-2.",
+    "ContainerNotFound": "Check the container's name: [c.name for c in "
+    "s.aci.container_groups.get(s.resource_group, name).containers] lists them.",
+    "LocationNotAvailableForResourceType": "Use one of the regions listed in the message, e.g. "
+    "ACI_LOCATION=eastus.",
 }
 
-_NAME_RULES = (
-    "Names: 1-63 characters, lowercase letters, digits and '-', not starting or ending "
-    "with '-'. DNS name labels: 5-63 characters, starting with a letter."
-)
+_GROUP_NAME_RULES = ("Container group names: 1-63 characters, lowercase letters, digits and '-', "
+                     "not starting or ending with '-', no '--'.")
+_CONTAINER_NAME_RULES = ("Container names: 1-63 characters, lowercase letters, digits and '-', "
+                         "not starting or ending with '-'.")
+_DNS_LABEL_RULES = ("DNS name labels: 5-63 characters, lowercase letters, digits and '-'; the first "
+                    "a letter, the last a letter or digit.")
+_ENV_NAME_RULES = ("Environment variable names: 1-63 characters, letters, digits and '_', not "
+                   "starting or ending with '_'.")
+_DNS_TAKEN = "DNS name labels are unique per region: pick another one, e.g. unique_name('aci')."
+HINTS.update({
+    "ContainerGroupNameInvalid": _GROUP_NAME_RULES,
+    "InvalidContainerGroupName": _GROUP_NAME_RULES,
+    "InvalidContainerName": _CONTAINER_NAME_RULES,
+    "InvalidDnsNameLabel": _DNS_LABEL_RULES,
+    "DnsNameLabelNotAvailable": _DNS_TAKEN,
+    "InvalidEnvironmentVariableName": _ENV_NAME_RULES,
+})
 
+# For codes the reference marks *unconfirmed* (the service may send another one): the message.
 _MESSAGE_HINTS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"DNS name label .* not available", re.I),
-     "DNS name labels are unique per region: pick another one, e.g. unique_name('aci')."),
-    (re.compile(r"(name|label) .* is invalid|must match the regex|InvalidName", re.I), _NAME_RULES),
+    (re.compile(r"DNS name label .* not available", re.I), _DNS_TAKEN),
+    (re.compile(r"DNS name label .* is invalid", re.I), _DNS_LABEL_RULES),
+    (re.compile(r"container group name .* is invalid", re.I), _GROUP_NAME_RULES),
+    (re.compile(r"container name .* is invalid", re.I), _CONTAINER_NAME_RULES),
+    (re.compile(r"environment variable name .* is invalid", re.I), _ENV_NAME_RULES),
     (re.compile(r"you must delete it first", re.I), HINTS["InvalidContainerGroupUpdate"]),
     (re.compile(r"quota", re.I), HINTS["ContainerGroupQuotaReached"]),
     (re.compile(r"image .* not accessible", re.I), HINTS["InaccessibleImage"]),

@@ -155,7 +155,10 @@ def wait_for_operation(
         return result
     except KeyboardInterrupt:
         progress.close(summary=False)
-        hint = "wait(poller)" + (f" or wait_for_state(s, {name!r})" if name else "")
+        # wait_for_state reads a container group: no help for a deletion or a resource group.
+        follow = name and not progress.label.startswith(("delete ", "resource group "))
+        follow = follow and " resource group " not in progress.label
+        hint = "wait(poller)" + (f" or wait_for_state(s, {name!r})" if follow else "")
         print(f"Stopped waiting; {progress.label} goes on in Azure, untouched. "
               f"To wait again: {hint}.", flush=True)
         raise

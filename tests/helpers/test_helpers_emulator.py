@@ -337,3 +337,88 @@ def test_timeline_running_bars_are_visible_and_tick_labels_unique(s):
     assert labels and len(labels) == len(set(labels)), labels
     bars = [p for p in ax.patches if p.get_width() > 0]
     assert len(bars) == 2  # both containers are Running: one visible bar each
+
+
+# ---- hints for what the emulator refuses, with its real messages ----------------------------
+
+def _refused(s, name, group):
+    ensure_resource_group(s)
+    with pytest.raises(Exception) as info:
+        s.aci.container_groups.begin_create_or_update(s.resource_group, name, group)
+    return info.value
+
+
+def _env_named(s, var):
+    from azure.mgmt.containerinstance.models import EnvironmentVariable
+
+    g = single_container_group("aci-env", s.location)
+    g.containers[0].environment_variables = [EnvironmentVariable(name=var, value="1")]
+    return g
+
+
+@pytest.mark.parametrize("make,code,needle", [
+    (lambda s: ("Bad_Name", single_container_group("Bad_Name", s.location, dns_name_label="okay-label")),
+     "ContainerGroupNameInvalid", "Container group names"),
+    (lambda s: ("aci-x", single_container_group("aci-x", s.location, dns_name_label="1-bad")),
+     "InvalidDnsNameLabel", "DNS name labels: 5-63"),
+    (lambda s: ("aci-env", _env_named(s, "_bad")), "InvalidEnvironmentVariableName", "letters, digits and '_'"),
+    (lambda s: ("aci-big", multi_container_group("aci-big", s.location, cpu=3, memory_gb=2)),
+     "InvalidContainerGroupResourceRequest", "sum of the containers' requests"),
+    (lambda s: ("aci-p", single_container_group("aci-p", s.location, cpu=1.25)),
+     "InvalidResourceRequestPrecision", "one decimal place"),
+    (lambda s: ("aci-loc", single_container_group("aci-loc", "marsnorth")),
+     "LocationNotAvailableForResourceType", "ACI_LOCATION"),
+])
+def test_each_refusal_gets_its_own_hint(s, make, code, needle):
+    e = _refused(s, *make(s))
+    text = explain(e)
+    assert text.startswith(f"{code} (HTTP ") and "\nHint: " in text
+    assert needle in text.split("\nHint: ")[1]
+
+
+def test_a_taken_dns_label_and_an_invalid_update_get_hints(s):
+    create(s, single_container_group("aci-a", s.location, dns_name_label="taken-label"), "aci-a")
+    taken = _refused(s, "aci-b", single_container_group("aci-b", s.location, dns_name_label="taken-label"))
+    assert "unique per region" in explain(taken)
+    changed = _refused(s, "aci-a", single_container_group("aci-a", s.location, dns_name_label="taken-label", cpu=2))
+    assert "delete the group, then create it again" in explain(changed)
+
+
+def test_quota_hint_says_how_to_really_delete():
+    from aci_helpers.errors import HINTS
+
+    assert "cleanup(s, dry_run=False)" in HINTS["ContainerGroupQuotaReached"]
+
+
+class _InterruptedPoller:
+    """The real poller of an operation, whose next wait is interrupted by the user (Ctrl-C)."""
+
+    def __init__(self, poller):
+        self._poller = poller
+
+    def __getattr__(self, name):
+        return getattr(self._poller, name)
+
+    def done(self):
+        return False
+
+    def wait(self, timeout=None):
+        raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("op", ["create", "delete"])
+def test_ctrl_c_during_an_operation_says_how_to_resume(s, capsys, op):
+    name = unique_name("aci", s)
+    if op == "create":
+        ensure_resource_group(s)
+        poller = s.aci.container_groups.begin_create_or_update(
+            s.resource_group, name, single_container_group(name, s.location))
+    else:
+        create(s, single_container_group(name, s.location), name)
+        poller = s.aci.container_groups.begin_delete(s.resource_group, name)
+    with pytest.raises(KeyboardInterrupt):
+        wait_for_operation(_InterruptedPoller(poller))
+    out = capsys.readouterr().out
+    assert f"{op} {name} goes on in Azure, untouched. To wait again: wait(poller)" in out
+    # wait_for_state reads a group: a fine way to follow a create, useless after a delete.
+    assert (f"wait_for_state(s, '{name}')" in out) == (op == "create")

@@ -245,3 +245,55 @@ def test_no_secret_in_logs(clean_env, auth_file, caplog, no_network):
     caplog.set_level(logging.DEBUG)
     connect("azure", auth_location=auth_file())
     assert SECRET not in caplog.text
+
+
+# ---- what a learner sees when signing in fails ---------------------------------------------
+
+def test_all_missing_keys_are_named_at_once(clean_env, auth_file):
+    with pytest.raises(ConfigurationError) as info:
+        connect("azure", auth_location=auth_file(sdk_auth(subscriptionId=None, tenantId=None)))
+    assert "'subscriptionId', 'tenantId'" in str(info.value) and SECRET not in str(info.value)
+
+
+def test_unreachable_sign_in_is_not_blamed_on_the_secret():
+    proxy = ("Authentication failed: ('Unable to connect to proxy', NewConnectionError(\"HTTPSConnection("
+             "host='127.0.0.1', port=9): Failed to establish a new connection: [Errno 111] Connection refused\"))")
+    cred = QuietCredential(_Failing(proxy), "Check the service principal: its secret may have expired.")
+    with pytest.raises(AuthenticationError) as info:
+        cred.get_token("https://management.azure.com/.default")
+    msg = str(info.value)
+    assert "could not be reached" in msg and "HTTPS_PROXY" in msg and "expired" not in msg
+    assert "NewConnectionError" not in msg and msg.count("\n") == 0
+
+
+def test_default_credential_failure_names_the_azure_cli_line():
+    chain = ("DefaultAzureCredential failed to retrieve a token from the included credentials.\n"
+             "Attempted credentials:\n\tEnvironmentCredential: EnvironmentCredential authentication "
+             "unavailable. Environment variables are not fully configured.\n"
+             "\tManagedIdentityCredential: ManagedIdentityCredential authentication unavailable.\n"
+             "\tAzureCliCredential: Please run 'az login' to set up an account\n"
+             "To mitigate this issue, please refer to the troubleshooting guidelines.")
+    cred = QuietCredential(_Failing(chain), "Sign in with 'az login'.")
+    with pytest.raises(AuthenticationError) as info:
+        cred.get_token("https://management.azure.com/.default")
+    assert str(info.value).endswith("Reason: AzureCliCredential: Please run 'az login' to set up an account")
+
+
+def test_ipython_shows_our_errors_without_a_traceback(clean_env, tmp_path):
+    """A notebook's first cell must show one line, not 50 lines of frames inside the helpers."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        shown = []
+        shell._showtraceback = lambda etype, evalue, stb: shown.append(stb)
+        shell.run_cell(f"from aci_helpers import connect; connect('azure', auth_location={str(tmp_path / 'x')!r})")
+        shell.run_cell("from aci_helpers.auth import QuietCredential\n"
+                       "from azure.core.exceptions import ClientAuthenticationError\n"
+                       "class F:\n def get_token(self, *a, **k): raise ClientAuthenticationError('no')\n"
+                       "QuietCredential(F(), 'Sign in.').get_token('x')")
+    finally:
+        InteractiveShell.clear_instance()
+    assert [len(stb) for stb in shown] == [1, 1]
+    assert shown[0][0].startswith("ConfigurationError: AZURE_AUTH_LOCATION points to")
+    assert shown[1][0].startswith("AuthenticationError: Could not get an Azure token")
