@@ -14,6 +14,13 @@ from typing import TYPE_CHECKING, Any
 from .errors import ConfigurationError
 from .session import Session, connect
 
+# Two functions share their name with their module: ``wait`` and ``cleanup``. Imported
+# lazily, whichever of ``import aci_helpers.wait`` (e.g. by ``wait_for_state``) and
+# ``from aci_helpers import wait`` came first decided what the name meant, and a learner
+# could get the module ("'module' object is not callable"). Both modules are light.
+from .cleanup import cleanup  # noqa: E402
+from .wait import wait  # noqa: E402
+
 _EXPORTS = {
     # session
     "load_settings": "session", "Settings": "session", "ensure_resource_group": "session",
@@ -26,15 +33,13 @@ _EXPORTS = {
     "public_ip": "builders", "environment": "builders", "HELLOWORLD_IMAGE": "builders",
     "SIDECAR_IMAGE": "builders", "WORDCOUNT_IMAGE": "builders",
     # waiting
-    "wait": "wait", "wait_for_operation": "wait", "wait_for_state": "wait",
+    "wait_for_operation": "wait", "wait_for_state": "wait",
     "wait_for_container": "wait",
     # views
     "groups_table": "views", "containers_table": "views", "events_table": "views",
     "plot_timeline": "views",
     # logs
     "get_logs": "logs", "follow_logs": "logs",
-    # cleanup
-    "cleanup": "cleanup",
     # cost
     "estimate_cost": "cost", "price_table": "cost", "CostEstimate": "cost",
     # errors
@@ -42,7 +47,7 @@ _EXPORTS = {
     "AuthenticationError": "errors", "WaitTimeout": "errors", "AciHelpersError": "errors",
 }
 
-__all__ = ["connect", "Session", "ConfigurationError", *_EXPORTS]
+__all__ = ["connect", "Session", "ConfigurationError", "cleanup", "wait", *_EXPORTS]
 
 
 def __getattr__(name: str) -> Any:
@@ -62,7 +67,6 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time the names load on f
     from .builders import (HELLOWORLD_IMAGE, SIDECAR_IMAGE, WORDCOUNT_IMAGE, environment,  # noqa: F401
                            multi_container_group, public_ip, resources, single_container_group,
                            task_container_group, tutorial_tags)
-    from .cleanup import cleanup  # noqa: F401
     from .cost import CostEstimate, estimate_cost, price_table  # noqa: F401
     from .errors import (AciHelpersError, AuthenticationError, WaitTimeout, aci_errors,  # noqa: F401
                          explain, explain_error)
@@ -71,4 +75,4 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time the names load on f
     from .session import (TUTORIAL_TAGS, Settings, default_state_path,  # noqa: F401
                           ensure_resource_group, load_settings)
     from .views import containers_table, events_table, groups_table, plot_timeline  # noqa: F401
-    from .wait import wait, wait_for_container, wait_for_operation, wait_for_state  # noqa: F401
+    from .wait import wait_for_container, wait_for_operation, wait_for_state  # noqa: F401
