@@ -83,6 +83,9 @@ class App:
             "Pragma": "no-cache",
             "Expires": "-1",
             "x-ms-request-id": self._request_id(req.method, req.path),
+            # as on every recorded answer
+            "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+            "X-Content-Type-Options": "nosniff",
         }
         out_headers["x-ms-correlation-request-id"] = out_headers["x-ms-request-id"]
         if now is None:

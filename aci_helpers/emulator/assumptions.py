@@ -151,3 +151,8 @@ ERR_DUPLICATE_PORTS = ("DuplicatePorts", 400)
 #: identity.type outside the api-version's enum is a deserialization error, as for any
 #: non-string enum of the model (modelAsString: false in the spec).
 IDENTITY_TYPES = ("SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned", "None")
+#: One state file used by both clocks: an instant clock resumes virtual time at the latest
+#: moment a realtime emulator wrote (never earlier); a realtime clock always uses the wall
+#: clock (an instant file's virtual time, from INSTANT_EPOCH, is in its past: groups it made
+#: simply look old). Virtual time pushed past the wall clock is not reconciled.
+CLOCK_HANDOVER = "instant-resumes-at-realtime-high-water"

@@ -21,7 +21,11 @@ class RealtimeClock:
         return False
 
     def advance(self, tx: Tx) -> float:
-        return time.time()
+        now = time.time()
+        # Leave a high-water mark: an instant clock opening this file later continues from
+        # here instead of going back to its own (earlier) virtual time.
+        tx.set_meta("wall_high", repr(now))
+        return now
 
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
@@ -34,7 +38,11 @@ class InstantClock:
     kind = "instant"
 
     def now(self, tx: Tx) -> float:
-        return float(tx.meta("clock", repr(A.INSTANT_EPOCH)))
+        t = float(tx.meta("clock", repr(A.INSTANT_EPOCH)))
+        high = tx.meta("wall_high")
+        # A file a realtime emulator wrote: virtual time resumes at its latest wall-clock
+        # moment (never behind what was already shown). See CLOCK_HANDOVER.
+        return max(t, float(high)) if high is not None else t
 
     def _target(self, tx: Tx, now: float) -> float:
         target = now
@@ -53,7 +61,8 @@ class InstantClock:
         Only call inside a write transaction when :meth:`needs_advance` said so."""
         now = self.now(tx)
         target = self._target(tx, now)
-        if target > now:
+        if target > now or (target == now and tx.meta("wall_high") is not None
+                            and float(tx.meta("clock", repr(A.INSTANT_EPOCH))) < now):
             tx.set_meta("clock", repr(target))
         return target
 
