@@ -72,11 +72,11 @@ CSS = """<style>
 .aci-explorer .aci-cells > span { padding: 0 8px; overflow: hidden; text-overflow: ellipsis;
   white-space: nowrap; }
 .aci-explorer .aci-cells > span { flex: 0 0 auto; }
-.aci-explorer .c-rg { width: 160px; } .aci-explorer .c-state { width: 140px; }
-.aci-explorer .c-loc { width: 85px; } .aci-explorer .aci-cells > .c-addr { flex: 1 1 auto;
-  width: 200px; } .aci-explorer .c-rp { width: 95px; }
+.aci-explorer .c-rg { width: 140px; } .aci-explorer .c-state { width: 125px; }
+.aci-explorer .c-loc { width: 85px; } .aci-explorer .c-rp { width: 85px; }
 .aci-explorer .c-cpu { width: 50px; text-align: right; }
-.aci-explorer .c-mem { width: 80px; text-align: right; }
+.aci-explorer .c-mem { width: 70px; text-align: right; }
+.aci-explorer .aci-cells > .c-addr { flex: 1 1 auto; width: 200px; }
 .aci-explorer .aci-badge { display: inline-block; padding: 1px 10px; border-radius: 12px;
   color: #fff; font-weight: 700; font-size: 14px; line-height: 22px; white-space: nowrap; }
 .aci-explorer .aci-badge-none { color: inherit; border: 1px dashed rgba(128,128,128,.8); }
@@ -109,8 +109,10 @@ CSS = """<style>
 </style>"""
 
 _BUTTON_STYLE = {"font_size": "15px"}
-NAME_WIDTH = "210px"
-TABLE_MIN_WIDTH = "1020px"
+# The compact columns first, the address (long, clipped with "…") last: in a 1280 px
+# JupyterLab window with the file browser open, name to memory fit without scrolling.
+NAME_WIDTH = "190px"
+TABLE_MIN_WIDTH = "1060px"
 
 
 def _cells_layout() -> W.Layout:
@@ -252,7 +254,7 @@ class Explorer(W.VBox):
             f'<div class="aci-top"><h2>Container groups</h2><span class="aci-sub">backend: '
             f"<b>{_esc(s.backend)}</b> · subscription {_esc(s.subscription_id)} · "
             f"default location {_esc(s.location)}</span></div>",
-            layout=W.Layout(flex="1"))
+            layout=W.Layout(flex="1 1 420px"))  # a narrow panel wraps the buttons below it
         self.refresh_button = W.Button(description="Refresh", icon="refresh", button_style="primary",
                                        tooltip="List the groups again (keeps the selection)",
                                        style=_BUTTON_STYLE, layout=W.Layout(width="130px"))
@@ -290,6 +292,18 @@ class Explorer(W.VBox):
         self.sdk_call = W.HTML(_sdk("(none yet)"))
         self.table = W.VBox(layout=W.Layout(max_height="460px", overflow="auto"))
         self.table.add_class("aci-table-box")
+        # Built once: a refresh (auto-refresh too) changes values, never replaces widgets,
+        # so the browser redraws nothing that did not change (no flicker, no leaked models).
+        self.table_head = W.HBox(
+            [W.HTML("Name", layout=W.Layout(width=NAME_WIDTH, flex="0 0 auto", padding="0 0 0 8px")),
+             W.HTML('<div class="aci-cells"><span class="c-rg">Resource group</span>'
+                    '<span class="c-state">State</span><span class="c-loc">Location</span>'
+                    '<span class="c-rp">Restart</span><span class="c-cpu">CPU</span>'
+                    '<span class="c-mem">Memory</span><span class="c-addr">IP address / FQDN</span>'
+                    "</div>", layout=_cells_layout())],
+            layout=W.Layout(min_width=TABLE_MIN_WIDTH))
+        self.table_head.add_class("aci-head")
+        self.table_note = W.HTML()  # the empty state, or "no group matches the filters"
 
         # details of the selected group
         self.details_title = W.HTML()
@@ -297,6 +311,11 @@ class Explorer(W.VBox):
         self.stop_button = self._action_button("Stop", "stop", "warning", "stop")
         self.restart_button = self._action_button("Restart", "repeat", "info", "restart")
         self.delete_button = self._action_button("Delete…", "trash", "danger", "delete")
+        self.actions = W.HBox([self.start_button, self.stop_button, self.restart_button,
+                               self.delete_button], layout=W.Layout(margin="6px 0"))
+        self.empty_details = W.HTML(
+            '<div class="aci-empty">Select a group (click its name) to see its containers, '
+            "events and logs, and to start, stop, restart or delete it.</div>")
         self.delete_confirm_text = W.Text(placeholder="type the group's name",
                                           continuous_update=True, layout=W.Layout(width="240px"))
         self.delete_confirm_button = W.Button(description="Delete permanently", icon="trash",
@@ -356,10 +375,11 @@ class Explorer(W.VBox):
         self.create_image = field(W.Combobox(value=HELLOWORLD_IMAGE, ensure_option=False,
                                              options=[HELLOWORLD_IMAGE, SIDECAR_IMAGE,
                                                       WORDCOUNT_IMAGE]), "Image")
-        self.create_cpu = field(W.BoundedFloatText(value=1.0, min=0.1, max=4.0, step=0.1), "CPU cores")
-        self.create_memory = field(W.BoundedFloatText(value=1.5, min=0.1, max=16.0, step=0.1),
-                                   "Memory (GB)")
-        self.create_port = field(W.BoundedIntText(value=80, min=0, max=65535), "Port (0 = none)")
+        # Not Bounded*Text: those silently clamp what was typed (400 cores became 4 and a
+        # 4-core group was created). The service validates sizes and ports, and says why.
+        self.create_cpu = field(W.FloatText(value=1.0, step=0.1), "CPU cores")
+        self.create_memory = field(W.FloatText(value=1.5, step=0.1), "Memory (GB)")
+        self.create_port = field(W.IntText(value=80), "Port (0 = none)")
         self.create_dns = field(W.Text(placeholder="optional, e.g. my-aci-demo"), "DNS name label")
         self.create_restart = field(W.Dropdown(options=RESTART_POLICIES, value="Always"),
                                     "Restart policy")
@@ -374,6 +394,9 @@ class Explorer(W.VBox):
         self.create_secure_add = W.Button(description="Add", icon="lock", layout=W.Layout(width="80px"))
         self.create_secure_add.on_click(lambda _: self._add_secure())
         self.create_secure_list = W.HTML()
+        self.create_secure_clear = W.Button(description="Forget secure variables", icon="times",
+                                            layout=W.Layout(width="210px", display="none"))
+        self.create_secure_clear.on_click(lambda _: self._clear_secure())
         self.create_button = W.Button(description="Create", icon="plus", button_style="success",
                                       style=_BUTTON_STYLE, layout=W.Layout(width="140px"),
                                       tooltip="s.aci.container_groups.begin_create_or_update(...)")
@@ -389,7 +412,9 @@ class Explorer(W.VBox):
                             self.create_env,
                             W.HBox([self.create_secure_name, self.create_secure_value,
                                     self.create_secure_add]),
-                            self.create_secure_list], layout=column)],
+                            W.HBox([self.create_secure_list, self.create_secure_clear],
+                                   layout=W.Layout(align_items="center", flex_flow="row wrap"))],
+                           layout=column)],
                    layout=W.Layout(flex_flow="row wrap")),
             W.HBox([self.create_button]), self.create_result])
         self.create_section = W.Accordion(children=[self.form], titles=("+ Create a container group",),
@@ -397,7 +422,7 @@ class Explorer(W.VBox):
 
     def _layout(self) -> list[W.Widget]:
         top = W.HBox([self.title, self.auto_refresh, self.auto_interval, self.refresh_button],
-                     layout=W.Layout(align_items="center"))
+                     layout=W.Layout(align_items="center", flex_flow="row wrap"))
         filters = W.HBox([self.rg_filter, self.text_filter, self.state_filter, self.sort_by,
                           self.sort_desc], layout=W.Layout(flex_flow="row wrap", align_items="center"))
         return [W.HTML(CSS), top, filters, self.table, self.progress, self.status, self.sdk_call,
@@ -488,16 +513,7 @@ class Explorer(W.VBox):
     # ------------------------------------------------------------------ rendering
     def _render_table(self) -> None:
         rows = self.visible_rows()
-        head = W.HBox([W.HTML("Name", layout=W.Layout(width=NAME_WIDTH, flex="0 0 auto",
-                                                      padding="0 0 0 8px")),
-                       W.HTML('<div class="aci-cells"><span class="c-rg">Resource group</span>'
-                              '<span class="c-state">State</span><span class="c-loc">Location</span>'
-                              '<span class="c-addr">IP address / FQDN</span>'
-                              '<span class="c-rp">Restart</span><span class="c-cpu">CPU</span>'
-                              '<span class="c-mem">Memory</span></div>', layout=_cells_layout())],
-                     layout=W.Layout(min_width=TABLE_MIN_WIDTH))
-        head.add_class("aci-head")
-        children: list[W.Widget] = [head]
+        children: list[W.Widget] = [self.table_head]
         for row in rows:
             children.append(self._row_widget(row))
         for key in list(self._rows):
@@ -507,16 +523,19 @@ class Explorer(W.VBox):
                     w.close()
         if not self.groups:
             scope = f"resource group {self.rg_filter.value}" if self.rg_filter.value else "this subscription"
-            children.append(W.HTML(
+            self.table_note.value = (
                 f'<div class="aci-empty"><b>No container groups in {_esc(scope)} yet.</b><br>'
                 "Create one with the <b>+ Create a container group</b> form below (or run "
-                "notebook 01), then press <b>Refresh</b>.</div>"))
+                "notebook 01), then press <b>Refresh</b>.</div>")
+            children.append(self.table_note)
         elif not rows:
-            children.append(W.HTML(
+            self.table_note.value = (
                 f'<div class="aci-empty"><b>No group matches the filters</b> '
                 f"({len(self.groups)} hidden). Clear the text filter or choose "
-                "<b>All states</b>.</div>"))
-        self.table.children = tuple(children)
+                "<b>All states</b>.</div>")
+            children.append(self.table_note)
+        if tuple(children) != self.table.children:
+            self.table.children = tuple(children)
 
     def _row_widget(self, row: GroupRow) -> W.HBox:
         if row.key not in self._rows:
@@ -538,21 +557,21 @@ class Explorer(W.VBox):
         else:
             box.remove_class("aci-row-selected")
         addr = " · ".join(_esc(x) for x in (row.ip, row.fqdn) if x) or "—"
-        cells.value = (f'<div class="aci-cells"><span class="c-rg">{_esc(row.resource_group)}</span>'
+        cells.value = (f'<div class="aci-cells"><span class="c-rg" title="{_esc(row.resource_group)}">'
+                       f'{_esc(row.resource_group)}</span>'
                        f'<span class="c-state">{badge(row.state)}</span>'
                        f'<span class="c-loc">{_esc(row.location)}</span>'
-                       f'<span class="c-addr">{addr}</span>'
                        f'<span class="c-rp">{_esc(row.restart_policy)}</span>'
                        f'<span class="c-cpu">{row.cpu:g}</span>'
-                       f'<span class="c-mem">{row.memory_gb:g} GB</span></div>')
+                       f'<span class="c-mem">{row.memory_gb:g} GB</span>'
+                       f'<span class="c-addr" title="{addr}">{addr}</span></div>')
         return box
 
     def _render_details(self) -> None:
         row = self.groups.get(self.selected or "")
         if row is None:
-            self.details.children = (W.HTML(
-                '<div class="aci-empty">Select a group (click its name) to see its containers, '
-                "events and logs, and to start, stop, restart or delete it.</div>"),)
+            if self.details.children != (self.empty_details,):
+                self.details.children = (self.empty_details,)
             self._update_buttons()
             return
         g = row.group
@@ -578,9 +597,9 @@ class Explorer(W.VBox):
             self.logs_container.value = keep if keep in names else (names[0] if names else None)
         finally:
             self._quiet = False
-        actions = W.HBox([self.start_button, self.stop_button, self.restart_button,
-                          self.delete_button], layout=W.Layout(margin="6px 0"))
-        self.details.children = (self.details_title, actions, self.delete_box, self.tabs)
+        children = (self.details_title, self.actions, self.delete_box, self.tabs)
+        if self.details.children != children:
+            self.details.children = children
         self._update_buttons()
         self.load_logs(show_call=False)
 
@@ -738,19 +757,29 @@ class Explorer(W.VBox):
             self.selected = None  # gone on purpose: no "no longer exists" note
         self._done(f"Deleted {name}.")
 
-    def _add_secure(self) -> None:
+    def _add_secure(self, quiet: bool = False) -> None:
+        """Move the typed secure variable into the kernel; the browser keeps only its name.
+
+        A Password widget's value is widget state, synced to the page (and saved in the
+        notebook with "Save Widget State"): it is emptied as soon as the value is taken."""
         name, value = self.create_secure_name.value.strip(), self.create_secure_value.value
         if not name:
-            self.create_result.value = '<div class="aci-note">Give the secure variable a name.</div>'
+            if not quiet:
+                self.create_result.value = '<div class="aci-note">Give the secure variable a name.</div>'
             return
         self._secure_env[name] = value
         self.create_secure_name.value = ""
         self.create_secure_value.value = ""
         self._render_secure_list()
 
+    def _clear_secure(self) -> None:
+        self._secure_env.clear()
+        self._render_secure_list()
+
     def _render_secure_list(self) -> None:
         self.create_secure_list.value = "".join(
             f'<span class="aci-tag">secure: {_esc(n)} = {MASK}</span> ' for n in self._secure_env)
+        self.create_secure_clear.layout.display = "" if self._secure_env else "none"
 
     def _form_group(self) -> tuple[str, str, Any, str]:
         """The ContainerGroup the form describes; raises ValueError for what the form can tell."""
@@ -773,9 +802,6 @@ class Explorer(W.VBox):
             k, v = line.split("=", 1)
             plain[k.strip()] = v.strip()
         secure = dict(self._secure_env)
-        pending = self.create_secure_name.value.strip()
-        if pending:  # typed but not added yet: the learner surely meant it
-            secure[pending] = self.create_secure_value.value
         try:
             command = shlex.split(self.create_command.value) or None
         except ValueError as err:
@@ -798,6 +824,9 @@ class Explorer(W.VBox):
         if "create" in self.busy:
             self.create_result.value = '<div class="aci-note">A create is already running.</div>'
             return
+        # Typed but not added: the learner surely meant it. Taken now, so the value leaves
+        # the browser even if the service refuses the group (the form keeps it, masked).
+        self._add_secure(quiet=True)
         try:
             rg, name, group, call = self._form_group()
         except ValueError as err:
@@ -814,9 +843,7 @@ class Explorer(W.VBox):
             return session.aci.container_groups.begin_create_or_update(rg, name, group)
 
         def done(result: Any) -> None:
-            self._secure_env.clear()
-            self.create_secure_name.value = self.create_secure_value.value = ""
-            self._render_secure_list()
+            self._clear_secure()
             self.create_result.value = (f'<div class="aci-ok">Created <b>{_esc(name)}</b> '
                                         f"(provisioning {_esc(result.provisioning_state)}).</div>")
             self.refresh()
@@ -828,6 +855,8 @@ class Explorer(W.VBox):
             self._show_call(call)
 
         self._run("create", f"create {name}", call, start, done, error_to=self.create_result)
+        if "create" in self.busy:  # still running: say so where the learner is looking
+            self.create_result.value = self.progress.value
 
     def _run(self, key: str, label: str, call: str, start: Callable[[], Any],
              done: Callable[[Any], None], error_to: W.HTML | None = None) -> None:
@@ -870,6 +899,8 @@ class Explorer(W.VBox):
                 self.progress.value = (
                     f'<div class="aci-busy"><span class="aci-spin">↻</span> {_esc(label)}: '
                     f"{_esc(poller.status())} ({time.monotonic() - began:.0f} s)</div>")
+                if key == "create":  # the form is far below the table: show it there too
+                    self.create_result.value = self.progress.value
                 await asyncio.sleep(0.5)
             value = poller.result()
         except Exception as err:  # noqa: BLE001 - a task must not die with an unshown error

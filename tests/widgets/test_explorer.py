@@ -8,6 +8,7 @@ import asyncio
 import pytest
 
 from aci_helpers.widgets import NOT_IN_NOTEBOOK, explorer
+from aci_helpers.widgets._explorer import MASK
 
 
 def names_in_table(ex) -> list[str]:
@@ -342,3 +343,127 @@ def test_after_a_create_the_explorer_follows_the_group_until_it_runs(monkeypatch
     finally:
         s.close()
     assert seen[0] == "Pending" and seen[-1] == "Running", seen  # followed from Pending
+
+
+@pytest.mark.parametrize("cpu, memory, message", [
+    (400, 1.5, "with 'cpu' 400.0 and 'memoryInGB' 1.5 is not supported in the region"),
+    (1, 64, "with 'cpu' 1.0 and 'memoryInGB' 64.0 is not supported in the region"),
+    (0, 1.5, "The cpu request '0.0'"),
+])
+def test_sizes_are_not_clamped_the_service_refuses_them(s, ex, cpu, memory, message):
+    """Bounded fields used to turn 400 cores into 4 silently, and create a 4-core group."""
+    import html
+
+    ex.create_name.value = "huge-1"
+    ex.create_cpu.value, ex.create_memory.value = cpu, memory
+    assert (ex.create_cpu.value, ex.create_memory.value) == (cpu, memory)
+    ex.create_button.click()
+    shown = html.unescape(ex.create_result.value)
+    assert "InvalidContainerGroupResourceRequest" in shown and message in shown
+    assert group_names(s) == set()
+    assert (ex.create_cpu.value, ex.create_memory.value) == (cpu, memory)  # the form keeps them
+
+
+def test_a_taken_dns_label_shows_the_service_conflict(s, ex, make_group):
+    import html
+
+    make_group("first-1", dns_name_label="my-demo-1")
+    ex.create_name.value = "second-1"
+    ex.create_dns.value = "my-demo-1"
+    ex.create_button.click()
+    shown = html.unescape(ex.create_result.value)
+    assert "DnsNameLabelNotAvailable" in shown and "(HTTP 409)" in shown
+    assert "The DNS name label 'my-demo-1' in container group 'second-1' not available" in shown
+    assert group_names(s) == {"first-1"} and ex.create_dns.value == "my-demo-1"
+
+
+def test_a_secure_value_leaves_the_browser_on_submit_even_when_refused(s, ex):
+    """The Password widget's value is synced widget state: it must not stay there after
+    Create, even if the service refuses the group; the form keeps the variable, masked."""
+    ex.create_name.value = "sec-1"
+    ex.create_image.value = "mcr.microsoft.com/azuredocs/aci-helloword"  # a typo: refused
+    ex.create_secure_name.value = "API_TOKEN"
+    ex.create_secure_value.value = "hunter2-never-shown"
+    ex.create_button.click()
+    assert "InaccessibleImage" in ex.create_result.value
+    assert ex.create_secure_value.value == "" and ex.create_secure_name.value == ""
+    assert "API_TOKEN" in ex.create_secure_list.value and MASK in ex.create_secure_list.value
+    from ipywidgets.widgets.widget import _instances
+
+    for w in list(_instances.values()):  # no widget state synced to the page holds it
+        for name in w.keys:
+            assert "hunter2" not in str(getattr(w, name)), (w, name)
+    ex.create_image.value = "mcr.microsoft.com/azuredocs/aci-helloworld"  # fixed: try again
+    ex.create_button.click()
+    assert "Created <b>sec-1</b>" in ex.create_result.value
+    env = s.aci.container_groups.get(s.resource_group, "sec-1").containers[0].environment_variables
+    assert [(e.name, e.value) for e in env] == [("API_TOKEN", None)]
+    assert ex.create_secure_list.value == "" and ex._secure_env == {}
+
+
+def test_secure_variables_can_be_forgotten(ex):
+    ex.create_secure_name.value, ex.create_secure_value.value = "A", "x"
+    ex.create_secure_add.click()
+    assert ex.create_secure_clear.layout.display != "none"
+    ex.create_secure_clear.click()
+    assert ex._secure_env == {} and ex.create_secure_list.value == ""
+    assert ex.create_secure_clear.layout.display == "none"
+
+
+def test_refresh_replaces_no_widget(s, ex, make_group):
+    """Auto-refresh must not flicker: a refresh changes values, it creates no widget (each
+    new widget is a new model and a redraw in the browser) and keeps the same children."""
+    from ipywidgets.widgets.widget import _instances
+
+    make_group("web-1")
+    make_group("web-2")
+    ex.refresh_button.click()
+    ex.row_button("web-2").click()
+    table, details, count = ex.table.children, ex.details.children, len(_instances)
+    for _ in range(3):
+        ex.refresh_button.click()
+    assert ex.table.children == table and ex.details.children == details
+    assert len(_instances) == count
+    assert "web-2" in ex.details_title.value
+
+
+def test_empty_table_then_rows_then_filtered_out_reuse_the_note(s, ex, make_group):
+    assert ex.table.children == (ex.table_head, ex.table_note)
+    make_group("web-1")
+    ex.refresh_button.click()
+    assert ex.table_note not in ex.table.children and len(ex.table.children) == 2
+    ex.text_filter.value = "nothing-like-this"
+    assert ex.table.children == (ex.table_head, ex.table_note)
+    assert "No group matches the filters" in ex.table_note.value
+
+
+def test_a_running_create_shows_its_progress_at_the_form(monkeypatch):
+    """Realtime clock: the form is far below the table, so the create's progress shows
+    there too, with the Create button disabled until it ends."""
+    from aci_helpers import connect, ensure_resource_group
+    from aci_helpers.widgets import Explorer
+
+    monkeypatch.setenv("TQDM_DISABLE", "1")
+    s = connect("emulator", state="memory", clock="realtime", seed=0)
+    ensure_resource_group(s)
+    s.polling_interval = 0.2
+    seen: dict[str, object] = {}
+
+    async def main():
+        ex = Explorer(s)
+        ex.create_name.value = "slow-1"
+        ex.create_button.click()
+        seen["result"], seen["disabled"] = ex.create_result.value, ex.create_button.disabled
+        for _ in range(100):
+            await asyncio.sleep(0.1)
+            if "create" not in ex.busy:
+                break
+        seen["after"], seen["enabled"] = ex.create_result.value, not ex.create_button.disabled
+        ex.close()
+
+    try:
+        asyncio.run(main())
+    finally:
+        s.close()
+    assert "aci-busy" in seen["result"] and "create slow-1" in seen["result"] and seen["disabled"]
+    assert "Created <b>slow-1</b>" in seen["after"] and seen["enabled"]

@@ -1,0 +1,173 @@
+"""Shared by the real-browser tests: Chromium via Playwright, a Jupyter server (Voilà or
+JupyterLab) on a free localhost port with throwaway Jupyter dirs, always stopped.
+
+Skipped without Chromium (or Playwright, or the server's command), unless
+ACI_REQUIRE_BROWSER=1 (CI), then they fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("ACI_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SERVER_START_TIMEOUT = 30.0  # s, until the server accepts connections
+BIN = Path(sys.executable).parent
+
+
+def missing_browser(command: str) -> str | None:
+    """Why the browser test cannot run here (None: it can)."""
+    if not Path(CHROMIUM).exists():
+        return f"no Chromium at {CHROMIUM} (set ACI_CHROMIUM, or install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401, PLC0415
+    except ImportError as err:
+        return f"the playwright package is not installed ({err})"
+    if shutil.which(command, path=str(BIN)) is None:
+        return f"{command} is not installed in this environment"
+    return None
+
+
+def require_browser(command: str) -> None:
+    """Skip (or fail, with ACI_REQUIRE_BROWSER=1) when the browser test cannot run."""
+    why = missing_browser(command)
+    if why:
+        if os.environ.get("ACI_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"ACI_REQUIRE_BROWSER=1 but {why}")
+        pytest.skip(why)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def jupyter_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The server's environment (its kernels inherit it): throwaway Jupyter dirs and an
+    in-memory emulator with the instant clock, unless ``extra`` says otherwise."""
+    return {**os.environ,
+            "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+            "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+            "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+            "JUPYTER_PLATFORM_DIRS": "1",
+            "IPYTHONDIR": str(tmp_path / "ipython"),
+            "ACI_BACKEND": "emulator", "ACI_EMULATOR_STATE": "memory",
+            "ACI_EMULATOR_CLOCK": "instant", "ACI_EMULATOR_SEED": "0",
+            "TQDM_DISABLE": "1", **extra}
+
+
+@contextlib.contextmanager
+def serve(cmd: list[str], *, port: int, env: dict[str, str], cwd: Path,
+          log_path: Path) -> Iterator[subprocess.Popen]:
+    """Run a server until it accepts connections on ``port``; always stop it after."""
+    log = log_path.open("w")
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"{cmd[0]} exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
+            try:
+                # A TCP connect, not a GET: under Voilà every GET of the page starts a kernel.
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"{cmd[0]} did not answer within {SERVER_START_TIMEOUT:g} s")
+            time.sleep(0.2)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+        log.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture
+def jupyter_server(request, tmp_path):
+    """Start a Jupyter server (``command`` from this venv; ``{port}`` in ``args`` becomes a
+    free port) with throwaway dirs; returns (port, log path). Stopped after the test; its
+    log's tail is printed when the test failed."""
+    started: list[Path] = []
+    with contextlib.ExitStack() as stack:
+
+        def start(command: str, args: list[str], *, cwd: Path = ROOT, **env: str) -> tuple[int, Path]:
+            require_browser(command)
+            port = free_port()
+            log = tmp_path / f"{command}.log"
+            cmd = [str(BIN / command), *(a.format(port=port) for a in args)]
+            stack.enter_context(serve(cmd, port=port, env=jupyter_env(tmp_path, **env), cwd=cwd,
+                                      log_path=log))
+            started.append(log)
+            return port, log
+
+        yield start
+        rep = getattr(request.node, "rep_call", None)
+        if rep is not None and rep.failed:
+            for log in started:
+                print(f"--- {log.name} (tail) ---\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture
+def new_page():
+    """``new_page(viewport, timeout_ms)`` -> (page, errors): a Chromium page, and the
+    JavaScript errors it raised. The browser is closed after the test."""
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    with sync_playwright() as p:
+        browsers = []
+
+        def make(viewport: dict[str, int], timeout_ms: int) -> tuple:
+            if not browsers:
+                browsers.append(p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                                  timeout=timeout_ms))
+            page = browsers[0].new_page(viewport=viewport)
+            page.set_default_timeout(timeout_ms)
+            errors: list[str] = []
+            page.on("pageerror", lambda err: errors.append(str(err)))
+            return page, errors
+
+        try:
+            yield make
+        finally:
+            for b in browsers:
+                b.close()
+
+
+@pytest.fixture
+def screenshot():
+    """``screenshot(page, "name.png")`` saves to test-artifacts/ and returns the path."""
+
+    def take(page, name: str, **kwargs) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / name
+        page.screenshot(path=str(path), **kwargs)
+        return path
+
+    return take

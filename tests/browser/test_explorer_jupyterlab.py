@@ -1,0 +1,173 @@
+"""Notebook 07 in JupyterLab, in a real browser, as a learner uses it: Run All, then the mouse.
+
+JupyterLab serves a temporary copy of notebooks/; its kernel gets the server's environment:
+an in-memory emulator on the *realtime* clock, so a create takes a few seconds and its
+progress can be seen. The viewport is a projector's (1280x720), then a narrow window.
+Screenshots: test-artifacts/explorer-lab*.png. Skipped without Chromium, unless
+ACI_REQUIRE_BROWSER=1 (CI), then it fails.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+NOTEBOOK = "07_widget_explorer.ipynb"
+RENDER_TIMEOUT_MS = 40_000  # Run All: three creates on the realtime clock, then the explorer
+STEP_TIMEOUT_MS = 15_000
+PROJECTOR = {"width": 1280, "height": 720}
+
+
+@pytest.fixture
+def lab(jupyter_server, tmp_path):
+    """JupyterLab on a free port, serving a copy of notebooks/; returns the notebook's URL."""
+    root = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.db*"))
+    # No "official Jupyter news?" toast over the page (and no request for it).
+    labconfig = tmp_path / "config" / "labconfig"
+    labconfig.mkdir(parents=True)
+    (labconfig / "page_config.json").write_text(json.dumps(
+        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+    token = secrets.token_hex(16)
+    args = ["lab", "--no-browser", "--port={port}", "--ServerApp.ip=127.0.0.1",
+            "--ServerApp.port_retries=0", f"--ServerApp.token={token}",
+            f"--ServerApp.root_dir={root}", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    import os  # noqa: PLC0415
+
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--allow-root")
+    port, _ = jupyter_server("jupyter", args, cwd=root, ACI_EMULATOR_CLOCK="realtime")
+    return f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK}?token={token}"
+
+
+def _run_all(page) -> None:
+    """Run → Run All Cells; pick the kernel if JupyterLab asks for one."""
+    page.locator(".jp-NotebookPanel").wait_for()
+    dialog = page.locator(".jp-Dialog")
+    try:
+        page.locator(".jp-Notebook-ExecutionIndicator, .jp-Toolbar-kernelStatus").first.wait_for(timeout=5000)
+    except Exception:  # noqa: BLE001 - older/newer toolbars: the menu works anyway
+        pass
+    if dialog.count() and dialog.is_visible():
+        dialog.locator(".jp-mod-accept").click()
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+
+
+def _top(locator) -> None:
+    locator.evaluate("el => el.scrollIntoView({block: 'start'})")
+
+
+def test_explorer_in_jupyterlab(lab, new_page, screenshot):
+    from playwright.sync_api import expect
+
+    started = time.monotonic()
+    page, errors = new_page(PROJECTOR, STEP_TIMEOUT_MS)
+    page.goto(lab, timeout=STEP_TIMEOUT_MS)
+    _run_all(page)
+
+    ex = page.locator(".aci-explorer")
+    rows = ex.locator(".aci-row")
+    expect(rows).to_have_count(3, timeout=RENDER_TIMEOUT_MS)
+    expect(ex.locator(".aci-row .aci-state-stopped")).to_have_count(1)  # the "Try it" cell
+    # wait for the notebook to finish (its last cell prints "Kept ...")
+    expect(page.locator(".jp-OutputArea-output", has_text="Kept web-")).to_have_count(1)
+    _top(ex)
+    # a projector with the file browser open: name to memory visible, no sideways scroll
+    head = ex.locator(".aci-head")
+    box = ex.locator(".aci-table-box")
+    mem = head.locator(".c-mem").bounding_box()
+    table = box.bounding_box()
+    assert mem and table and mem["x"] + mem["width"] <= table["x"] + table["width"], (mem, table)
+    screenshot(page, "explorer-lab.png")
+
+    # select the app + sidecar group, open its logs
+    details = ex.locator(".aci-details")
+    ex.locator(".aci-row button", has_text="duo-").click()
+    expect(details.locator(".aci-containers")).to_contain_text("aci-tutorial-sidecar")
+    details.get_by_role("tab", name="Logs").click()
+    expect(details.locator("pre.aci-log")).to_contain_text("listening on port 80")
+
+    # Refresh keeps the selection and redraws nothing: the same DOM nodes survive it
+    ex.locator(".aci-row-selected button").evaluate("el => el.dataset.aciMark = 'kept'")
+    details.locator("button", has_text="Restart").evaluate("el => el.dataset.aciMark = 'kept'")
+    ex.locator("button", has_text="Refresh").first.click()
+    expect(ex.locator(".aci-sdk")).to_contain_text("list() then .get(")
+    expect(ex.locator(".aci-row-selected button[data-aci-mark=kept]")).to_contain_text("duo-")
+    expect(details.locator("button[data-aci-mark=kept]")).to_have_count(1)
+    expect(details.locator("pre.aci-log")).to_contain_text("listening on port 80")
+    _top(details)
+    screenshot(page, "explorer-lab-logs.png")
+
+    # the create form: a DNS label the service refuses, its ARM error inline
+    ex.get_by_text("+ Create a container group", exact=True).click()
+    form = ex.locator(".jupyter-widget-Collapse-contents, .p-Collapse-contents, .lm-Collapse-contents").last
+
+    def field(label: str):
+        return form.locator(".widget-text, .widget-textarea", has_text=label).locator("input, textarea").first
+
+    field("Name").fill("lab-1")
+    field("DNS name label").fill("Bad_Label")
+    field("Secure variable").fill("API_TOKEN")
+    form.locator("input[type=password]").fill("hunter2-from-lab")
+    form.locator("input[type=password]").press("Tab")  # Text widgets sync on change
+    create = form.locator("button", has_text="Create")
+    create.click()
+    error = form.locator(".aci-error")
+    expect(error).to_contain_text("InvalidDnsNameLabel")
+    expect(error).to_contain_text("The DNS name label 'Bad_Label' in container group 'lab-1'")
+    # the form stays filled; the secure value left the page, its name is kept, masked
+    expect(field("DNS name label")).to_have_value("Bad_Label")
+    expect(form.locator("input[type=password]")).to_have_value("")
+    expect(form).to_contain_text("secure: API_TOKEN = ••••••")
+    assert "hunter2" not in page.content()
+    error.scroll_into_view_if_needed()
+    screenshot(page, "explorer-lab-create-error.png")
+    expect(rows).to_have_count(3)
+
+    # a valid create: progress at the form, Create disabled, then the new row, selected
+    field("DNS name label").fill("lab-demo-1")
+    field("DNS name label").press("Tab")
+    create.click()
+    busy = form.locator(".aci-busy")
+    expect(busy).to_contain_text("create lab-1")
+    expect(create).to_be_disabled()
+    busy.scroll_into_view_if_needed()
+    screenshot(page, "explorer-lab-create-progress.png")
+    expect(form.locator(".aci-ok")).to_contain_text("Created lab-1", timeout=STEP_TIMEOUT_MS)
+    expect(create).to_be_enabled()
+    expect(rows).to_have_count(4)
+    expect(ex.locator(".aci-row-selected")).to_contain_text("lab-1")
+    expect(ex.locator(".aci-row-selected")).to_contain_text("lab-demo-1.eastus.azurecontainer.io")
+
+    # delete it, after typing its name
+    _top(details)
+    details.locator("button", has_text="Delete…").click()
+    confirm = details.locator("button", has_text="Delete permanently")
+    expect(confirm).to_be_disabled()
+    details.locator("input[placeholder=\"type the group's name\"]").fill("lab-1")
+    expect(confirm).to_be_enabled()
+    screenshot(page, "explorer-lab-delete-confirm.png")
+    confirm.click()
+    expect(ex.locator(".aci-ok", has_text="Deleted lab-1.")).to_have_count(1)
+    expect(rows).to_have_count(3)
+
+    # a narrow JupyterLab window: the table scrolls sideways, names keep their width
+    page.set_viewport_size({"width": 900, "height": 720})
+    page.wait_for_timeout(300)  # JupyterLab relayouts on resize
+    _top(ex)
+    name = ex.locator(".aci-row button").first.bounding_box()
+    assert name and name["width"] >= 180, name
+    assert box.evaluate("el => el.scrollWidth > el.clientWidth")
+    screenshot(page, "explorer-lab-narrow.png")
+
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+    elapsed = time.monotonic() - started
+    print(f"browser part took {elapsed:.1f} s")
+    assert elapsed < 60, f"too slow: {elapsed:.1f} s"
