@@ -45,6 +45,17 @@ def test_syntax_error_flavours(run, image, expected):
     assert sh(run, "echo hello; sleep 15; done", image)[0] == [expected]
 
 
+@pytest.mark.parametrize("script, construct", [
+    ("case $X in a) echo a;; *) echo other;; esac", "shell 'case' statements"),
+    ("greet() { echo hi; }; greet", "shell functions"),
+    ("cat <<EOF\nhi\nEOF", "here-documents"),
+])
+def test_unsupported_constructs_say_so_instead_of_a_false_syntax_error(run, script, construct):
+    out, prog = sh(run, script)
+    assert out == [f"[aci-emulator] {construct} are not simulated; the emulator did not run this script"]
+    assert prog.exit_code == 1
+
+
 def test_quotes_and_expansion(run):
     out, _ = sh(run, """A=1; echo '$A' "$A" ${A} "${B:-dflt}" "a  b" a  b; echo "it's" 'say "hi"'""",
                 env={"X": "y"})

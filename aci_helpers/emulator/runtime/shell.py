@@ -109,6 +109,21 @@ def _tokname(tok: str | None) -> str:
     return "end of file" if tok is None else tok
 
 
+_UNSUPPORTED = (
+    (re.compile(r"(^|[;&|\s(])case\s+\S+\s+in(\s|$)"), "shell 'case' statements"),
+    (re.compile(r"(^|[;&|\s])(function\s+)?[A-Za-z_][A-Za-z0-9_]*\s*\(\s*\)"), "shell functions"),
+    (re.compile(r"<<-?\s*['\"]?[A-Za-z_]"), "here-documents"),
+)
+
+
+def unsupported_construct(src: str) -> str | None:
+    """The name of a POSIX construct in ``src`` that the interpreter does not implement."""
+    for pattern, name in _UNSUPPORTED:
+        if pattern.search(src):
+            return name
+    return None
+
+
 def syntax_error_lines(flavour: str, argv0: str, err: ShellSyntaxError, src: str) -> list[str]:
     """The lines ash, dash or bash print for a syntax error in a ``-c`` script."""
     line = err.line
@@ -441,6 +456,14 @@ class Machine:
                     return self.status
                 seq = parser.next_command()
             except ShellSyntaxError as e:
+                construct = unsupported_construct(src)
+                if construct:
+                    # A real shell would run this: say the emulator cannot, rather than
+                    # blame the user's script with a syntax error it does not have.
+                    self.err(f"[aci-emulator] {construct} are not simulated; the emulator did "
+                             f"not run this script")
+                    self.status = 1
+                    raise _Exit(1)
                 for text in syntax_error_lines(self.frame.flavour, self.frame.argv0, e, src):
                     self.err(text)
                 self.status = 2
