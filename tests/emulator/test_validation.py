@@ -119,3 +119,17 @@ def test_location_and_enums(cloud):
     cg = group()
     cg.restart_policy = "Sometimes"
     assert refuse(cloud, "g1", cg).error.code == "InvalidRestartPolicy"
+
+
+def test_tag_names_with_reserved_characters(cloud):
+    cg = group()
+    cg.tags = {"bad<tag": "x", "team": "a/b is fine in a value"}
+    err = refuse(cloud, "g-tags", cg)
+    assert err.status_code == 400 and err.error.code == "InvalidTagNameCharacters"
+    assert err.error.message == ("The tag names 'bad<tag' have reserved characters "
+                                 "'<,>,%,&,\\,?,/' or control characters.")
+    with pytest.raises(HttpResponseError) as e:
+        cloud.res.resource_groups.create_or_update("rg-tags", {"location": "eastus",
+                                                                      "tags": {"a/b": "x"}})
+    assert e.value.error.code == "InvalidTagNameCharacters"
+    assert not cloud.res.resource_groups.check_existence("rg-tags")

@@ -83,6 +83,9 @@ def canonical_location(loc: Any, resource_type: str) -> str:
     return key
 
 
+_TAG_NAME_RESERVED = re.compile(r"[<>%&\\?/\x00-\x1f\x7f]")
+
+
 def check_tags(tags: Any) -> dict:
     if tags is None:
         return {}
@@ -90,10 +93,15 @@ def check_tags(tags: Any) -> dict:
         raise invalid_content("'tags' must be an object whose values are strings")
     if len(tags) > 50:
         raise BadRequest("The number of tags must not exceed 50.", code="InvalidTagCount")
+    reserved = [k for k in tags if _TAG_NAME_RESERVED.search(k)]
+    if reserved:
+        # ARM's own message (seen in user reports and Microsoft's docs).
+        raise BadRequest(f"The tag names '{', '.join(reserved)}' have reserved characters "
+                         "'<,>,%,&,\\,?,/' or control characters.", code="InvalidTagNameCharacters")
     for k, v in tags.items():
         if len(k) > 512 or len(v) > 256:
             raise BadRequest(f"The tag name '{k[:40]}' or its value is too long (names up to 512 "
-                             f"characters, values up to 256).", code="InvalidTagNameCharacters")
+                             f"characters, values up to 256).", code="InvalidTagName")
     return dict(tags)
 
 
