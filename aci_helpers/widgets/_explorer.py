@@ -93,6 +93,9 @@ CSS = """<style>
   padding: 8px 12px; border-radius: 4px; }
 .aci-explorer .aci-busy { border-left: 6px solid #0969da; background: rgba(9,105,218,.1);
   padding: 8px 12px; border-radius: 4px; }
+/* ipywidgets only fades a disabled button (opacity .6): on a projector a faded orange
+   Stop still reads as a button to press. Grey it out and strike the cursor. */
+.aci-explorer .jupyter-button:disabled { filter: grayscale(1); opacity: .45; cursor: not-allowed; }
 .aci-explorer .aci-spin { display: inline-block; animation: aci-spin 1s linear infinite; }
 @keyframes aci-spin { to { transform: rotate(360deg); } }
 .aci-explorer .aci-timeline { border-left: 3px solid rgba(128,128,128,.5); margin-left: 8px; }
@@ -103,7 +106,9 @@ CSS = """<style>
 .aci-explorer .aci-ev .t { font-family: monospace; opacity: .8; margin-right: 8px; }
 .aci-explorer .aci-tag { font-size: 12px; font-weight: 700; padding: 0 6px; border-radius: 8px;
   border: 1px solid currentColor; margin-left: 6px; }
-.aci-explorer pre.aci-log { max-height: 340px; overflow: auto; margin: 0; padding: 10px;
+.aci-explorer .aci-log-box { display: flex; flex-direction: column-reverse; max-height: 340px;
+  overflow: auto; border-radius: 6px; }  /* column-reverse: opens (and stays) at the newest line */
+.aci-explorer pre.aci-log { margin: 0; padding: 10px; flex: 0 0 auto;
   font-family: var(--jp-code-font-family, monospace);
   background: rgba(128,128,128,.12); border-radius: 6px; font-size: 14px; line-height: 1.35; }
 </style>"""
@@ -228,6 +233,7 @@ class Explorer(W.VBox):
         self._auto_task: asyncio.Task[None] | None = None
         self._quiet = False  # set while options are rewritten, so observers do not fire
         self._secure_env: dict[str, str] = {}
+        self._status_from_auto = False  # the status line shows an auto-refresh error
         self._build(resource_group, auto_refresh)
         super().__init__(children=self._layout())
         self.add_class("aci-explorer")
@@ -434,13 +440,18 @@ class Explorer(W.VBox):
         return f"Explorer(backend={self.session.backend!r}, scope={scope!r})"
 
     # ------------------------------------------------------------------ reading
-    def refresh(self) -> None:
-        """List the groups again (``get`` each one for its state); keep the selection."""
+    def refresh(self, *, background: bool = False) -> None:
+        """List the groups again (``get`` each one for its state); keep the selection.
+
+        ``background=True`` (auto-refresh) leaves the "SDK call:" line and the last action's
+        outcome alone: a learner reading "Stop failed: ..." or the call a button made must
+        not see it replaced a few seconds later by a refresh they did not ask for."""
         aci = self.session.aci
         scope = self.rg_filter.value
         call = (f"s.aci.container_groups.list_by_resource_group({scope!r})" if scope
                 else "s.aci.container_groups.list()")
-        self._show_call(call + " then .get(resource_group, name) for each group")
+        if not background:
+            self._show_call(call + " then .get(resource_group, name) for each group")
         try:
             self._update_scope_options()
             listed = list(aci.container_groups.list_by_resource_group(scope) if scope
@@ -454,10 +465,13 @@ class Explorer(W.VBox):
                     continue  # deleted between list and get
                 rows[row.key] = row
         except Exception as err:  # noqa: BLE001 - shown to the learner, the widget stays up
-            self.status.value = _error_html(err, "Refresh")
+            self.status.value = _error_html(err, "Auto-refresh" if background else "Refresh")
+            self._status_from_auto = background
             return
         self.groups = rows
-        self.status.value = ""
+        if not background or self._status_from_auto:
+            self.status.value = ""
+            self._status_from_auto = False
         if self.selected and self.selected not in rows:
             self.status.value = ('<div class="aci-note">The selected group no longer exists '
                                  "(deleted, or outside the resource-group filter).</div>")
@@ -676,7 +690,8 @@ class Explorer(W.VBox):
             self.logs_html.value = _error_html(err, "Reading the log")
             return
         text = logs.content or ""
-        self.logs_html.value = (f'<pre class="aci-log">{_esc(text)}</pre>' if text else
+        self.logs_html.value = (f'<div class="aci-log-box"><pre class="aci-log">{_esc(text)}</pre></div>'
+                                if text else
                                 '<div class="aci-empty">Nothing printed yet.</div>')
 
     def _update_buttons(self) -> None:
@@ -984,9 +999,10 @@ class Explorer(W.VBox):
             await asyncio.sleep(float(self.auto_interval.value))
             if self.auto_refresh.value and self.comm is not None:
                 try:
-                    self.refresh()
+                    self.refresh(background=True)
                 except Exception as err:  # noqa: BLE001 - keep refreshing; show, do not log to stderr
                     self.status.value = _error_html(err, "Auto-refresh")
+                    self._status_from_auto = True
 
     def close(self) -> None:
         """Stop auto-refresh and close every widget of the explorer."""

@@ -47,15 +47,15 @@ def lab(jupyter_server, tmp_path):
 
 
 def _run_all(page) -> None:
-    """Run → Run All Cells; pick the kernel if JupyterLab asks for one."""
+    """Run → Run All Cells once the kernel is idle; pick the kernel if JupyterLab asks."""
     page.locator(".jp-NotebookPanel").wait_for()
+    idle = page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]')
     dialog = page.locator(".jp-Dialog")
-    try:
-        page.locator(".jp-Notebook-ExecutionIndicator, .jp-Toolbar-kernelStatus").first.wait_for(timeout=5000)
-    except Exception:  # noqa: BLE001 - older/newer toolbars: the menu works anyway
-        pass
-    if dialog.count() and dialog.is_visible():
-        dialog.locator(".jp-mod-accept").click()
+    deadline = time.monotonic() + 20
+    while not idle.count() and time.monotonic() < deadline:
+        if dialog.count() and dialog.is_visible():  # "Select Kernel"
+            dialog.locator(".jp-mod-accept").click()
+        page.wait_for_timeout(200)
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
 
@@ -94,9 +94,38 @@ def test_explorer_in_jupyterlab(lab, new_page, screenshot):
     details.get_by_role("tab", name="Logs").click()
     expect(details.locator("pre.aci-log")).to_contain_text("listening on port 80")
 
-    # Refresh keeps the selection and redraws nothing: the same DOM nodes survive it
+    # Auto-refresh (every 5 s) keeps the selection and redraws nothing: the same DOM nodes
+    # survive it, no row is removed. The task, Pending when the explorer was built on the
+    # realtime clock, turns Succeeded by itself.
     ex.locator(".aci-row-selected button").evaluate("el => el.dataset.aciMark = 'kept'")
     details.locator("button", has_text="Restart").evaluate("el => el.dataset.aciMark = 'kept'")
+    box.evaluate("""el => { window.aciRemoved = 0; new MutationObserver(ms => ms.forEach(m =>
+        m.removedNodes.forEach(n => { if (n.classList && n.classList.contains('aci-row'))
+        window.aciRemoved++; }))).observe(el, {childList: true, subtree: true}); }""")
+    sdk_before = ex.locator(".aci-sdk").inner_text()
+    ex.locator(".widget-dropdown select").first.select_option(label="every 5 s")
+    ex.get_by_text("Auto-refresh", exact=True).click()
+    job = ex.locator(".aci-row", has_text="job-")
+    expect(job.locator(".aci-state-succeeded")).to_have_count(1, timeout=12_000)
+    page.wait_for_timeout(5_500)  # at least one tick after that
+    assert page.evaluate("window.aciRemoved") == 0
+    expect(ex.locator(".aci-row-selected button[data-aci-mark=kept]")).to_contain_text("duo-")
+    expect(details.locator("button[data-aci-mark=kept]")).to_have_count(1)
+    assert ex.locator(".aci-sdk").inner_text() == sdk_before  # a background refresh is silent
+    ex.get_by_text("Auto-refresh", exact=True).click()
+
+    # Restart on the realtime clock: the group's buttons are disabled while it runs
+    details.locator("button", has_text="Restart").click()
+    for label in ("Start", "Stop", "Restart", "Delete…"):
+        expect(details.locator("button", has_text=label).first).to_be_disabled()
+    expect(ex.locator(".aci-busy")).to_contain_text("duo-")
+    expect(ex.locator("button", has_text="Refresh").first).to_be_enabled()
+    _top(ex.locator(".aci-table-box"))
+    screenshot(page, "explorer-lab-busy.png")
+    expect(ex.locator(".aci-ok")).to_contain_text("Restart duo-", timeout=STEP_TIMEOUT_MS)
+    expect(details.locator("button", has_text="Restart")).to_be_enabled(timeout=STEP_TIMEOUT_MS)
+
+    # Refresh keeps the selection and redraws nothing either
     ex.locator("button", has_text="Refresh").first.click()
     expect(ex.locator(".aci-sdk")).to_contain_text("list() then .get(")
     expect(ex.locator(".aci-row-selected button[data-aci-mark=kept]")).to_contain_text("duo-")

@@ -467,3 +467,45 @@ def test_a_running_create_shows_its_progress_at_the_form(monkeypatch):
         s.close()
     assert "aci-busy" in seen["result"] and "create slow-1" in seen["result"] and seen["disabled"]
     assert "Created <b>slow-1</b>" in seen["after"] and seen["enabled"]
+
+
+def test_auto_refresh_keeps_the_last_outcome_and_sdk_call(s, ex, make_group):
+    """A background refresh must not wipe "Stop web-1: done." (or an ARM error) nor the
+    call the button made, seconds after the learner pressed it."""
+    make_group("web-1")
+    ex.refresh_button.click()
+    ex.row_button("web-1").click()
+    ex.stop_button.click()
+    outcome, call = ex.status.value, ex.last_call
+    assert "Stop web-1: done." in outcome
+    make_group("web-2")
+    ex.refresh(background=True)
+    assert names_in_table(ex) == ["web-1", "web-2"] and ex.groups[ex.selected].name == "web-1"
+    assert ex.status.value == outcome and ex.last_call == call
+    ex.refresh_button.click()  # asked for: the outcome is old news, the call is list()
+    assert ex.status.value == "" and "list()" in ex.last_call
+
+
+def test_an_auto_refresh_error_is_shown_then_cleared(s, ex, make_group, monkeypatch):
+    from azure.core.exceptions import HttpResponseError
+
+    make_group("web-1")
+    real = s.aci.container_groups.list
+
+    def broken():
+        raise HttpResponseError(message="throttled")
+
+    monkeypatch.setattr(s.aci.container_groups, "list", broken)
+    ex.refresh(background=True)
+    assert "Auto-refresh failed" in ex.status.value
+    monkeypatch.setattr(s.aci.container_groups, "list", real)
+    ex.refresh(background=True)
+    assert ex.status.value == "" and names_in_table(ex) == ["web-1"]
+
+
+def test_logs_open_at_the_newest_line(s, ex, make_group):
+    make_group("web-1")
+    ex.refresh_button.click()
+    ex.row_button("web-1").click()
+    assert ex.logs_html.value.startswith('<div class="aci-log-box"><pre class="aci-log">')
+    assert "column-reverse" in ex.children[0].value  # the CSS that keeps the newest line in view
