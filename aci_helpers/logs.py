@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sys
-import time
 from typing import TYPE_CHECKING, TextIO
 
 from .errors import WaitTimeout
+from .wait import Poll
 
 if TYPE_CHECKING:
     from .session import Session
@@ -56,7 +56,7 @@ def follow_logs(
     group = session.aci.container_groups.get(rg, name)
     container = container or group.containers[0].name
     shown: list[str] = []
-    start, slept = time.monotonic(), 0.0
+    poll = Poll(session, timeout)
     content = ""
     try:
         while True:
@@ -77,14 +77,12 @@ def follow_logs(
             shown = list(complete)
             if finished:
                 return content
-            elapsed = max(time.monotonic() - start, slept)
-            if timeout is not None and elapsed >= timeout:
+            if poll.expired():
                 raise WaitTimeout(
                     f"{name}/{container} is still running after {timeout:g} s; nothing was "
                     f"changed. Follow again with follow_logs(s, {name!r}, {container!r})."
                 )
-            session.sleep(session.polling_interval)
-            slept += session.polling_interval
+            poll.sleep()
     except KeyboardInterrupt:
         print(f"Stopped following; {name}/{container} keeps running. Read the log with "
               f"get_logs(s, {name!r}, {container!r}).", file=out, flush=True)

@@ -44,6 +44,26 @@ def _disabled() -> bool:
     return value not in ("", "0", "false", "no", "off")
 
 
+class Poll:
+    """The polling budget of a helper's own loop.
+
+    Counts real time, or the time slept through the session, whichever is larger: on the
+    emulator's instant clock a sleep takes no real time, yet the timeout must still end it.
+    """
+
+    def __init__(self, session: "Session", timeout: float | None) -> None:
+        self.session, self.timeout = session, timeout
+        self.start, self.slept = time.monotonic(), 0.0
+
+    def expired(self) -> bool:
+        elapsed = max(time.monotonic() - self.start, self.slept)
+        return self.timeout is not None and elapsed >= self.timeout
+
+    def sleep(self) -> None:
+        self.session.sleep(self.session.polling_interval)
+        self.slept += self.session.polling_interval
+
+
 class _Progress:
     """A label that lists state transitions; a bar with no total, no timings (reproducible)."""
 
@@ -205,7 +225,7 @@ def wait_for_state(
     rg = resource_group or session.resource_group
     label = f"{name}/{container}" if container else name
     progress = _Progress(label)
-    start, slept = time.monotonic(), 0.0
+    poll = Poll(session, timeout)
     resume = f"wait_for_state(s, {name!r}" + (f", container={container!r}" if container else "") + ")"
     try:
         while True:
@@ -221,14 +241,12 @@ def wait_for_state(
                 # A stopped group's containers have no instance view: nothing will change.
                 progress.see("group Stopped")
                 return group
-            elapsed = max(time.monotonic() - start, slept)
-            if timeout is not None and elapsed >= timeout:
+            if poll.expired():
                 raise WaitTimeout(
                     f"{label} is still {state} after {timeout:g} s (waiting for "
                     f"{' or '.join(wanted)}). Nothing was changed; wait again with {resume}."
                 )
-            session.sleep(session.polling_interval)
-            slept += session.polling_interval
+            poll.sleep()
     except KeyboardInterrupt:
         progress.close(summary=False)
         print(f"Stopped waiting; {label} was left as it is. To wait again: {resume}.", flush=True)
