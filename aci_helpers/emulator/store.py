@@ -36,6 +36,23 @@ CREATE TABLE IF NOT EXISTS operations (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
 _TABLES = {"meta", "resource_groups", "container_groups", "operations"}
 
 
+def _drop_orphan_journals(path: str) -> None:
+    """Remove ``-wal``/``-shm`` files left behind by a state file that was deleted.
+
+    A learner resets the cloud by deleting the state file, often while kernels still run.
+    Their WAL journal then belongs to a database that no longer exists, and SQLite would
+    try to replay it into the new, empty file ("disk I/O error"). Without the main file
+    there is nothing to replay it into, so the orphans go.
+    """
+    if os.path.exists(path):
+        return
+    for suffix in ("-wal", "-shm"):
+        try:
+            os.remove(path + suffix)
+        except FileNotFoundError:
+            pass
+
+
 class Store:
     """A SQLite database: ``path=None`` is private and in memory."""
 
@@ -50,6 +67,7 @@ class Store:
                 self._conn = sqlite3.connect(":memory:", check_same_thread=False,
                                              isolation_level=None)
             else:
+                _drop_orphan_journals(self.path)
                 self._conn = sqlite3.connect(self.path, timeout=60, check_same_thread=False,
                                              isolation_level=None)
                 self._conn.execute("PRAGMA busy_timeout = 60000")

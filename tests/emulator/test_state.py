@@ -119,3 +119,29 @@ def test_subscription_id_is_fixed_and_guid_shaped():
     import uuid
     sub = Emulator().subscription_id
     assert sub == Emulator().subscription_id and str(uuid.UUID(sub)) == sub
+
+
+def _hold_open(path: str, ready, done) -> None:
+    c = Cloud(Emulator(path, clock="instant"))
+    c.res.resource_groups.create_or_update("rg-old", {"location": LOC})
+    ready.set()
+    done.wait(30)
+
+
+def test_state_file_deleted_under_a_running_kernel(tmp_path):
+    """A learner deletes the state file while a kernel still has it open: the next one starts empty."""
+    path = str(tmp_path / "state.db")
+    ctx = mp.get_context("spawn")
+    ready, done = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=_hold_open, args=(path, ready, done))
+    holder.start()
+    try:
+        assert ready.wait(60)
+        (tmp_path / "state.db").unlink()  # its -wal and -shm stay, still open in the holder
+        c = Cloud(Emulator(path, clock="instant"))
+        assert [g.name for g in c.res.resource_groups.list()] == []
+        c.res.resource_groups.create_or_update("rg-new", {"location": LOC})
+        assert [g.name for g in c.res.resource_groups.list()] == ["rg-new"]
+    finally:
+        done.set()
+        holder.join(30)
