@@ -31,9 +31,11 @@ class EmulatorCredential:
     """A TokenCredential whose tokens the emulator accepts (they grant nothing elsewhere)."""
 
     def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+        """A token the emulator accepts, valid for an hour."""
         return AccessToken("aci-emulator-token", int(time.time()) + 3600)
 
     def get_token_info(self, *scopes: str, options: Any = None) -> Any:
+        """The same token, for callers of the newer ``get_token_info`` protocol."""
         from azure.core.credentials import AccessTokenInfo
         return AccessTokenInfo("aci-emulator-token", int(time.time()) + 3600)
 
@@ -77,10 +79,12 @@ class Emulator:
 
     @property
     def clock(self) -> str:
+        """The clock kind: ``realtime`` or ``instant``."""
         return self._clock.kind
 
     @property
     def state(self) -> str | None:
+        """The state file's path, or ``None`` for a private in-memory cloud."""
         return self._store.path
 
     def transport(self, *, record: bool = False) -> EmulatorTransport:
@@ -93,11 +97,23 @@ class Emulator:
         """A TokenCredential the SDK accepts."""
         return EmulatorCredential()
 
+    def inject_fault(self, method: str, path: str, *, status: int = 409,
+                     code: str = "ServiceUnavailable", message: str | None = None,
+                     times: int = 1, retry_after: int | None = None) -> None:
+        """Answer the next ``times`` requests whose method matches and whose path matches the
+        regular expression ``path`` with an ARM error (``status``, ``code``, ``message``),
+        changing nothing. For tests and demos of the errors real Azure sometimes sends
+        (throttling 429, no capacity, 500). azure-core retries 408/429/5xx by itself."""
+        self._app.faults.add(method, path, status=status, code=code, message=message,
+                             times=times, retry_after=retry_after)
+
     def reset(self) -> None:
-        """Empty the cloud (resource groups, container groups, operations, clock)."""
+        """Empty the cloud (resource groups, container groups, operations, clock, faults)."""
         self._store.reset()
+        self._app.faults.clear()
 
     def close(self) -> None:
+        """Close the connection to the state database."""
         self._store.close()
 
     def __repr__(self) -> str:

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from . import assumptions as A
 from . import routing
 from .errors import ArmError, BadRequest, Unauthorized
+from .faults import Faults
 from .handlers.base import Env, Reply, Request
 from .model.cloud import Cloud, Ctx
 from .model.util import http_date
@@ -36,6 +37,7 @@ _REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: 
 
 
 def reason(status: int) -> str:
+    """The HTTP reason phrase of ``status`` (``Unknown`` when not listed)."""
     return _REASONS.get(status, "Unknown")
 
 
@@ -48,6 +50,7 @@ class App:
         self.cloud = cloud
         self._counter = 0
         self._lock = threading.Lock()
+        self.faults = Faults()
 
     def _request_id(self, method: str, url: str) -> str:
         with self._lock:
@@ -107,6 +110,7 @@ class App:
         if not auth.startswith("Bearer ") or not auth[7:].strip():
             raise Unauthorized("Authentication failed. The 'Authorization' header is provided in "
                                "an invalid format.", code="InvalidAuthenticationToken")
+        self.faults.check(req.method, req.path)
         route, params, _ = routing.match(req.path)
         if route is None:
             self._unknown(req)
