@@ -15,12 +15,15 @@ class RealtimeClock:
     kind = "realtime"
 
     def now(self, tx: Tx) -> float:
+        """The wall-clock time."""
         return time.time()
 
     def needs_advance(self, tx: Tx) -> bool:
+        """Never: wall-clock time moves by itself."""
         return False
 
     def advance(self, tx: Tx) -> float:
+        """The wall-clock time, also recorded in the state as its high-water mark."""
         now = time.time()
         # Leave a high-water mark: an instant clock opening this file later continues from
         # here instead of going back to its own (earlier) virtual time.
@@ -28,6 +31,7 @@ class RealtimeClock:
         return now
 
     def sleep(self, seconds: float) -> None:
+        """Really sleep ``seconds`` (not at all for zero or less)."""
         if seconds > 0:
             time.sleep(seconds)
 
@@ -38,6 +42,7 @@ class InstantClock:
     kind = "instant"
 
     def now(self, tx: Tx) -> float:
+        """The virtual time kept in the state."""
         t = float(tx.meta("clock", repr(A.INSTANT_EPOCH)))
         high = tx.meta("wall_high")
         # A file a realtime emulator wrote: virtual time resumes at its latest wall-clock
@@ -52,6 +57,7 @@ class InstantClock:
         return min(target, now + A.INSTANT_MAX_ADVANCE_SECONDS)
 
     def needs_advance(self, tx: Tx) -> bool:
+        """True when a group settles or a resource-group deletion ends after now."""
         now = self.now(tx)
         return self._target(tx, now) > now
 
@@ -67,6 +73,7 @@ class InstantClock:
         return target
 
     def sleep(self, seconds: float) -> None:
+        """Return at once."""
         # Virtual time only moves on requests: an SDK poll sleep has nothing to wait for.
         return None
 

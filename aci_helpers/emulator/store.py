@@ -126,6 +126,7 @@ class Store:
         self._cache.clear()
 
     def close(self) -> None:
+        """Close the database connection."""
         with self._lock:
             self._conn.close()
 
@@ -141,10 +142,12 @@ class Tx:
 
     # meta
     def meta(self, key: str, default: str | None = None) -> str | None:
+        """The meta value stored under ``key``, or ``default``."""
         row = self.c.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return default if row is None else row[0]
 
     def set_meta(self, key: str, value: str) -> None:
+        """Store ``value`` under ``key`` in meta, replacing any previous value."""
         self.c.execute("INSERT INTO meta(key, value) VALUES(?, ?) "
                        "ON CONFLICT(key) DO UPDATE SET value=excluded.value", (key, value))
 
@@ -156,6 +159,7 @@ class Tx:
 
     # resource groups
     def get_rg(self, key: str) -> dict | None:
+        """The resource group stored under ``key``, with its ``_deleting_until``; else ``None``."""
         row = self.c.execute("SELECT doc, deleting_until FROM resource_groups WHERE key=?",
                              (key,)).fetchone()
         if row is None:
@@ -165,6 +169,7 @@ class Tx:
         return doc
 
     def put_rg(self, key: str, doc: dict, deleting_until: float | None = None) -> None:
+        """Insert or replace a resource group (keys starting with ``_`` are not stored)."""
         body = {k: v for k, v in doc.items() if not k.startswith("_")}
         self.c.execute(
             "INSERT INTO resource_groups(key, name, location, doc, deleting_until) "
@@ -173,6 +178,7 @@ class Tx:
             (key, body["name"], body["location"], json.dumps(body), deleting_until))
 
     def list_rgs(self) -> list[dict]:
+        """Every resource group in key order, each with its ``_deleting_until``."""
         out = []
         for doc, until in self.c.execute(
                 "SELECT doc, deleting_until FROM resource_groups ORDER BY key"):
@@ -182,18 +188,22 @@ class Tx:
         return out
 
     def delete_rg(self, key: str) -> None:
+        """Remove the resource group stored under ``key``."""
         self.c.execute("DELETE FROM resource_groups WHERE key=?", (key,))
 
     def due_rg_deletions(self, now: float) -> list[str]:
+        """Keys of the resource groups whose deletion has ended by ``now``."""
         return [r[0] for r in self.c.execute(
             "SELECT key FROM resource_groups WHERE deleting_until IS NOT NULL "
             "AND deleting_until <= ?", (now,))]
 
     def max_rg_deleting_until(self) -> float | None:
+        """The latest end of a resource-group deletion, or ``None`` when none is deleting."""
         return self.c.execute("SELECT MAX(deleting_until) FROM resource_groups").fetchone()[0]
 
     # container groups
     def get_cg(self, key: str) -> dict | None:
+        """The container group stored under ``key``, with its ``_version``; else ``None``."""
         row = self.c.execute("SELECT version, doc FROM container_groups WHERE key=?",
                              (key,)).fetchone()
         return None if row is None else self._parse(key, row[0], row[1])
@@ -208,6 +218,7 @@ class Tx:
         return parsed
 
     def list_cg(self, rg_key: str | None, after: str | None, limit: int) -> list[dict]:
+        """Up to ``limit`` container groups (of ``rg_key``, or all) keyed after ``after``."""
         q = "SELECT key, version, doc FROM container_groups"
         cond, args = [], []
         if rg_key is not None:
@@ -223,11 +234,13 @@ class Tx:
         return [self._parse(k, v, d) for k, v, d in self.c.execute(q, args)]
 
     def cg_keys_in_rg(self, rg_key: str) -> list[str]:
+        """Keys of the container groups in the resource group ``rg_key``."""
         return [r[0] for r in self.c.execute(
             "SELECT key FROM container_groups WHERE rg_key=?", (rg_key,))]
 
     def put_cg(self, key: str, rg_key: str, doc: dict, *, settle_at: float, cores: float,
                dns_key: str | None, active: bool, version: int) -> None:
+        """Insert or replace a container group and its index columns (``_`` keys are not stored)."""
         body = {k: v for k, v in doc.items() if not k.startswith("_")}
         self.c.execute(
             "INSERT INTO container_groups(key, rg_key, name, location, doc, settle_at, cores, "
@@ -240,32 +253,39 @@ class Tx:
         self._cache.pop(key, None)
 
     def delete_cg(self, key: str) -> None:
+        """Remove the container group stored under ``key``."""
         self.c.execute("DELETE FROM container_groups WHERE key=?", (key,))
         self._cache.pop(key, None)
 
     def cores_in_use(self, location: str, exclude_key: str | None) -> float:
+        """Cores counted against the quota in ``location``, except the group ``exclude_key``."""
         row = self.c.execute(
             "SELECT COALESCE(SUM(cores), 0) FROM container_groups WHERE location=? AND active=1 "
             "AND key != ?", (location, exclude_key or "")).fetchone()
         return float(row[0])
 
     def count_groups(self, location: str) -> int:
+        """How many container groups ``location`` holds."""
         return self.c.execute("SELECT COUNT(*) FROM container_groups WHERE location=?",
                               (location,)).fetchone()[0]
 
     def dns_owner(self, dns_key: str) -> str | None:
+        """Key of the group holding ``dns_key`` (``location/label``), or ``None``."""
         row = self.c.execute("SELECT key FROM container_groups WHERE dns_key=?",
                              (dns_key,)).fetchone()
         return None if row is None else row[0]
 
     def max_settle(self) -> float | None:
+        """The latest time a container group settles, or ``None`` when there are none."""
         return self.c.execute("SELECT MAX(settle_at) FROM container_groups").fetchone()[0]
 
     # async operations
     def get_op(self, op_id: str) -> dict | None:
+        """The async operation ``op_id``, or ``None``."""
         row = self.c.execute("SELECT doc FROM operations WHERE id=?", (op_id,)).fetchone()
         return None if row is None else json.loads(row[0])
 
     def put_op(self, op_id: str, doc: dict) -> None:
+        """Store the async operation ``op_id``, replacing any previous one."""
         self.c.execute("INSERT OR REPLACE INTO operations(id, doc) VALUES(?, ?)",
                        (op_id, json.dumps(doc)))

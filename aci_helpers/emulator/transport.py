@@ -29,6 +29,7 @@ class Exchange:
 
 class _Closed:
     def close(self) -> None:
+        """Nothing to close: the body is already in memory."""
         pass
 
 
@@ -60,9 +61,11 @@ class _LegacyResponse(LegacyHttpResponse):
         self._body = resp.body
 
     def body(self) -> bytes:
+        """The whole response body."""
         return self._body
 
     def stream_download(self, pipeline: Any, **kwargs: Any) -> Iterator[bytes]:
+        """The body, as a single chunk."""
         yield self._body
 
 
@@ -93,6 +96,7 @@ class EmulatorTransport(HttpTransport):
         self.exchanges: list[Exchange] = []
 
     def send(self, request: Any, **kwargs: Any) -> Any:
+        """Answer ``request`` in-process, as the response type of its kind (rest or legacy)."""
         body = _request_body(request)
         headers = dict(request.headers.items())
         resp = self._app.handle(request.method, request.url, headers, body)
@@ -104,9 +108,11 @@ class EmulatorTransport(HttpTransport):
         return _LegacyResponse(request, resp)
 
     def open(self) -> None:
+        """Nothing to open: the transport is in-process."""
         pass
 
     def close(self) -> None:
+        """Nothing to close: the transport is in-process."""
         pass
 
     def __enter__(self) -> "EmulatorTransport":
@@ -116,4 +122,5 @@ class EmulatorTransport(HttpTransport):
         pass
 
     def sleep(self, duration: float) -> None:
+        """Sleep as the emulator's clock does (not at all on the instant clock)."""
         self._app.clock.sleep(duration)

@@ -25,6 +25,7 @@ class Request:
 
     @property
     def api_version(self) -> str:
+        """The ``api-version`` query parameter (empty when absent)."""
         return self.query.get("api-version", "")
 
     def json(self) -> Any:
@@ -81,6 +82,7 @@ class Env:
 
 
 def async_headers(env: Env, location: str, op_id: str) -> dict[str, str]:
+    """``Azure-AsyncOperation`` (the status URL of ``op_id``) and ``Retry-After`` headers."""
     url = (f"{env.req.base_url}/subscriptions/{env.cloud.sub}/providers/"
            f"Microsoft.ContainerInstance/locations/{location}/operations/{op_id}"
            f"?api-version={A.ACI_OPERATION_API_VERSION}")
@@ -88,6 +90,7 @@ def async_headers(env: Env, location: str, op_id: str) -> dict[str, str]:
 
 
 def page(env: Env, items: list, next_key: str | None) -> Reply:
+    """A 200 list reply of ``items``, with a ``nextLink`` when ``next_key`` is set."""
     body: dict = {"value": items}
     if next_key is not None:
         body["nextLink"] = (f"{env.req.base_url}{env.req.path}?api-version="
@@ -96,4 +99,5 @@ def page(env: Env, items: list, next_key: str | None) -> Reply:
 
 
 def skip_token(env: Env) -> str | None:
+    """The request's ``$skipToken``, or ``None``."""
     return env.req.query.get("$skiptoken")

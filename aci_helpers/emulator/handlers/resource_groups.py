@@ -9,6 +9,7 @@ from .base import Env, Reply, page, skip_token
 
 
 def put(env: Env) -> Reply:
+    """PUT: create (201) or update (200) a resource group."""
     body = env.req.json()
     if not isinstance(body, dict):
         from ..model.validation import invalid_content
@@ -18,14 +19,17 @@ def put(env: Env) -> Reply:
 
 
 def get(env: Env) -> Reply:
+    """GET a resource group."""
     return Reply(200, env.cloud.rg_get(env.ctx, env.req.params["rg"]))
 
 
 def head(env: Env) -> Reply:
+    """HEAD: 204 when the resource group exists, else 404."""
     return Reply(204 if env.cloud.rg_exists(env.ctx, env.req.params["rg"]) else 404)
 
 
 def patch(env: Env) -> Reply:
+    """PATCH a resource group's tags or managedBy."""
     body = env.req.json()
     if not isinstance(body, dict):
         from ..model.validation import invalid_content
@@ -39,12 +43,14 @@ def _status_url(env: Env, token: str) -> str:
 
 
 def delete(env: Env) -> Reply:
+    """DELETE: start deleting a resource group; 202 with a status URL to poll."""
     token = env.cloud.rg_delete(env.ctx, env.req.params["rg"])
     return Reply(202, None, {"Location": _status_url(env, token),
                              "Retry-After": str(A.RG_DELETE_RETRY_AFTER_SECONDS)})
 
 
 def delete_status(env: Env) -> Reply:
+    """GET a resource-group deletion's status: 202 while it runs, then 200."""
     token = env.req.params["token"]
     if env.cloud.rg_delete_status(env.ctx, token):
         return Reply(202, None, {"Location": _status_url(env, token),
@@ -53,11 +59,13 @@ def delete_status(env: Env) -> Reply:
 
 
 def list_(env: Env) -> Reply:
+    """GET one page of the subscription's resource groups."""
     items, nxt = env.cloud.rg_list(env.ctx, skip_token(env), A.PAGE_SIZE)
     return page(env, items, nxt)
 
 
 def resources(env: Env) -> Reply:
+    """GET one page of a resource group's resources (its container groups)."""
     items, nxt = env.cloud.rg_resources(env.ctx, env.req.params["rg"], skip_token(env),
                                         A.PAGE_SIZE)
     return page(env, items, nxt)

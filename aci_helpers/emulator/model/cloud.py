@@ -54,6 +54,7 @@ class Cloud:
         return self._rt
 
     def resolve(self, image: str, servers: tuple[str, ...]) -> Any:
+        """The runtime's image info for ``image`` given these registry servers (cached)."""
         key = (image, servers)
         info = self._infos.get(key)
         if info is None:
@@ -113,6 +114,7 @@ class Cloud:
         return doc
 
     def rg_wire(self, doc: dict) -> dict:
+        """A resource group as ARM sends it (``Deleting`` while its deletion runs)."""
         out = {"id": f"/subscriptions/{self.sub}/resourceGroups/{doc['name']}",
                "name": doc["name"], "type": RG_TYPE, "location": doc["location"]}
         if doc.get("managedBy"):
@@ -124,6 +126,7 @@ class Cloud:
         return out
 
     def rg_put(self, ctx: Ctx, name: str, body: dict) -> tuple[bool, dict]:
+        """Create or update a resource group; returns (created, wire body)."""
         V.check_rg_name(name)
         loc = V.canonical_location(body.get("location"), "resourceGroups")
         tags = V.check_tags(body.get("tags")) if "tags" in body else None
@@ -144,12 +147,15 @@ class Cloud:
         return existing is None, self.rg_wire(doc)
 
     def rg_get(self, ctx: Ctx, name: str) -> dict:
+        """A resource group's wire body; ResourceGroupNotFound when there is none."""
         return self.rg_wire(self._rg_required(ctx, name))
 
     def rg_exists(self, ctx: Ctx, name: str) -> bool:
+        """True when the resource group exists (also while it is being deleted)."""
         return self._rg(ctx, name) is not None
 
     def rg_patch(self, ctx: Ctx, name: str, body: dict) -> dict:
+        """Update a resource group's tags or managedBy; returns its wire body."""
         doc = self._rg_required(ctx, name, for_write=True)
         if "tags" in body:
             doc["tags"] = V.check_tags(body["tags"])
@@ -159,6 +165,7 @@ class Cloud:
         return self.rg_wire(doc)
 
     def rg_list(self, ctx: Ctx, after: str | None, limit: int) -> tuple[list[dict], str | None]:
+        """One page of resource groups keyed after ``after``; returns (wire bodies, next key)."""
         docs = [d for d in ctx.tx.list_rgs()
                 if d.get("_deleting_until") is None or d["_deleting_until"] > ctx.now]
         docs = [d for d in docs if after is None or d["name"].lower() > after]
@@ -200,6 +207,7 @@ class Cloud:
 
     def rg_resources(self, ctx: Ctx, name: str, after: str | None,
                      limit: int) -> tuple[list[dict], str | None]:
+        """One page of a resource group's resources (its container groups) and the next key."""
         rg = self._rg_required(ctx, name)
         docs = ctx.tx.list_cg(rg["name"].lower(), after, limit + 1)
         out = []
@@ -372,11 +380,13 @@ class Cloud:
         return out
 
     def cg_get(self, ctx: Ctx, rg: str, name: str) -> dict:
+        """A container group's wire body, with its instance view."""
         key, doc = self._cg(ctx, rg, name)
         return self._wire(ctx, key, doc)
 
     def cg_list(self, ctx: Ctx, rg: str | None, after: str | None,
                 limit: int) -> tuple[list[dict], str | None]:
+        """One page of container groups (of ``rg``, or all), without instance views; next key."""
         rg_key = None
         if rg is not None:
             rg_key = self._rg_required(ctx, rg)["name"].lower()
@@ -386,6 +396,7 @@ class Cloud:
         return page, nxt
 
     def cg_patch(self, ctx: Ctx, rg: str, name: str, body: Any) -> dict:
+        """Update a container group's tags; returns its wire body."""
         key, old = self._cg(ctx, rg, name)
         self._rg_required(ctx, rg, for_write=True)
         if not isinstance(body, dict):
@@ -397,6 +408,7 @@ class Cloud:
         return self._wire(ctx, key, doc)
 
     def cg_delete(self, ctx: Ctx, rg: str, name: str) -> dict | None:
+        """Delete a container group; returns its last wire body, or ``None`` if there was none."""
         rgdoc = self._rg_required(ctx, rg)
         key = f"{rgdoc['name'].lower()}/{name.lower()}"
         doc = ctx.tx.get_cg(key)
@@ -407,6 +419,7 @@ class Cloud:
         return body
 
     def cg_stop(self, ctx: Ctx, rg: str, name: str) -> None:
+        """Stop a container group, ending its current run; nothing if it is already stopped."""
         key, old = self._cg(ctx, rg, name)
         if old.get("stopped_at") is not None:
             return
@@ -416,6 +429,9 @@ class Cloud:
         self._save(ctx, key, doc)
 
     def cg_start(self, ctx: Ctx, rg: str, name: str) -> tuple[str, str]:
+        """Start a stopped group in a new run; returns (operation id, location).
+
+        A group already running is left alone; its operation succeeds at once."""
         key, old = self._cg(ctx, rg, name)
         doc = copy.deepcopy({k: v for k, v in old.items() if not k.startswith("_")})
         if old.get("stopped_at") is None:
@@ -433,6 +449,7 @@ class Cloud:
         return op, doc["location"]
 
     def cg_restart(self, ctx: Ctx, rg: str, name: str) -> tuple[str, str]:
+        """Restart a running group in a new run; returns (operation id, location)."""
         key, old = self._cg(ctx, rg, name)
         if old.get("stopped_at") is not None:
             raise ArmError.of(A.ERR_GROUP_STOPPED,
@@ -448,6 +465,7 @@ class Cloud:
         return op, doc["location"]
 
     def cg_outbound(self, ctx: Ctx, rg: str, name: str) -> list:
+        """A group's outbound network dependency endpoints: none (the group must exist)."""
         self._cg(ctx, rg, name)
         return []
 
@@ -462,6 +480,7 @@ class Cloud:
 
     def logs(self, ctx: Ctx, rg: str, name: str, container: str, tail: int | None,
              timestamps: bool) -> str:
+        """The log of a container's current attempt, cut to ``tail`` and ARM's caps."""
         key, doc = self._container(ctx, rg, name, container)
         if doc.get("stopped_at") is not None:
             return A.STOPPED_LOGS_CONTENT
@@ -498,11 +517,13 @@ class Cloud:
         return "".join(reversed(keep))
 
     def exec_or_attach(self, ctx: Ctx, rg: str, name: str, container: str, what: str) -> None:
+        """Raise NotImplementedOperation for ``what``, once the container is found."""
         self._container(ctx, rg, name, container)
         raise NotImplementedOperation(what)
 
     # ------------------------------------------------------------------ async operations
     def operation(self, ctx: Ctx, location: str, op_id: str) -> dict:
+        """The status of async operation ``op_id`` in ``location``, with its events."""
         op = ctx.tx.get_op(op_id.lower())
         if op is None or op["location"] != location.lower():
             raise ArmError.of(A.ERR_OPERATION_NOT_FOUND,
@@ -520,6 +541,7 @@ class Cloud:
 
     # ------------------------------------------------------------------ location data
     def usages(self, ctx: Ctx, location: str) -> list[dict]:
+        """A region's usage rows (container groups, cores) and their limits."""
         loc = V.canonical_location(location, "locations/usages")
         cores = ctx.tx.cores_in_use(loc, None)
         groups = ctx.tx.count_groups(loc)

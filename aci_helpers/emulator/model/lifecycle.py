@@ -31,10 +31,12 @@ class Ev:
     type: str = "Normal"
 
     def bump(self, t: float, n: int = 1) -> None:
+        """Count ``n`` more occurrences, the last at ``t``."""
         self.count += n
         self.last = t
 
     def wire(self) -> dict:
+        """The event as ARM sends it."""
         return {"count": self.count, "firstTimestamp": iso_seconds(self.first),
                 "lastTimestamp": iso_seconds(self.last), "name": self.name,
                 "message": self.message, "type": self.type}
@@ -145,6 +147,7 @@ class GroupView:
 
 
 def provisioning_state(doc: dict, t: float) -> str:
+    """The group's provisioningState at ``t``: Pending, Creating, then Succeeded."""
     runs = doc["runs"]
     last = runs[-1]
     if doc.get("stopped_at") is not None or last["kind"] not in ("create", "update"):

@@ -24,6 +24,7 @@ _OPS = [
 
 
 def operations() -> list[dict]:
+    """The provider's operations list, as ARM sends it."""
     return [{"name": f"Microsoft.ContainerInstance/{n}",
              "display": {"provider": "Microsoft Container Instance", "resource": r,
                          "operation": o, "description": d},
@@ -46,6 +47,7 @@ _DISPLAY = {
 
 
 def capabilities(location: str) -> list[dict]:
+    """Capabilities in ``location``: Linux and Windows, public and private IP, no GPU."""
     disp = _DISPLAY.get(location, location)
     out = []
     for os_type in ("Linux", "Windows"):
@@ -68,4 +70,5 @@ CACHED_IMAGES = (
 
 
 def cached_images() -> list[dict]:
+    """The cached images, as ARM lists them."""
     return [{"osType": o, "image": i} for o, i in CACHED_IMAGES]

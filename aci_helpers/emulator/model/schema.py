@@ -30,6 +30,7 @@ def build(spec: dict, root: str = "ContainerGroup") -> dict:
     defs = spec["definitions"]
 
     def node(schema: dict, seen: tuple[str, ...]) -> dict | None:
+        """The type-tree node of ``schema``; ``None`` when it is read-only."""
         if schema.get("readOnly"):
             return None
         if "$ref" in schema:
@@ -69,6 +70,7 @@ def build(spec: dict, root: str = "ContainerGroup") -> dict:
 
 @lru_cache(maxsize=1)
 def container_group_schema() -> dict:
+    """The container-group type tree, read once from the data file."""
     return json.loads(_FILE.read_text(encoding="utf-8"))
 
 

@@ -21,6 +21,7 @@ def new_id(tx: Tx, seed: int, purpose: str) -> str:
 
 
 def det_hex(n: int, *parts: object) -> str:
+    """The first ``n`` hex digits of a SHA-256 of ``parts`` (deterministic)."""
     return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:n]
 
 

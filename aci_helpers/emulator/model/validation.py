@@ -34,21 +34,25 @@ _GROUP_PROPS_ORDER = ("sku", "provisioningState", "provisioningTimeoutInSeconds"
 
 
 def bad(pair: tuple[str, int], message: str) -> ArmError:
+    """The ArmError of an ``(code, status)`` pair with ``message``."""
     return ArmError.of(pair, message)
 
 
 def invalid_content(detail: str) -> BadRequest:
+    """A 400 InvalidRequestContent error carrying ``detail``."""
     return BadRequest(f"The request content was invalid and could not be deserialized: "
                       f"'{detail}'.", code="InvalidRequestContent")
 
 
 def ordered(d: dict, order: tuple[str, ...]) -> dict:
+    """``d`` with the keys of ``order`` first, then the others as they came."""
     out = {k: d[k] for k in order if k in d}
     out.update((k, v) for k, v in d.items() if k not in out)
     return out
 
 
 def check_group_name(name: str) -> None:
+    """Refuse a container group name ARM refuses."""
     if len(name) > 63 or not GROUP_NAME_RE.match(name) or "--" in name:
         raise bad(A.ERR_INVALID_GROUP_NAME,
                   f"The container group name '{name}' is invalid. The container group name must "
@@ -57,6 +61,7 @@ def check_group_name(name: str) -> None:
 
 
 def check_rg_name(name: str) -> None:
+    """Refuse a resource group name ARM refuses."""
     if not (1 <= len(name) <= 90) or not RG_NAME_RE.match(name) or name.endswith("."):
         raise BadRequest(
             f"The provided resource group name '{name}' is invalid. Resource group names must be "
@@ -65,6 +70,7 @@ def check_rg_name(name: str) -> None:
 
 
 def canonical_location(loc: Any, resource_type: str) -> str:
+    """The region's canonical name (spaces dropped, lower case); unknown regions are a 400."""
     if not isinstance(loc, str) or not loc.strip():
         raise BadRequest("The location property is required for this definition.",
                          code="LocationRequired")
@@ -87,6 +93,7 @@ _TAG_NAME_RESERVED = re.compile(r"[<>%&\\?/\x00-\x1f\x7f]")
 
 
 def check_tags(tags: Any) -> dict:
+    """The tags as a new dict (``None`` gives none); refuse what ARM refuses."""
     if tags is None:
         return {}
     if not isinstance(tags, dict) or not all(isinstance(v, str) for v in tags.values()):

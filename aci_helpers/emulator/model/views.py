@@ -9,6 +9,7 @@ CG_TYPE = "Microsoft.ContainerInstance/containerGroups"
 
 
 def group_id(sub: str, rg: str, name: str) -> str:
+    """The ARM resource id of a container group."""
     return (f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerInstance/"
             f"containerGroups/{name}")
 
