@@ -63,6 +63,7 @@ def _escapes(s: str) -> tuple[str, bool]:
 
 
 def echo(m: Machine, argv: list[str], dash_builtin: bool = False) -> int:
+    """``echo [-neE]``; dash's builtin takes only ``-n`` and always interprets escapes."""
     args = argv[1:]
     newline, interpret = True, dash_builtin
     if dash_builtin:
@@ -91,6 +92,7 @@ _FMT = re.compile(r"%([-+ #0]*)(\d+|\*)?(?:\.(\d+))?([sdiouxXfFeEgGcb%])")
 
 
 def printf(m: Machine, argv: list[str]) -> int:
+    """``printf FORMAT [ARG...]``; the format is reused until the arguments run out."""
     if len(argv) < 2:
         m.err("printf: usage: printf format [arguments]" if m.frame.flavour == "bash"
               else "printf: missing format")
@@ -102,6 +104,7 @@ def printf(m: Machine, argv: list[str]) -> int:
         used = 0
 
         def repl(mt: re.Match) -> str:
+            """Format one conversion, taking the next argument."""
             nonlocal used, status
             flags, width, prec, conv = mt.groups()
             if conv == "%":
@@ -150,6 +153,7 @@ class _TestError(Exception):
 
 
 def test(m: Machine, argv: list[str]) -> int:
+    """``test`` and ``[``: 0 when true, 1 when false, 2 on a usage error."""
     name = argv[0]
     args = argv[1:]
     if name == "[":
@@ -240,6 +244,7 @@ def _test_expr(m: Machine, a: list[str]) -> bool:
 # builtins
 # ---------------------------------------------------------------------------------------
 def builtin(m: Machine, argv: list[str]) -> int:
+    """Run a shell builtin (echo, cd, export, set, exit, eval, read, ...)."""
     name, args = argv[0], argv[1:]
     f = m.frame
     if name == "echo":
@@ -376,6 +381,7 @@ def _duration(arg: str) -> float | None:
 
 
 def sleep(m: Machine, argv: list[str]) -> int:
+    """``sleep DURATION...``: advance the clock by their sum; ``infinity`` blocks forever."""
     if len(argv) < 2:
         m.err("sleep: missing operand")
         if not _busybox(m):
@@ -427,6 +433,7 @@ _OS_RELEASE = {
 
 
 def cat(m: Machine, argv: list[str]) -> int:
+    """``cat [FILE...]``: print the files (``-`` or none: standard input)."""
     files = [a for a in argv[1:] if not (a.startswith("-") and a != "-")] or ["-"]
     status = 0
     for name in files:
@@ -472,6 +479,7 @@ def _count_error(m: Machine, prog: str, value: str) -> int:
 
 
 def tail(m: Machine, argv: list[str]) -> int:
+    """``tail [-n N] [-f] [FILE...]``: the last lines of each file; ``-f`` then blocks forever."""
     try:
         n, follow, files = _lines_arg(argv[1:])
     except _BadCount as e:
@@ -492,6 +500,7 @@ def tail(m: Machine, argv: list[str]) -> int:
 
 
 def head(m: Machine, argv: list[str]) -> int:
+    """``head [-n N] [FILE...]``: the first lines of each file."""
     try:
         n, _, files = _lines_arg(argv[1:])
     except _BadCount as e:
@@ -507,6 +516,7 @@ def head(m: Machine, argv: list[str]) -> int:
 
 
 def env(m: Machine, argv: list[str]) -> int:
+    """``env [-i] [NAME=value...] [CMD...]``: run CMD with these variables, or print them."""
     args = argv[1:]
     extra: list[tuple[str, str]] = []
     ignore = False
@@ -538,6 +548,7 @@ def env(m: Machine, argv: list[str]) -> int:
 
 
 def printenv(m: Machine, argv: list[str]) -> int:
+    """``printenv [NAME...]``: the whole environment or the named values (1 if one is unset)."""
     env_map = dict(m.env_items())
     if len(argv) == 1:
         for k, v in env_map.items():
@@ -553,6 +564,7 @@ def printenv(m: Machine, argv: list[str]) -> int:
 
 
 def date(m: Machine, argv: list[str]) -> int:
+    """``date [+FORMAT] [-u|-R|-I]``: the time it prints at, in UTC."""
     fmt = "%a %b %e %H:%M:%S UTC %Y"
     for a in argv[1:]:
         if a.startswith("+"):
@@ -571,16 +583,19 @@ def date(m: Machine, argv: list[str]) -> int:
 
 
 def hostname(m: Machine, argv: list[str]) -> int:
+    """``hostname``: the ``HOSTNAME`` variable (``localhost`` when unset)."""
     m.line(m.frame.vars.get("HOSTNAME", "localhost"))
     return 0
 
 
 def whoami(m: Machine, argv: list[str]) -> int:
+    """``whoami``: always root."""
     m.line("root")
     return 0
 
 
 def id_(m: Machine, argv: list[str]) -> int:
+    """``id``: root's ids, with busybox's longer group list on busybox images."""
     if _busybox(m):
         m.line("uid=0(root) gid=0(root) groups=0(root),1(bin),2(daemon),3(sys),4(adm),6(disk),"
                "10(wheel),11(floppy),20(dialout),26(tape),27(video)")
@@ -593,6 +608,7 @@ KERNEL = "5.15.0-1079-azure"  # guess: a typical ACI host kernel string
 
 
 def uname(m: Machine, argv: list[str]) -> int:
+    """``uname [-asnrm]``: Linux on a typical ACI host kernel, x86_64."""
     flags = "".join(a.lstrip("-") for a in argv[1:]) or "s"
     host = m.frame.vars.get("HOSTNAME", "localhost")
     if "a" in flags:
@@ -608,6 +624,7 @@ def uname(m: Machine, argv: list[str]) -> int:
 
 
 def seq(m: Machine, argv: list[str]) -> int:
+    """``seq [FIRST [INC]] LAST``: integers only, at most a million of them."""
     nums = argv[1:]
     try:
         vals = [int(x) for x in nums]
@@ -632,10 +649,12 @@ def seq(m: Machine, argv: list[str]) -> int:
 
 
 def mkdir(m: Machine, argv: list[str]) -> int:
+    """``mkdir``: succeeds; directories are not stored (they follow from file paths)."""
     return 0
 
 
 def touch(m: Machine, argv: list[str]) -> int:
+    """``touch FILE...``: create the missing files, empty."""
     for a in argv[1:]:
         if not a.startswith("-"):
             m.fs.setdefault(m.abspath(a), "")
@@ -643,6 +662,7 @@ def touch(m: Machine, argv: list[str]) -> int:
 
 
 def rm(m: Machine, argv: list[str]) -> int:
+    """``rm [-f] FILE...``: remove files (a missing one is an error without ``-f``)."""
     status = 0
     force = any(a.startswith("-") and "f" in a for a in argv[1:])
     for a in argv[1:]:
@@ -660,6 +680,7 @@ _ROOT_DIRS = ["bin", "dev", "etc", "home", "lib", "media", "mnt", "opt", "proc",
 
 
 def ls(m: Machine, argv: list[str]) -> int:
+    """``ls [PATH...]``: the names in each directory, or the file's own name."""
     targets = [a for a in argv[1:] if not a.startswith("-")] or [m.frame.cwd]
     status = 0
     for t in targets:
@@ -682,6 +703,7 @@ def ls(m: Machine, argv: list[str]) -> int:
 
 
 def wc(m: Machine, argv: list[str]) -> int:
+    """``wc [-lwc] [FILE]``: line, word and byte counts of the file or standard input."""
     flags = "".join(a.lstrip("-") for a in argv[1:] if a.startswith("-")) or "lwc"
     files = [a for a in argv[1:] if not a.startswith("-")]
     text = m.stdin if not files else (_read_file(m, "wc", files[0]) or "")
@@ -692,6 +714,7 @@ def wc(m: Machine, argv: list[str]) -> int:
 
 
 def expr(m: Machine, argv: list[str]) -> int:
+    """``expr``: one integer or comparison expression (``A OP B``), or a single value."""
     args = argv[1:]
     try:
         if len(args) == 3 and args[1] in ("+", "-", "*", "/", "%", "<", ">", "=", "!=", "<=", ">="):
@@ -714,6 +737,7 @@ def expr(m: Machine, argv: list[str]) -> int:
 
 
 def basename(m: Machine, argv: list[str]) -> int:
+    """``basename PATH [SUFFIX]``."""
     if len(argv) < 2:
         return 1
     b = argv[1].rstrip("/").rsplit("/", 1)[-1] or "/"
@@ -724,6 +748,7 @@ def basename(m: Machine, argv: list[str]) -> int:
 
 
 def dirname(m: Machine, argv: list[str]) -> int:
+    """``dirname PATH``."""
     if len(argv) < 2:
         return 1
     d = argv[1].rstrip("/").rpartition("/")[0]
@@ -732,6 +757,7 @@ def dirname(m: Machine, argv: list[str]) -> int:
 
 
 def yes(m: Machine, argv: list[str]) -> int:
+    """``yes [TEXT]``: the text repeated forever in the log (captured or redirected: blocks)."""
     text = " ".join(argv[1:]) or "y"
     if m.capture_depth or m.fds.get(1) != "log":
         raise Forever()

@@ -62,6 +62,7 @@ def _launch(info: ImageInfo, cmd: tuple[str, ...], env_key: tuple[tuple[str, str
         return Program([], description="(no command: runs forever, prints nothing)")
 
     def machine(horizon: float, budget: int) -> Machine:
+        """A fresh machine for this container, stopped at ``horizon`` or after ``budget`` steps."""
         return Machine(info, env, peers, seed, started_at, horizon=horizon, budget=budget)
 
     out = machine(float("inf"), timing.LAUNCH_STEP_BUDGET).run_argv(argv)
@@ -74,6 +75,7 @@ def _launch(info: ImageInfo, cmd: tuple[str, ...], env_key: tuple[tuple[str, str
         prog = Program(out.events, cycle=out.cycle, description=description)
     else:
         def simulate(until: float) -> list:
+            """The output events up to ``until``, simulated again from the start (lazy mode)."""
             res = machine(until, timing.LAZY_STEP_BUDGET).run_argv(argv)
             return _expand(res, until)
 

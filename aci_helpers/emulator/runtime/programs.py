@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Sequence
+from typing import Any, Sequence
 
 from . import timing, wordcount
 from .images import ImageInfo
@@ -57,6 +57,7 @@ def _clf(e: float) -> str:
 # node (aci-helloworld)
 # ---------------------------------------------------------------------------------------
 def node(m: Machine, argv: list[str]) -> int:
+    """``node [-v | SCRIPT]``: runs aci-helloworld's app; a missing script fails as in node."""
     args = argv[1:]
     version = m.image.version("node", "v22.12.0")
     if not args:
@@ -133,6 +134,7 @@ def watch(m: Machine, argv: list[str]) -> int:
     prefix = f"Every {period_str}s: {cmd}".ljust(60)[:60]
 
     def iteration() -> bool:
+        """One refresh: the header (unless ``-t``), the command's output, then the interval."""
         if title:
             m.line(TimeText(lambda e: prefix + strftime_utc("%Y-%m-%d %H:%M:%S", e), m.epoch))
             m.line("")
@@ -245,6 +247,7 @@ def curl(m: Machine, argv: list[str]) -> int:
 # python (aci-wordcount, python images)
 # ---------------------------------------------------------------------------------------
 def python(m: Machine, argv: list[str]) -> int:
+    """``python``: ``-V``, ``-c`` code (see MiniPython), ``-m http.server``, aci-wordcount."""
     args = argv[1:]
     version = m.image.version("python", "3.13.1")
     unbuffered = bool(_env(m, "PYTHONUNBUFFERED"))
@@ -335,17 +338,20 @@ class MiniPython:
         self.steps = 0
 
     def out(self, text: str) -> None:
+        """Print ``text`` now when unbuffered, else at the next flush."""
         if self.unbuffered:
             self.m.write(text)
         else:
             self.buffer.append(text)
 
     def flush(self) -> None:
+        """Write the buffered output."""
         if self.buffer:
             self.m.write("".join(self.buffer))
             self.buffer = []
 
     def run(self, code: str) -> int:
+        """Run ``code`` as ``python -c`` would; returns the exit status."""
         try:
             tree = ast.parse(code, filename="<string>")
         except SyntaxError as e:
@@ -375,10 +381,12 @@ class MiniPython:
         return 0
 
     def block(self, body: Sequence[ast.stmt]) -> None:
+        """Run statements in order."""
         for stmt in body:
             self.stmt(stmt)
 
     def stmt(self, s: ast.stmt) -> None:
+        """Run one statement; unsupported kinds raise _Unsupported."""
         self.steps += 1
         if self.steps > 100_000:
             raise _Unsupported("too many steps")
@@ -412,7 +420,8 @@ class MiniPython:
             return
         raise _Unsupported(type(s).__name__)
 
-    def binop(self, op: ast.operator, a, b, s):
+    def binop(self, op: ast.operator, a, b, s) -> Any:
+        """``a op b``; ZeroDivisionError and TypeError become a traceback at ``s``'s line."""
         try:
             if isinstance(op, ast.Pow) and isinstance(b, int) and abs(b) > 1000:
                 raise _Unsupported("huge power")
@@ -429,7 +438,8 @@ class MiniPython:
         except TypeError as e:
             raise _PyError("TypeError", str(e), s.lineno) from None
 
-    def expr(self, e: ast.expr, s: ast.stmt):
+    def expr(self, e: ast.expr, s: ast.stmt) -> Any:
+        """The value of ``e`` (``s``, its statement, gives error lines)."""
         if isinstance(e, ast.Constant):
             return e.value
         if isinstance(e, ast.Name):
@@ -500,7 +510,8 @@ class MiniPython:
             return self.call(e, s)
         raise _Unsupported(type(e).__name__)
 
-    def call(self, e: ast.Call, s: ast.stmt):
+    def call(self, e: ast.Call, s: ast.stmt) -> Any:
+        """The result of a supported call; ``print`` writes the output."""
         name = _dotted(e.func)
         args = [self.expr(a, s) for a in e.args]
         kwargs = {k.arg: self.expr(k.value, s) for k in e.keywords if k.arg}
@@ -580,6 +591,7 @@ def docker_entrypoint(m: Machine, argv: list[str]) -> int:
 
 
 def nginx(m: Machine, argv: list[str]) -> int:
+    """``nginx``: ``-v``, ``-t``; with ``daemon off`` it serves, else it exits at once."""
     args = argv[1:]
     version = m.image.version("nginx", "1.27.3")
     if "-v" in args or "-V" in args:
@@ -607,6 +619,7 @@ def nginx(m: Machine, argv: list[str]) -> int:
 
 
 def httpd(m: Machine, argv: list[str]) -> int:
+    """``httpd``: ``-v``, else Apache's start-up lines, then it serves."""
     version = m.image.version("httpd", "2.4.62")
     if "-v" in argv[1:]:
         m.line(f"Server version: Apache/{version} (Unix)")
@@ -618,6 +631,7 @@ def httpd(m: Machine, argv: list[str]) -> int:
             f"this message")
 
     def stamp(e: float) -> str:
+        """Apache's error-log timestamp of ``e``."""
         return strftime_utc("%a %b %d %H:%M:%S.%f %Y", e)
 
     start = [(timing.SERVER_START_SECONDS, fqdn), (timing.SERVER_START_SECONDS, fqdn),
@@ -634,6 +648,7 @@ def httpd(m: Machine, argv: list[str]) -> int:
 
 
 def redis_server(m: Machine, argv: list[str]) -> int:
+    """``redis-server``: ``--version``, else Redis's start-up lines, then it serves."""
     version = m.image.version("redis", "7.4.1")
     if "--version" in argv[1:] or "-v" in argv[1:]:
         m.line(f"Redis server v={version} sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 "
@@ -641,6 +656,7 @@ def redis_server(m: Machine, argv: list[str]) -> int:
         return 0
 
     def at(role: str, text: str) -> TimeText:
+        """A Redis log line with role letter ``role``, stamped with the time it is printed."""
         return TimeText(lambda e: f"1:{role} {strftime_utc('%d %b %Y %H:%M:%S.%3N', e)} {text}",
                         m.epoch)
 
@@ -691,11 +707,13 @@ For more examples and ideas, visit:
 
 
 def hello(m: Machine, argv: list[str]) -> int:
+    """``/hello`` of the hello-world image: Docker's greeting."""
     m.write(HELLO_WORLD)
     return 0
 
 
 def az(m: Machine, argv: list[str]) -> int:
+    """``az``: not simulated."""
     return _unsupported(m, "the Azure CLI (az)")
 
 

@@ -99,6 +99,7 @@ class _Capture:
         self.parts: list[str] = []
 
     def text(self) -> str:
+        """Everything written to the capture so far."""
         return "".join(self.parts)
 
 
@@ -259,12 +260,14 @@ class Machine:
                        cycle, self.start_error)
 
     def step(self) -> None:
+        """Count one command against the step budget and spend its simulated time."""
         self.steps += 1
         if self.steps > self.budget:
             raise Budget()
         self.advance(timing.COMMAND_SECONDS)
 
     def advance(self, seconds: float) -> None:
+        """Move the simulated clock on by ``seconds``; past the horizon, raise Horizon."""
         if seconds <= 0:
             return
         if self.clock + seconds > self.horizon:
@@ -304,6 +307,7 @@ class Machine:
         self.write("\n", fd)
 
     def err(self, text: str) -> None:
+        """Write ``text`` and a newline to standard error."""
         self.line(text, 2)
 
     def _emit(self) -> None:
@@ -344,6 +348,7 @@ class Machine:
 
     # -- state snapshot (cycle detection) ----------------------------------------------
     def snapshot(self) -> tuple:
+        """The observable state, to spot a loop iteration that changed nothing."""
         f = self.frame
         return (tuple(sorted(f.vars.items())), tuple(sorted(f.exported)), f.cwd,
                 tuple(f.positional), self.status, tuple(sorted(self.fs.items())),
@@ -384,6 +389,7 @@ class Machine:
         return self.fs.get(path)
 
     def abspath(self, p: str) -> str:
+        """``p`` as a normalised absolute path (relative to the working directory)."""
         if not p.startswith("/"):
             p = (self.frame.cwd.rstrip("/") + "/" + p)
         parts: list[str] = []
@@ -472,11 +478,13 @@ class Machine:
 
     # -- AST execution -----------------------------------------------------------------
     def run_seq(self, seq: Seq) -> int:
+        """Run each and-or list of ``seq``; the last status."""
         for item in seq.items:
             self.run_and_or(item)
         return self.status
 
     def run_and_or(self, node: AndOr) -> int:
+        """Run an ``&&``/``||`` list; ``set -e`` applies only to its last pipeline."""
         if node.rest:
             self.cond_depth += 1
             try:
@@ -499,6 +507,7 @@ class Machine:
         return status
 
     def run_pipeline(self, pipe: Pipeline) -> int:
+        """Run a pipeline, each command's output the next one's input; ``!`` negates."""
         if pipe.negate:
             self.cond_depth += 1
         try:
@@ -550,6 +559,7 @@ class Machine:
                 self.capture_depth -= 1
 
     def run_cmd(self, node) -> int:
+        """Run a simple or compound command with its redirections."""
         if isinstance(node, Simple):
             return self.run_simple(node)
         saved = self._redirect(getattr(node, "redirs", []))
@@ -580,6 +590,7 @@ class Machine:
             self.cond_depth -= 1
 
     def run_if(self, node: If) -> int:
+        """Run the first branch whose condition succeeds, else the ``else`` part."""
         for cond, body in node.branches:
             if self._cond(cond) == 0:
                 return self.run_seq(body)
@@ -589,7 +600,9 @@ class Machine:
         return 0
 
     def run_loop(self, node: Loop) -> int:
+        """Run a ``while`` or ``until`` loop."""
         def iteration() -> bool:
+            """One pass: test the condition, then run the body; False once the loop ends."""
             c = self._cond(node.cond)
             if (c == 0) == node.until:
                 return False
@@ -632,6 +645,7 @@ class Machine:
                 raise Periodic(self.clock, period, events)
 
     def run_for(self, node: For) -> int:
+        """Run a ``for`` loop over its words (or the positional parameters)."""
         items = self.expand_words(node.words) if node.words is not None else list(self.frame.positional)
         status = 0
         self.loop_depth += 1
@@ -702,6 +716,7 @@ class Machine:
 
     # -- simple commands ---------------------------------------------------------------
     def run_simple(self, node: Simple) -> int:
+        """Run a simple command; assignments alone set variables, before a command only for it."""
         self.step()
         sub_status_before = self.status
         self._last_sub_status: int | None = None
@@ -780,11 +795,13 @@ class Machine:
         return 127
 
     def env_items(self) -> list[tuple[str, str]]:
+        """The exported variables, as (name, value) pairs."""
         f = self.frame
         return [(k, v) for k, v in f.vars.items() if k in f.exported]
 
     # -- expansion ---------------------------------------------------------------------
     def expand_words(self, raws: Sequence[str]) -> list[str]:
+        """Expand each raw word, with field splitting, into one argument list."""
         out: list[str] = []
         for raw in raws:
             out.extend(self.expand_word(raw))
@@ -926,6 +943,7 @@ class Machine:
         return f"{f.argv0}: {'divide by zero' if zero else 'arithmetic syntax error'}"
 
     def var(self, name: str) -> str:
+        """The value of variable or special parameter ``name`` (empty when unset)."""
         f = self.frame
         if name == "?":
             return str(self.status)
@@ -981,6 +999,7 @@ class Machine:
         cap = _Capture()
 
         def body() -> int:
+            """Run the substituted script; its status."""
             self.run_script(src)
             return self.status
 
@@ -1066,6 +1085,7 @@ def _arith_eval(text: str, names: dict[str, int]) -> int:
             raise ArithError(text)
 
     def ev(node) -> int:
+        """The integer value of ``node``, with the shell's truncating division."""
         if isinstance(node, ast.Expression):
             return ev(node.body)
         if isinstance(node, ast.Constant):

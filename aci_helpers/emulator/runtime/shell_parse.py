@@ -249,6 +249,7 @@ class Parser:
     # -- token helpers -----------------------------------------------------------------
     @property
     def tok(self) -> Tok:
+        """The current token."""
         return self.toks[self.i]
 
     def _advance(self) -> Tok:
@@ -281,6 +282,7 @@ class Parser:
 
     # -- grammar -----------------------------------------------------------------------
     def at_end(self) -> bool:
+        """True when only newlines are left (they are skipped)."""
         self._skip_nl()
         return self.tok.kind == "EOF"
 
