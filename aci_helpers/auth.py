@@ -45,6 +45,7 @@ class AzureTarget:
     method: str  # "auth-file" or "default-credential"
 
     def client_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments that point a management client at this target's endpoint."""
         return {"base_url": self.base_url, "credential_scopes": list(self.credential_scopes)}
 
 
@@ -161,6 +162,7 @@ class QuietCredential:
         self._advice = advice
 
     def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+        """The inner credential's token; a failed sign-in is one short AuthenticationError."""
         try:
             return self._inner.get_token(*scopes, **kwargs)
         except ClientAuthenticationError as err:  # CredentialUnavailableError is a subclass
@@ -176,6 +178,7 @@ class QuietCredential:
             ) from None
 
     def close(self) -> None:
+        """Close the inner credential, if it can be closed."""
         close = getattr(self._inner, "close", None)
         if close:
             close()

@@ -44,14 +44,17 @@ class CostEstimate:
 
     @property
     def cpu_cost(self) -> float:
+        """The vCPU part of the estimate, in USD."""
         return self.cpu * self.seconds * self.per_vcpu_second
 
     @property
     def memory_cost(self) -> float:
+        """The memory part of the estimate, in USD."""
         return self.memory_gb * self.seconds * self.per_gb_second
 
     @property
     def total(self) -> float:
+        """The whole estimate, in USD: vCPU plus memory."""
         return self.cpu_cost + self.memory_cost
 
     def _lines(self) -> list[str]:

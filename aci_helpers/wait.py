@@ -56,10 +56,12 @@ class Poll:
         self.start, self.slept = time.monotonic(), 0.0
 
     def expired(self) -> bool:
+        """True once the timeout has passed in real or slept time (never without a timeout)."""
         elapsed = max(time.monotonic() - self.start, self.slept)
         return self.timeout is not None and elapsed >= self.timeout
 
     def sleep(self) -> None:
+        """Sleep one polling interval through the session and count it."""
         self.session.sleep(self.session.polling_interval)
         self.slept += self.session.polling_interval
 
@@ -81,9 +83,11 @@ class _Progress:
 
     @property
     def text(self) -> str:
+        """The label, followed by the states seen so far."""
         return f"{self.label}: {_ARROW.join(self.states)}" if self.states else self.label
 
     def see(self, state: str | None) -> None:
+        """Add ``state`` (``None`` shows as ``?``) unless it repeats the last one."""
         state = state or "?"
         if not self.states or self.states[-1] != state:
             self.states.append(state)
@@ -91,6 +95,7 @@ class _Progress:
                 self._bar.set_description_str(self.text, refresh=True)
 
     def close(self, summary: bool = True) -> None:
+        """Remove the bar (once); with ``summary``, print the label unless progress is disabled."""
         if self._closed:
             return
         self._closed = True
@@ -155,6 +160,7 @@ def wait_for_operation(
     first = _initial_state(poller)
 
     def see(status: str | None) -> None:
+        """Show a polled status on the label."""
         # Deterministic label: the initial state, then only real states from the polls.
         if status == _GENERIC_STATUS and progress.states:
             return
