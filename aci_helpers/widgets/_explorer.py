@@ -203,6 +203,7 @@ class GroupRow:
 
     @classmethod
     def of(cls, g: Any) -> "GroupRow":
+        """The row of an SDK container group (CPU and memory summed over its containers)."""
         cpu = sum((c.resources.requests.cpu or 0) for c in g.containers if c.resources)
         mem = sum((c.resources.requests.memory_in_gb or 0) for c in g.containers if c.resources)
         ip = g.ip_address
@@ -214,6 +215,7 @@ class GroupRow:
                    group=g)
 
     def matches(self, text: str) -> bool:
+        """True when each word of ``text`` occurs in the row's text fields (case-insensitive)."""
         hay = " ".join(str(v or "") for v in (self.name, self.resource_group, self.state,
                                               self.location, self.ip, self.fqdn, self.images))
         return all(word in hay.lower() for word in text.lower().split())
@@ -371,6 +373,7 @@ class Explorer(W.VBox):
         s = self.session
 
         def field(widget: W.Widget, label: str) -> W.Widget:
+            """``widget`` labelled ``label``, in the form's style and width."""
             widget.description = label
             widget.style = _FIELD_STYLE
             widget.layout = W.Layout(width="96%", max_width="540px")
@@ -851,6 +854,7 @@ class Explorer(W.VBox):
         session = self.session
 
         def start() -> Any:
+            """Send the create; the tutorial's own resource group is ensured first."""
             if rg == session.resource_group:
                 from ..session import ensure_resource_group  # noqa: PLC0415
 
@@ -858,6 +862,7 @@ class Explorer(W.VBox):
             return session.aci.container_groups.begin_create_or_update(rg, name, group)
 
         def done(result: Any) -> None:
+            """After the create: clear the secrets, refresh, select and follow the new group."""
             self._clear_secure()
             self.create_result.value = (f'<div class="aci-ok">Created <b>{_esc(name)}</b> '
                                         f"(provisioning {_esc(result.provisioning_state)}).</div>")
@@ -879,6 +884,7 @@ class Explorer(W.VBox):
         out = error_to or self.status
 
         def fail(err: BaseException) -> None:
+            """Show ``err`` where this action reports its errors."""
             out.value = _error_html(err, label.capitalize())
 
         self._show_call(call)
