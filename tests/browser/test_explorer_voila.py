@@ -78,4 +78,3 @@ def test_explorer_in_voila(voila, new_page, screenshot):
     assert errors == [], f"JavaScript errors on the page: {errors}"
     elapsed = time.monotonic() - started
     print(f"browser part took {elapsed:.1f} s")
-    assert elapsed < 60, f"too slow: {elapsed:.1f} s"

@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 import json
 import random
-import time
 
 import pytest
 from azure.core.rest import HttpRequest
@@ -199,7 +198,6 @@ def _names_something(err: dict, body: dict, p: tuple, name: str) -> bool:
 
 
 def test_put_body_mutations():
-    started = time.perf_counter()
     w = Wire()
     rng = random.Random(0)
     s, _, _ = w.send("PUT", f"{BASE}/subscriptions/{w.sub}/resourcegroups/rg1"
@@ -240,7 +238,6 @@ def test_put_body_mutations():
             snap = w.settled_snapshot()
     assert refused > 400 and accepted > 20, (refused, accepted)
     assert not vague, "messages that name nothing:\n" + "\n".join(map(str, vague[:10]))
-    assert time.perf_counter() - started < 5
 
 
 @pytest.mark.parametrize("raw, needle", [

@@ -107,12 +107,16 @@ def test_bad_constructor_arguments(kwargs, words):
         Emulator(**kwargs)
 
 
-def test_instant_transport_sleep_does_not_sleep():
+def test_instant_transport_sleep_does_not_sleep(monkeypatch):
     import time
-    emu = Emulator(None, clock="instant")
-    t0 = time.monotonic()
-    emu.transport().sleep(30)
-    assert time.monotonic() - t0 < 1
+
+    def no_real_sleep(seconds):
+        raise AssertionError(f"slept {seconds} s for real")
+
+    monkeypatch.setattr(time, "sleep", no_real_sleep)
+    Emulator(None, clock="instant").transport().sleep(30)
+    with pytest.raises(AssertionError, match="for real"):  # the realtime clock does sleep
+        Emulator(None, clock="realtime").transport().sleep(30)
 
 
 def test_subscription_id_is_fixed_and_guid_shaped():

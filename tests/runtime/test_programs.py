@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -47,18 +46,17 @@ def test_hello_world(run):
 
 def test_laziness_of_long_periodic_output(run):
     prog = run("alpine", ["/bin/sh", "-c", "while true; do echo hello; sleep 20; done"])
-    t0 = time.perf_counter()
+    # Summarised as a repeating cycle, so any time costs O(tail), not O(lines printed).
+    assert prog.cycle is not None and prog.simulator is None
     assert prog.line_count(10**7) == 500_001
     tail = prog.output(10**7, tail=3)
-    assert time.perf_counter() - t0 < 0.5
     assert tail == [(9_999_960.0, "hello"), (9_999_980.0, "hello"), (10_000_000.0, "hello")]
 
 
 def test_laziness_of_server_access_log(run):
     prog = run(HELLO, peers=[SIDECAR])
-    t0 = time.perf_counter()
+    assert prog.cycle is not None and prog.simulator is None
     last = prog.output(86400 * 30, tail=1)
-    assert time.perf_counter() - t0 < 0.5
     assert last[0][0] == 86400 * 30 and "HEAD / HTTP/1.1" in last[0][1]
 
 
