@@ -97,9 +97,11 @@ def load_settings(
     try:
         sd = int(raw_seed)
     except (TypeError, ValueError):
+        sd = -1
+    if sd < 0:
         raise ConfigurationError(
-            f"ACI_EMULATOR_SEED must be an integer, not {raw_seed!r}."
-        ) from None
+            f"ACI_EMULATOR_SEED must be a non-negative integer, not {raw_seed!r}."
+        )
     st = _pick(os.fspath(state) if state is not None else None, "ACI_EMULATOR_STATE")
     if st is None:
         st_resolved: str | None = str(default_state_path())

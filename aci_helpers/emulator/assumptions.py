@@ -131,6 +131,11 @@ ERR_METHOD_NOT_ALLOWED = ("MethodNotAllowed", 405)
 ERR_NOT_IMPLEMENTED = ("NotImplemented", 501)
 ERR_OPERATION_NOT_FOUND = ("OperationNotFound", 404)
 
+# --- delete -------------------------------------------------------------------------------
+#: Answer of DELETE on a container group that does not exist: the spec's 204 (a real answer
+#: was not recorded; ARM's convention for an absent resource).
+DELETE_ABSENT_STATUS = 204
+
 # --- start / restart ----------------------------------------------------------------------
 #: Answer of POST .../start (the spec allows 202 or 204; 204 was seen live).
 START_STATUS = 204

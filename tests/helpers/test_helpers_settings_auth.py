@@ -78,7 +78,8 @@ def test_environment_then_arguments(clean_env):
 @pytest.mark.parametrize("var,value,needle", [
     ("ACI_BACKEND", "aws", "'emulator'"),
     ("ACI_EMULATOR_CLOCK", "fast", "'instant'"),
-    ("ACI_EMULATOR_SEED", "abc", "integer"),
+    ("ACI_EMULATOR_SEED", "abc", "non-negative integer"),
+    ("ACI_EMULATOR_SEED", "-1", "non-negative integer"),
 ])
 def test_bad_settings_are_one_clear_error(clean_env, var, value, needle):
     clean_env.setenv(var, value)

@@ -39,10 +39,10 @@ def patch(env: Env) -> Reply:
 
 
 def delete(env: Env) -> Reply:
-    """DELETE a container group: 200 with its last body, 204 when there was none."""
+    """DELETE a container group: 200 with its last body, DELETE_ABSENT_STATUS when none."""
     p = env.req.params
     body = env.cloud.cg_delete(env.ctx, p["rg"], p["name"])
-    return Reply(204) if body is None else Reply(200, body)
+    return Reply(A.DELETE_ABSENT_STATUS) if body is None else Reply(200, body)
 
 
 def restart(env: Env) -> Reply:
