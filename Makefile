@@ -20,11 +20,13 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	$(BIN)/python -m ipykernel install --sys-prefix --name aci-tutorial --display-name "Python (ACI tutorial)" >/dev/null
 	touch $(STAMP)
 
 # Containers and cloud shells often run as root, where Jupyter refuses to start without --allow-root.
+# The notebooks ask for the standard "python3" kernel, which in this JupyterLab is .venv's
+# Python. The named kernel is for other front ends (VS Code, a system-wide JupyterLab).
 lab: $(STAMP)
+	$(BIN)/python -m ipykernel install --user --name aci-tutorial --display-name "Python (ACI tutorial)" >/dev/null
 	ACI_BACKEND=$${ACI_BACKEND:-emulator} $(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 test: $(STAMP)
