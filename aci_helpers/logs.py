@@ -6,7 +6,7 @@ import sys
 from typing import TYPE_CHECKING, TextIO
 
 from .errors import WaitTimeout
-from .wait import Poll
+from .wait import Poll, _container_state
 
 if TYPE_CHECKING:
     from .session import Session
@@ -99,11 +99,8 @@ def _started(group, container: str) -> bool:  # noqa: ANN001 - a ContainerGroup
 
 
 def _terminated(group, container: str) -> bool:  # noqa: ANN001 - a ContainerGroup
-    for c in group.containers:
-        if c.name == container:
-            view = c.instance_view
-            if view is None or view.current_state is None:
-                # No instance view: the group is stopped (or not there yet).
-                return group.instance_view is not None and group.instance_view.state == "Stopped"
-            return view.current_state.state == "Terminated"
-    raise ValueError(f"container group {group.name!r} has no container {container!r}")
+    state = _container_state(group, container)
+    if state is None:
+        # No instance view: the group is stopped (or not there yet).
+        return group.instance_view is not None and group.instance_view.state == "Stopped"
+    return state == "Terminated"
