@@ -1,0 +1,275 @@
+"""HTML of the explorer: pure functions of the state, no widgets (tested without a kernel)."""
+
+from __future__ import annotations
+
+import html
+import shlex
+from typing import Any, Iterable
+
+from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
+
+from ..errors import AciHelpersError, explain_error
+from .state import GroupRow, Participant
+
+MASK = "••••••"
+
+# (background colour, symbol): the symbol and the word carry the meaning too, so the
+# badge still reads on a washed-out projector or for colour-blind learners.
+BADGES: dict[str, tuple[str, str]] = {
+    "Running": ("#1a7f37", "●"),
+    "Succeeded": ("#0969da", "✔"),
+    "Pending": ("#9a6700", "◌"), "Creating": ("#9a6700", "◌"), "Updating": ("#9a6700", "◌"),
+    "Repairing": ("#9a6700", "◌"), "Waiting": ("#9a6700", "◌"),
+    "Stopped": ("#57606a", "■"), "Terminated": ("#57606a", "■"),
+    "Failed": ("#cf222e", "✖"), "Unhealthy": ("#cf222e", "✖"),
+}
+
+CSS = """<style>
+.aci-explorer { font-size: 15px; max-width: 1500px; }
+.aci-explorer .widget-html-content { line-height: 1.45; }
+.aci-explorer .aci-top h2 { margin: 0; font-size: 24px; }
+.aci-explorer .aci-sub { opacity: .8; }
+.aci-explorer .lm-TabBar-tab, .aci-explorer .p-TabBar-tab { font-size: 15px; min-width: 130px; }
+.aci-explorer .lm-TabBar-tab.lm-mod-current, .aci-explorer .p-TabBar-tab.p-mod-current {
+  font-weight: 700; }
+.aci-explorer .jupyter-widget-Collapse-header { font-size: 16px; font-weight: 700; }
+.aci-explorer .aci-sdk code { font-size: 14px; background: rgba(128,128,128,.15);
+  padding: 2px 6px; border-radius: 4px; }
+.aci-explorer .aci-head { font-weight: 700; border-bottom: 2px solid rgba(128,128,128,.6); }
+.aci-explorer .aci-row { border-bottom: 1px solid rgba(128,128,128,.3); align-items: center; }
+.aci-explorer .aci-row-selected { background: rgba(9,105,218,.16);
+  box-shadow: inset 5px 0 0 #0969da; }
+.aci-explorer .aci-cells { display: flex; align-items: center; flex-wrap: wrap; }
+.aci-explorer .aci-cells > span { padding: 0 8px; overflow: hidden; text-overflow: ellipsis;
+  white-space: nowrap; }
+.aci-explorer .aci-cells > span { flex: 0 0 auto; }
+.aci-explorer .c-rg { width: 140px; } .aci-explorer .c-state { width: 125px; }
+.aci-explorer .c-loc { width: 85px; } .aci-explorer .c-rp { width: 85px; }
+.aci-explorer .c-cpu { width: 50px; text-align: right; }
+.aci-explorer .c-mem { width: 70px; text-align: right; }
+.aci-explorer .aci-cells > .c-addr { flex: 1 1 220px; min-width: 220px; width: auto; }
+.aci-explorer .aci-badge { display: inline-block; padding: 1px 10px; border-radius: 12px;
+  color: #fff; font-weight: 700; font-size: 14px; line-height: 22px; white-space: nowrap; }
+.aci-explorer .aci-badge-none { color: inherit; border: 1px dashed rgba(128,128,128,.8); }
+.aci-explorer table.aci-table { border-collapse: collapse; width: 100%; }
+.aci-explorer table.aci-table th, .aci-explorer table.aci-table td { text-align: left;
+  padding: 5px 10px; border-bottom: 1px solid rgba(128,128,128,.3); vertical-align: top; }
+.aci-explorer .aci-empty { padding: 18px; border: 2px dashed rgba(128,128,128,.5);
+  border-radius: 8px; margin: 8px 0; }
+.aci-explorer .aci-error { border-left: 6px solid #cf222e; background: rgba(207,34,46,.1);
+  padding: 8px 12px; border-radius: 4px; }
+.aci-explorer .aci-ok { border-left: 6px solid #1a7f37; background: rgba(26,127,55,.1);
+  padding: 8px 12px; border-radius: 4px; }
+.aci-explorer .aci-note { border-left: 6px solid #9a6700; background: rgba(154,103,0,.1);
+  padding: 8px 12px; border-radius: 4px; }
+.aci-explorer .aci-busy { border-left: 6px solid #0969da; background: rgba(9,105,218,.1);
+  padding: 8px 12px; border-radius: 4px; }
+/* ipywidgets only fades a disabled button (opacity .6): on a projector a faded orange
+   Stop still reads as a button to press. Grey it out and strike the cursor. */
+.aci-explorer .jupyter-button:disabled { filter: grayscale(1); opacity: .45; cursor: not-allowed; }
+.aci-explorer .aci-spin { display: inline-block; animation: aci-spin 1s linear infinite; }
+@keyframes aci-spin { to { transform: rotate(360deg); } }
+.aci-explorer .aci-timeline { border-left: 3px solid rgba(128,128,128,.5); margin-left: 8px; }
+.aci-explorer .aci-ev { padding: 3px 0 3px 14px; position: relative; }
+.aci-explorer .aci-ev::before { content: ""; position: absolute; left: -8px; top: 10px;
+  width: 13px; height: 13px; border-radius: 50%; background: #0969da; }
+.aci-explorer .aci-ev-warning::before { background: #cf222e; }
+.aci-explorer .aci-ev .t { font-family: monospace; opacity: .8; margin-right: 8px; }
+.aci-explorer .aci-tag { font-size: 12px; font-weight: 700; padding: 0 6px; border-radius: 8px;
+  border: 1px solid currentColor; margin-left: 6px; }
+.aci-explorer .aci-log-box { display: flex; flex-direction: column-reverse; max-height: 340px;
+  overflow: auto; border-radius: 6px; }  /* column-reverse: opens (and stays) at the newest line */
+.aci-explorer pre.aci-log { margin: 0; padding: 10px; flex: 0 0 auto;
+  font-family: var(--jp-code-font-family, monospace);
+  background: rgba(128,128,128,.12); border-radius: 6px; font-size: 14px; line-height: 1.35; }
+.aci-explorer table.aci-people td.num, .aci-explorer table.aci-people th.num {
+  text-align: right; }
+.aci-explorer table.aci-people tr.aci-person td { font-weight: 700;
+  border-top: 2px solid rgba(128,128,128,.6); }
+.aci-explorer table.aci-people tr.aci-total td { font-weight: 700;
+  border-top: 3px double rgba(128,128,128,.8); }
+</style>"""
+
+def esc(value: Any) -> str:
+    """HTML-escaped text of ``value`` ('' for None)."""
+    return html.escape("" if value is None else str(value))
+
+
+def badge(state: str | None) -> str:
+    """HTML for a state badge: colour, symbol and the state's name."""
+    if not state:
+        return '<span class="aci-badge aci-badge-none">? unknown</span>'
+    colour, symbol = BADGES.get(state, ("#57606a", "•"))
+    return (f'<span class="aci-badge aci-state-{esc(state).lower()}" '
+            f'style="background:{colour}">{symbol} {esc(state)}</span>')
+
+
+def sdk_call(call: str) -> str:
+    """The "SDK call:" line."""
+    return f'<span class="aci-sdk"><b>SDK call:</b> <code>{esc(call)}</code></span>'
+
+
+def box(kind: str, text_html: str) -> str:
+    """A coloured message box: ``kind`` is ok, note, error or busy."""
+    return f'<div class="aci-{kind}">{text_html}</div>'
+
+
+def busy(text: str) -> str:
+    """A progress line with a spinner."""
+    return box("busy", f'<span class="aci-spin">↻</span> {esc(text)}')
+
+
+def error_html(err: BaseException, what: str) -> str:
+    """ARM code, HTTP status, the service's message as sent, and a hint."""
+    if isinstance(err, (HttpResponseError, AciHelpersError, ClientAuthenticationError)):
+        e = explain_error(err)
+        head = f"<b>{esc(e.code or 'Error')}</b>" + (f" (HTTP {e.status})" if e.status else "")
+        hint = f"<br><i>Hint:</i> {esc(e.hint)}" if e.hint else ""
+        return (f'<div class="aci-error">{esc(what)} failed: {head}<br>'
+                f'<span class="aci-error-message">{esc(e.message)}</span>{hint}</div>')
+    return (f'<div class="aci-error">{esc(what)} failed: <b>{esc(type(err).__name__)}</b>'
+            f"<br>{esc(err)}</div>")
+
+
+HEAD_CELLS = ('<div class="aci-cells"><span class="c-rg">Resource group</span>'
+              '<span class="c-state">State</span><span class="c-loc">Location</span>'
+              '<span class="c-rp">Restart</span><span class="c-cpu">CPU</span>'
+              '<span class="c-mem">Memory</span><span class="c-addr">IP address / FQDN</span>'
+              "</div>")
+
+
+def row_cells(row: GroupRow) -> str:
+    """The table cells of one group, after its name button."""
+    addr = " · ".join(esc(x) for x in (row.ip, row.fqdn) if x) or "—"
+    return (f'<div class="aci-cells"><span class="c-rg" title="{esc(row.resource_group)}">'
+            f'{esc(row.resource_group)}</span>'
+            f'<span class="c-state">{badge(row.state)}</span>'
+            f'<span class="c-loc">{esc(row.location)}</span>'
+            f'<span class="c-rp">{esc(row.restart_policy)}</span>'
+            f'<span class="c-cpu">{row.cpu:g}</span>'
+            f'<span class="c-mem">{row.memory_gb:g} GB</span>'
+            f'<span class="c-addr" title="{addr}">{addr}</span></div>')
+
+
+def empty_table(scope: str) -> str:
+    """The table's note when there is no group at all."""
+    where = f"resource group {scope}" if scope else "this subscription"
+    return ('<div class="aci-empty"><b>No container groups in ' + esc(where) + " yet.</b><br>"
+            "Create one with the <b>+ Create a container group</b> form below (or run "
+            "notebook 01), then press <b>Refresh</b>.</div>")
+
+
+def filtered_out(hidden: int) -> str:
+    """The table's note when the filters hide every group."""
+    return (f'<div class="aci-empty"><b>No group matches the filters</b> ({hidden} hidden). '
+            "Clear the text filter or choose <b>All states</b>.</div>")
+
+
+def details_title(row: GroupRow) -> str:
+    """The selected group's header: name, state, where, size and address."""
+    g = row.group
+    addr = ""
+    if row.address:
+        ports = ", ".join(str(p.port) for p in (g.ip_address.ports or []))
+        addr = f" · IP <b>{esc(row.address)}</b>" + (f" · ports {esc(ports)}" if ports else "")
+    return (f'<div><span style="font-size:22px;font-weight:700">{esc(row.name)}</span> '
+            f"{badge(row.state)}</div><div>resource group <b>{esc(row.resource_group)}</b> · "
+            f"{esc(row.location)} · restart policy <b>{esc(row.restart_policy)}</b> · "
+            f"{row.cpu:g} CPU, {row.memory_gb:g} GB · provisioning "
+            f"{esc(g.provisioning_state)}{addr}</div>")
+
+
+def containers_html(g: Any) -> str:
+    """The Containers tab: one row per container; secure values masked."""
+    rows = []
+    for c in g.containers:
+        view = c.instance_view
+        cur = view.current_state if view is not None else None
+        req = c.resources.requests if c.resources else None
+        env = []
+        for e in c.environment_variables or []:
+            # The service never returns a secure value (name only); mask it anyway, in
+            # case a locally built model is shown.
+            if e.secure_value is not None or e.value is None:
+                env.append(f'{esc(e.name)} = <span class="aci-secure">{MASK}</span>'
+                           '<span class="aci-tag">secure</span>')
+            else:
+                env.append(f"{esc(e.name)} = {esc(e.value)}")
+        cmd = " ".join(shlex.quote(x) for x in c.command) if c.command else "(image default)"
+        rows.append(
+            f"<tr><td><b>{esc(c.name)}</b></td><td>{esc(c.image)}</td>"
+            f"<td>{badge(cur.state) if cur else '<i>no state</i>'}"
+            f"{'<br>' + esc(cur.detail_status) if cur and cur.detail_status else ''}</td>"
+            f"<td>{esc(view.restart_count if view else '—')}</td>"
+            f"<td>{esc(cur.exit_code if cur and cur.exit_code is not None else '—')}</td>"
+            f"<td>{(req.cpu if req else 0):g} CPU, {(req.memory_in_gb if req else 0):g} GB</td>"
+            f"<td><code>{esc(cmd)}</code></td>"
+            f"<td>{'<br>'.join(env) or '—'}</td></tr>")
+    note = ("" if any(c.instance_view for c in g.containers) else
+            "<p><i>No container details: the group is stopped or not started yet.</i></p>")
+    return ('<table class="aci-table aci-containers"><tr><th>Container</th><th>Image</th>'
+            "<th>State</th><th>Restarts</th><th>Exit code</th><th>Resources</th>"
+            f"<th>Command</th><th>Environment</th></tr>{''.join(rows)}</table>{note}")
+
+
+def events_html(g: Any) -> str:
+    """The Events tab: the group's and containers' events on one timeline."""
+    items: list[tuple[Any, int, str]] = []
+    sources = [("group", g.instance_view.events if g.instance_view else None)]
+    sources += [(c.name, c.instance_view.events if c.instance_view else None) for c in g.containers]
+    for who, events in sources:
+        for e in events or []:
+            t = e.first_timestamp or e.last_timestamp
+            when = t.strftime("%Y-%m-%d %H:%M:%S") if t else "—"
+            warn = (e.type or "").lower() == "warning"
+            count = f" <i>×{e.count}</i>" if e.count and e.count > 1 else ""
+            tag = '<span class="aci-tag" style="color:#cf222e">⚠ Warning</span>' if warn else ""
+            html_ = (f'<div class="aci-ev{" aci-ev-warning" if warn else ""}">'
+                     f'<span class="t">{when}</span><b>{esc(e.name)}</b>{tag} '
+                     f"<i>{esc(who)}</i>: {esc(e.message)}{count}</div>")
+            items.append((t.timestamp() if t else float("inf"), len(items), html_))
+    if not items:
+        return '<div class="aci-empty">No events yet.</div>'
+    return '<div class="aci-timeline">' + "".join(h for *_, h in sorted(items)) + "</div>"
+
+
+def log_html(text: str) -> str:
+    """The Logs tab's text, opened at the newest line."""
+    if not text:
+        return '<div class="aci-empty">Nothing printed yet.</div>'
+    return f'<div class="aci-log-box"><pre class="aci-log">{esc(text)}</pre></div>'
+
+
+def secure_list(names: Iterable[str]) -> str:
+    """The names of the secure variables the form holds, values masked."""
+    return "".join(f'<span class="aci-tag">secure: {esc(n)} = {MASK}</span> ' for n in names)
+
+
+def participants_table(workshop: str, people: list[Participant]) -> str:
+    """The trainer's table: participants, their groups, CPU and cost of what runs, totals."""
+    if not workshop:
+        return ('<div class="aci-empty">No workshop in this subscription: create one with '
+                "<code>aci-tutorial workshop setup --workshop ID --participants N</code>, "
+                "then press <b>Refresh</b>.</div>")
+    rows = []
+    for p in people:
+        rows.append(f'<tr class="aci-person"><td>{esc(p.name)}</td><td>{esc(p.resource_group)}</td>'
+                    f'<td class="num">{len(p.rows)}</td><td class="num">{len(p.running)}</td>'
+                    f'<td class="num">{p.cpu_running:g}</td>'
+                    f'<td class="num">${p.cost_per_hour:.3f}</td></tr>')
+        for r in p.rows:
+            rows.append(f'<tr><td></td><td>{esc(r.name)}</td><td colspan="2">{badge(r.state)}</td>'
+                        f'<td class="num">{r.cpu:g}</td><td></td></tr>')
+    total_groups = sum(len(p.rows) for p in people)
+    running = sum(len(p.running) for p in people)
+    cpu = sum(p.cpu_running for p in people)
+    cost = sum(p.cost_per_hour for p in people)
+    rows.append(f'<tr class="aci-total"><td>{len(people)} participants</td><td></td>'
+                f'<td class="num">{total_groups}</td><td class="num">{running}</td>'
+                f'<td class="num">{cpu:g}</td><td class="num">${cost:.3f}</td></tr>')
+    return ('<table class="aci-table aci-people"><tr><th>Participant</th><th>Resource group / '
+            'container group</th><th class="num">Groups</th><th class="num">Running</th>'
+            '<th class="num">CPU running</th><th class="num">Est. cost per hour running</th></tr>'
+            + "".join(rows) + "</table>"
+            '<p class="aci-sub">Costs are estimates from <code>aci_helpers.cost</code> '
+            "(Linux pay-as-you-go rates, not verified live); stopped groups cost nothing.</p>")
