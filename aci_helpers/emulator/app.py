@@ -135,6 +135,8 @@ class App:
                 for key in tx.due_rg_deletions(now):
                     tx.delete_rg(key)
             env = Env(req, self.cloud, Ctx(tx, now, write))
+            if route.family == "aci" and sub is not None:  # ARM checks before the provider sees it
+                self.cloud.require_registered(env.ctx)
             return handler(env), now
 
     def _check_api_version(self, req: Request, route: routing.Route, params: dict) -> None:
@@ -142,10 +144,11 @@ class App:
         if not v:
             raise BadRequest("The api-version query parameter (?api-version=) is required for "
                              "all requests.", code="MissingApiVersionParameter")
-        if route.family == "resources":
-            if v not in A.RESOURCES_API_VERSIONS:
+        if route.family in ("resources", "providers"):
+            versions = A.PROVIDERS_API_VERSIONS if route.family == "providers" else A.RESOURCES_API_VERSIONS
+            if v not in versions:
                 raise BadRequest(f"The api-version '{v}' is invalid. The supported versions are "
-                                 f"'{','.join(reversed(A.RESOURCES_API_VERSIONS))}'.",
+                                 f"'{','.join(reversed(versions))}'.",
                                  code=A.RESOURCES_BAD_API_VERSION_CODE)
             return
         allowed = A.ACI_API_VERSIONS

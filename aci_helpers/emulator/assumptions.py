@@ -25,6 +25,9 @@ RESOURCES_API_VERSIONS = (
     "2023-07-01", "2024-03-01", "2024-07-01", "2024-11-01", "2025-01-01", "2025-03-01",
     "2025-04-01",
 )
+#: Provider registration (Providers_Get/Register/Unregister) also answers 2016-02-01: the
+#: version azure-mgmt-core's automatic registration policy sends on MissingSubscriptionRegistration.
+PROVIDERS_API_VERSIONS = ("2016-02-01", *RESOURCES_API_VERSIONS)
 #: An unknown api-version on a resource-group URL answers ARM's InvalidApiVersionParameter
 #: (what ARM's own resource types answer); on a Microsoft.ContainerInstance URL the gateway's
 #: NoRegisteredProviderFound (recorded).
@@ -130,6 +133,17 @@ ERR_UNKNOWN_PATH = ("NotFound", 404)
 ERR_METHOD_NOT_ALLOWED = ("MethodNotAllowed", 405)
 ERR_NOT_IMPLEMENTED = ("NotImplemented", 501)
 ERR_OPERATION_NOT_FOUND = ("OperationNotFound", 404)
+#: A request to Microsoft.ContainerInstance while the subscription is not registered for it:
+#: code and message as Microsoft's troubleshooting page shows them; the status is a guess.
+ERR_NOT_REGISTERED = ("MissingSubscriptionRegistration", 409)
+#: GET/register of a namespace other than Microsoft.ContainerInstance (the only one modelled;
+#: real ARM knows them all): code and status are guesses.
+ERR_UNKNOWN_NAMESPACE = ("InvalidResourceNamespace", 404)
+
+# --- provider registration ----------------------------------------------------------------
+#: ``providers.register``/``unregister`` take effect at once (real ARM answers Registering /
+#: Unregistering first, for a minute or more); unregistering is allowed while groups exist.
+PROVIDER_REGISTRATION_INSTANT = True
 
 # --- delete -------------------------------------------------------------------------------
 #: Answer of DELETE on a container group that does not exist: the spec's 204 (a real answer

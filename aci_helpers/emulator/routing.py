@@ -12,6 +12,7 @@ from typing import Callable
 
 from .handlers import container_groups as cg
 from .handlers import provider as pv
+from .handlers import providers as reg
 from .handlers import resource_groups as rgs
 
 _SUB = r"/subscriptions/(?P<sub>[^/]+)"
@@ -27,7 +28,7 @@ class Route:
     name: str
     pattern: re.Pattern
     methods: dict[str, Callable]
-    family: str          # aci | aci-operation | resources | tenant-aci
+    family: str          # aci | aci-operation | resources | providers | tenant-aci
 
 
 def _r(name: str, path: str, family: str, **methods: Callable) -> Route:
@@ -62,6 +63,12 @@ ROUTES: tuple[Route, ...] = (
     _r("Resources_ListByResourceGroup", _RG + r"/resources", "resources", get=rgs.resources),
     _r("ResourceGroups_DeleteOperationResult", _SUB + r"/operationresults/(?P<token>[^/]+)",
        "resources", get=rgs.delete_status),
+    # After every Microsoft.ContainerInstance route: these match only the namespace itself.
+    _r("Providers_Get", _SUB + r"/providers/(?P<namespace>[^/]+)", "providers", get=reg.get),
+    _r("Providers_Register", _SUB + r"/providers/(?P<namespace>[^/]+)/register", "providers",
+       post=reg.register),
+    _r("Providers_Unregister", _SUB + r"/providers/(?P<namespace>[^/]+)/unregister",
+       "providers", post=reg.unregister),
 )
 
 _CI_PREFIX = re.compile(r"^(?:/subscriptions/[^/]+(?:/resourcegroups/[^/]+)?)?"

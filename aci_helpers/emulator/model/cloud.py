@@ -17,6 +17,7 @@ from ..errors import (ArmError, Conflict, ContainerGroupNotFound, InaccessibleIm
                       ResourceGroupNotFound)
 from ..store import Tx
 from . import lifecycle as L
+from . import registration
 from . import validation as V
 from .util import det_hex, det_uuid, iso_7, new_id, public_ip
 from .views import group_id, public_group
@@ -538,6 +539,19 @@ class Cloud:
                                  op["run"])
         return {"id": op["id"], "status": status, "startTime": iso_7(op["start"]),
                 "properties": {"events": events}}
+
+    # ------------------------------------------------------------------ provider registration
+    def provider(self, ctx: Ctx, namespace: str) -> dict:
+        """The subscription's registration of ``namespace`` (Providers_Get)."""
+        return registration.get(self.sub, ctx.tx, namespace, A.LOCATIONS)
+
+    def provider_register(self, ctx: Ctx, namespace: str, registered: bool) -> dict:
+        """Register (or unregister) the subscription for ``namespace``."""
+        return registration.set_registered(self.sub, ctx.tx, namespace, registered, A.LOCATIONS)
+
+    def require_registered(self, ctx: Ctx) -> None:
+        """Refuse a Microsoft.ContainerInstance request while the namespace is unregistered."""
+        registration.require_registered(self.sub, ctx.tx)
 
     # ------------------------------------------------------------------ location data
     def usages(self, ctx: Ctx, location: str) -> list[dict]:
