@@ -17,6 +17,8 @@ from typing import Any, Callable
 
 from azure.core.exceptions import ResourceNotFoundError
 
+from ..workshop import PARTICIPANT_TAG, WORKSHOP_TAG
+
 ALL = ""  # the filters' "no filter" value
 STATES = ("Running", "Pending", "Stopped", "Succeeded", "Failed")
 SORT_KEYS: dict[str, Callable[["GroupRow"], Any]] = {
@@ -29,9 +31,6 @@ SORT_KEYS: dict[str, Callable[["GroupRow"], Any]] = {
 }
 ACTIONS = {"start": "begin_start", "stop": "stop", "restart": "begin_restart",
            "delete": "begin_delete"}
-# Tags that `aci-tutorial workshop setup` puts on each participant's resource group.
-WORKSHOP_TAG = "aci-tutorial-workshop"
-PARTICIPANT_TAG = "aci-tutorial-participant"
 TRANSITIONS = ("Pending", "Creating", "Updating", "Repairing")
 
 
