@@ -39,12 +39,12 @@ _BUTTON_STYLE = {"font_size": "15px"}
 # file browser open), so it is never off-screen; the table scrolls sideways only when even
 # the compact columns do not fit.
 NAME_WIDTH = "190px"
-TABLE_MIN_WIDTH = "780px"
+TABLE_MIN_WIDTH = "800px"
 _FIELD_STYLE = {"description_width": "150px"}
 
 
 def _cells_layout() -> W.Layout:
-    return W.Layout(flex="1 1 auto", min_width="580px")
+    return W.Layout(flex="1 1 auto", min_width="600px")
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

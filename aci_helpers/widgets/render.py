@@ -40,12 +40,12 @@ CSS = """<style>
 .aci-explorer .aci-row-selected { background: rgba(9,105,218,.16);
   box-shadow: inset 5px 0 0 #0969da; }
 .aci-explorer .aci-cells { display: flex; align-items: center; flex-wrap: wrap; }
-.aci-explorer .aci-cells > span { padding: 0 8px; overflow: hidden; text-overflow: ellipsis;
+.aci-explorer .aci-cells > span { padding: 0 6px; overflow: hidden; text-overflow: ellipsis;
   white-space: nowrap; }
 .aci-explorer .aci-cells > span { flex: 0 0 auto; }
-.aci-explorer .c-rg { width: 140px; } .aci-explorer .c-state { width: 125px; }
-.aci-explorer .c-loc { width: 85px; } .aci-explorer .c-rp { width: 85px; }
-.aci-explorer .c-cpu { width: 50px; text-align: right; }
+.aci-explorer .c-rg { width: 130px; } .aci-explorer .c-state { width: 120px; }
+.aci-explorer .c-loc { width: 80px; } .aci-explorer .c-rp { width: 75px; }
+.aci-explorer .c-cpu { width: 45px; text-align: right; }
 .aci-explorer .c-mem { width: 70px; text-align: right; }
 .aci-explorer .aci-cells > .c-addr { flex: 1 1 220px; min-width: 220px; width: auto; }
 .aci-explorer .aci-badge { display: inline-block; padding: 1px 10px; border-radius: 12px;

@@ -120,6 +120,11 @@ def test_explorer_in_jupyterlab(lab, new_page, screenshot):
     mem = head.locator(".c-mem").bounding_box()
     table = box.bounding_box()
     assert mem and table and mem["x"] + mem["width"] <= table["x"] + table["width"], (mem, table)
+    # ... and the address too (it wraps under the other columns rather than leave the screen)
+    assert page.locator(".jp-FileBrowser").first.is_visible(), "the file browser should be open"
+    for addr in ex.locator(".aci-row .c-addr").all():
+        a = addr.bounding_box()
+        assert a and a["x"] + min(a["width"], 150) <= table["x"] + table["width"], (a, table)
     screenshot(page, "explorer-lab.png")
 
     # select the app + sidecar group, open its logs

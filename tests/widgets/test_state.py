@@ -1,0 +1,137 @@
+"""The explorer's state model without a single widget, and the trainer's view over it."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from aci_helpers.widgets import render
+from aci_helpers.widgets.state import CreateForm, ExplorerState, NotNow
+from aci_helpers.workshop import setup
+
+
+@pytest.fixture
+def st(s):
+    return ExplorerState(s)
+
+
+def put(s, name, rg, kind="web"):
+    """A group in an existing resource group (make_group's PUT of the group would drop its tags)."""
+    from aci_helpers.builders import single_container_group, task_container_group
+
+    build = task_container_group if kind == "task" else single_container_group
+    s.aci.container_groups.begin_create_or_update(rg, name, build(name, s.location)).result()
+
+
+def test_the_state_needs_no_ipywidgets():
+    import subprocess
+
+    code = ("import sys; from aci_helpers.widgets import state, render; "
+            "assert 'ipywidgets' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_refresh_select_act_and_buttons(s, st, make_group):
+    make_group("web-1")
+    assert st.refresh() is False
+    (key,) = st.groups
+    assert st.buttons().start and st.buttons().stop  # nothing selected: all disabled
+    assert st.select(key) == "s.aci.container_groups.get('aci-tutorial-rg', 'web-1')"
+    b = st.buttons()
+    assert b.start and not b.stop and not b.restart and b.delete_confirm
+    assert not st.buttons("web-1").delete_confirm
+    act = st.action("stop")
+    assert act.call == "s.aci.container_groups.stop('aci-tutorial-rg', 'web-1')"
+    act.start()
+    st.refresh()
+    assert st.selected_row.state == "Stopped" and not st.buttons().start
+    st.busy[key] = "start web-1"
+    with pytest.raises(NotNow, match="Wait: start web-1 is still running"):
+        st.action("start")
+
+
+def test_delete_only_with_the_name_typed(s, st, make_group):
+    make_group("web-1")
+    st.refresh()
+    st.select(next(iter(st.groups)))
+    with pytest.raises(NotNow, match="Nothing was deleted"):
+        st.delete("web-")
+    st.delete(" web-1 ").start().result()
+    assert st.refresh() is True and st.selected is None
+
+
+def test_form_errors_and_create(s, st):
+    form = CreateForm("form-1", s.resource_group, "mcr.microsoft.com/azuredocs/aci-helloworld",
+                      1.0, 1.5, 80, environment="NOPE")
+    with pytest.raises(ValueError, match="NAME=value"):
+        st.create(form)
+    st.secure_env["TOKEN"] = "x"
+    act = st.create(CreateForm("form-1", s.resource_group,
+                               "mcr.microsoft.com/azuredocs/aci-helloworld", 1.0, 1.5, 80))
+    assert act.start().result().name == "form-1"
+
+
+def test_a_stopped_group_says_its_ip_is_released_not_pending(s, st, make_group):
+    """Issue 8: a Stopped group's header said "IP not yet"."""
+    make_group("web-1", dns_name_label="web-1-demo")
+    s.aci.container_groups.stop(s.resource_group, "web-1")
+    st.refresh()
+    row = next(iter(st.groups.values()))
+    assert row.ip is None and row.address.startswith("none while stopped")
+    title = render.details_title(row)
+    assert "not yet" not in title and "FQDN web-1-demo.eastus.azurecontainer.io" in title
+
+
+def test_trainer_view_groups_by_participant_with_totals(s, st, make_group):
+    setup(s, "ws1", ["Ada", "Grace"])
+    setup(s, "ws2", ["Linus"])
+    put(s, "ada-web", "aci-ws-ws1-ada")
+    put(s, "ada-job", "aci-ws-ws1-ada", "task")
+    put(s, "grace-web", "aci-ws-ws1-grace")
+    put(s, "linus-web", "aci-ws-ws2-linus")
+    st.refresh()
+    assert st.workshops() == ["ws1", "ws2"]
+    people = st.participants("ws1")
+    assert [(p.name, [r.name for r in p.rows]) for p in people] == [
+        ("Ada", ["ada-job", "ada-web"]), ("Grace", ["grace-web"])]
+    assert [p.cpu_running for p in people] == [1, 1] and people[0].cost_per_hour > 0
+    html = render.participants_table("ws1", people)
+    assert "2 participants" in html and "linus" not in html.lower()
+
+
+def test_stop_all_of_a_workshop_needs_its_id_and_stops_only_it(s, st, make_group):
+    setup(s, "ws1", ["Ada", "Grace"])
+    setup(s, "ws2", ["Linus"])
+    for name, rg in (("ada-web", "aci-ws-ws1-ada"), ("grace-web", "aci-ws-ws1-grace"),
+                     ("linus-web", "aci-ws-ws2-linus")):
+        put(s, name, rg)
+    st.refresh()
+    with pytest.raises(NotNow, match="type the workshop's id"):
+        st.stop_workshop("ws1", "ws")
+    acts = st.stop_workshop("ws1", "ws1")
+    assert sorted(a.label for a in acts) == ["stop ada-web", "stop grace-web"]
+    for a in acts:
+        a.start()
+    st.refresh()
+    assert {r.name: r.state for r in st.groups.values()} == {
+        "ada-web": "Stopped", "grace-web": "Stopped", "linus-web": "Running"}
+
+
+def test_trainer_section_in_the_explorer(s, ex, make_group):
+    setup(s, "ws1", ["Ada"])
+    put(s, "ada-web", "aci-ws-ws1-ada")
+    ex.refresh_button.click()
+    t = ex.trainer
+    assert t.workshop.value == "ws1" and "Ada" in t.table.value and not t.stop_all.disabled
+    t.stop_all.click()
+    assert t.confirm_box.layout.display == "flex" and t.confirm_button.disabled
+    t.confirm_button.click()  # fires even when disabled: nothing happens
+    assert s.aci.container_groups.get("aci-ws-ws1-ada", "ada-web").instance_view.state == "Running"
+    t.stop_all.click()
+    t.confirm_text.value = "ws1"
+    assert not t.confirm_button.disabled
+    t.confirm_button.click()
+    assert s.aci.container_groups.get("aci-ws-ws1-ada", "ada-web").instance_view.state == "Stopped"
+    assert "Stopped 1 group of workshop ws1." in t.result.value and t.stop_all.disabled
+    assert "for each running group of workshop 'ws1'" in ex.last_call
