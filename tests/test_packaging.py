@@ -47,7 +47,12 @@ def test_environment_yml_uses_conda_forge_and_same_python() -> None:
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert env["channels"] == ["conda-forge"]
     python = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
-    assert f"python{python}" in env["dependencies"]
+    # repo2docker reads only an exact `python=X.Y` (it falls back to an old default otherwise)
+    pins = [d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python")]
+    assert len(pins) == 1 and re.fullmatch(r"python=3\.\d+", pins[0]), pins
+    from packaging.specifiers import SpecifierSet
+
+    assert pins[0].split("=")[1] + ".0" in SpecifierSet(python)
 
 
 def test_output_changing_dependencies_are_pinned_to_a_range() -> None:
