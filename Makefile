@@ -7,13 +7,14 @@ STAMP := $(VENV)/.installed
 # each notebook in its own in-memory cloud.
 NB_ENV := ACI_BACKEND=emulator ACI_EMULATOR_CLOCK=instant ACI_EMULATOR_SEED=0 ACI_EMULATOR_STATE=memory
 
-.PHONY: lab test notebooks bench clean help
+.PHONY: lab test notebooks bench book clean help
 
 help:
 	@echo "make lab        set up .venv and open JupyterLab on the emulator"
 	@echo "make test       set up .venv and run every test"
 	@echo "make notebooks  re-execute the notebooks and commit-ready their outputs"
 	@echo "make bench      run the benchmarks"
+	@echo "make book       build the tutorial as a static site (Jupyter Book), offline"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
@@ -38,6 +39,12 @@ notebooks: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_emulator.py
 	$(BIN)/python benchmarks/bench_notebooks.py
+
+# The book's tools (Jupyter Book 1.x, Sphinx) are an extra: heavy, and no learner needs them.
+book: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,book]"
+	$(BIN)/python tools/build_book.py
+	@echo "open build/book/_build/html/index.html"
 
 clean:
 	rm -rf $(VENV) build *.egg-info

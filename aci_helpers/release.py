@@ -52,6 +52,16 @@ def participant_copy(nb: "object") -> "object":
     return out
 
 
+def book_copy(nb: "object") -> "object":
+    """The notebook without ``solution`` cells, outputs kept (the book's pages)."""
+    import copy  # noqa: PLC0415
+
+    from nbconvert.preprocessors import TagRemovePreprocessor  # noqa: PLC0415
+
+    out, _ = TagRemovePreprocessor(remove_cell_tags={SOLUTION_TAG}).preprocess(copy.deepcopy(nb), {})
+    return out
+
+
 def release(notebooks: str | Path, outdir: str | Path) -> list[Released]:
     """Write ``outdir/participant`` and ``outdir/trainer`` from the notebooks in ``notebooks``.
 
