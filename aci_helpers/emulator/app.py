@@ -16,6 +16,7 @@ from .errors import ArmError, BadRequest, Unauthorized
 from .faults import Faults
 from .handlers.base import Env, Reply, Request
 from .model.cloud import Cloud, Ctx
+from .model.versions import versions_documenting
 from .model.util import http_date
 from .store import Store
 
@@ -134,9 +135,9 @@ class App:
             if write:
                 for key in tx.due_rg_deletions(now):
                     tx.delete_rg(key)
-            env = Env(req, self.cloud, Ctx(tx, now, write))
-            if route.family == "aci" and sub is not None:  # ARM checks before the provider sees it
-                self.cloud.require_registered(env.ctx)
+            env = Env(req, self.cloud, Ctx(tx, now, write, req.api_version))
+            if (route.family == "aci" or route.family.startswith("aci:")) and sub is not None:
+                self.cloud.require_registered(env.ctx)   # ARM checks before the provider sees it
             return handler(env), now
 
     def _check_api_version(self, req: Request, route: routing.Route, params: dict) -> None:
@@ -152,6 +153,8 @@ class App:
                                  code=A.RESOURCES_BAD_API_VERSION_CODE)
             return
         allowed = A.ACI_API_VERSIONS
+        if route.family.startswith("aci:"):     # a type only some versions document
+            allowed = versions_documenting(route.family[4:])
         if route.family == "aci-operation":
             allowed = (A.ACI_OPERATION_API_VERSION, *A.ACI_API_VERSIONS)
         if v not in allowed:

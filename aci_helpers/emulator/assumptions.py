@@ -10,12 +10,23 @@ from __future__ import annotations
 # --- identity -----------------------------------------------------------------------------
 #: Subscription id of the emulated cloud. GUID-shaped and fixed so that runs are comparable.
 SUBSCRIPTION_ID = "00000000-0000-0000-0000-0000000ac1e0"
-#: Tenant id reported for system-assigned identities.
+#: Tenant id reported for managed identities (system- and user-assigned: the recorded answers
+#: carry ``identity.tenantId`` for both; azure-cli test_container_create_with_msi.yaml).
 TENANT_ID = "00000000-0000-0000-0000-0000000ac1e1"
 
 # --- api versions -------------------------------------------------------------------------
-#: The only Microsoft.ContainerInstance api-version whose shapes the emulator implements.
-ACI_API_VERSIONS = ("2023-05-01",)
+#: Microsoft.ContainerInstance api-versions served, each validated and shaped by its own spec
+#: (``data/api/<version>.json``): 2023-05-01 (azure-mgmt-containerinstance 10.1), the previews
+#: the Azure CLI and SDK 10.2 betas send, the stable 2025-09-01 and 2026-05-01.
+#: 2025-05-01-preview is not published, so it is not served.
+ACI_API_VERSIONS = ("2023-05-01", "2024-05-01-preview", "2024-10-01-preview",
+                    "2024-11-01-preview", "2025-09-01", "2026-05-01", "2026-06-01-preview")
+#: Versions whose answers show ``restartPolicy: "Always"`` when the request omitted it. Newer
+#: versions omit it (a 2024-05-01-preview answer to a PUT without restartPolicy carries none:
+#: azure-cli test_container_reuse_from_standbypool_outbound.yaml, recorded 2025-07-21); the
+#: containers still restart as ``Always`` in every version. For 2025-09-01 and later the
+#: omission is assumed to continue (no recording).
+RESTART_POLICY_ECHOED_WHEN_OMITTED = frozenset({"2023-05-01"})
 #: api-version the service writes into Azure-AsyncOperation URLs (seen in every recording).
 ACI_OPERATION_API_VERSION = "2018-06-01"
 #: Microsoft.Resources api-versions accepted (resource-group shapes are stable across them;

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .handlers import container_groups as cg
+from .handlers import preview as pre
 from .handlers import provider as pv
 from .handlers import providers as reg
 from .handlers import resource_groups as rgs
@@ -28,12 +29,30 @@ class Route:
     name: str
     pattern: re.Pattern
     methods: dict[str, Callable]
-    family: str          # aci | aci-operation | resources | providers | tenant-aci
+    family: str          # aci | aci:<type> | aci-operation | resources | providers | tenant-aci
 
 
 def _r(name: str, path: str, family: str, **methods: Callable) -> Route:
     return Route(name, re.compile("^" + path + "/?$", re.IGNORECASE),
                  {m.upper(): h for m, h in methods.items()}, family)
+
+
+def _preview(rtype: str) -> tuple[Route, ...]:
+    """Routes of a resource type the newer versions document and the emulator does not model
+    (handlers/preview.py): lists are empty, everything else is 501 NotImplemented."""
+    fam, no = f"aci:{rtype}", pre.refuse(rtype)
+    item = _RG + _CI + rf"/{rtype.lower()}/(?P<item>[^/]+)"
+    out = [_r(f"{rtype}_List", _SUB + _CI + f"/{rtype.lower()}", fam, get=pre.empty_list),
+           _r(f"{rtype}_ListByResourceGroup", _RG + _CI + f"/{rtype.lower()}", fam,
+              get=pre.empty_list),
+           _r(f"{rtype}_Item", item, fam, get=no, put=no, patch=no, delete=no)]
+    actions = {"containerGroupProfiles": (), "ngroups": ("start", "stop", "restart"),
+               "sandboxGroups": ("connect",)}[rtype]
+    out += [_r(f"{rtype}_{a.capitalize()}", item + f"/{a}", fam, post=no) for a in actions]
+    if rtype == "containerGroupProfiles":
+        out += [_r(f"{rtype}_Revisions", item + r"/revisions", fam, get=no),
+                _r(f"{rtype}_Revision", item + r"/revisions/(?P<rev>[^/]+)", fam, get=no)]
+    return tuple(out)
 
 
 ROUTES: tuple[Route, ...] = (
@@ -57,6 +76,7 @@ ROUTES: tuple[Route, ...] = (
     _r("ContainerInstance_OperationStatus", _LOC + r"/operations/(?P<op>[^/]+)",
        "aci-operation", get=pv.operation_status),
     _r("Operations_List", _CI + r"/operations", "tenant-aci", get=pv.operations),
+    *(route for t in pre.NAMES for route in _preview(t)),
     _r("ResourceGroups_List", _SUB + r"/resourcegroups", "resources", get=rgs.list_),
     _r("ResourceGroups_Item", _RG, "resources", put=rgs.put, get=rgs.get, head=rgs.head,
        patch=rgs.patch, delete=rgs.delete),

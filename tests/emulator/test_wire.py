@@ -25,7 +25,9 @@ def test_api_version_missing_and_unknown(cloud):
     assert st == 400 and _err(body) == "NoRegisteredProviderFound"
     assert body["error"]["message"].startswith(
         "No registered resource provider found for location 'westus' and API version "
-        "'2021-03-01' for type 'containerGroups'. The supported api-versions are '2023-05-01'.")
+        "'2021-03-01' for type 'containerGroups'. The supported api-versions are '2023-05-01, "
+        "2024-05-01-preview, 2024-10-01-preview, 2024-11-01-preview, 2025-09-01, 2026-05-01, "
+        "2026-06-01-preview'.")
     st, _, body = cloud.raw("GET", f"/subscriptions/{cloud.sub}/resourcegroups/{RG}",
                             api="1999-01-01")
     assert st == 400 and _err(body) == "InvalidApiVersionParameter"

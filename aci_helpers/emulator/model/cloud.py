@@ -19,6 +19,7 @@ from ..store import Tx
 from . import lifecycle as L
 from . import registration
 from . import validation as V
+from . import versions
 from .util import det_hex, det_uuid, iso_7, new_id, public_ip
 from .views import group_id, public_group
 
@@ -32,6 +33,7 @@ class Ctx:
     tx: Tx
     now: float
     write: bool
+    api: str = "2023-05-01"        # the request's api-version: the view answers are shaped by
 
 
 class Cloud:
@@ -237,10 +239,21 @@ class Cloud:
         t = ctx.now
         prov = L.provisioning_state(doc, t)
         if not with_view:
-            return public_group(doc, self.sub, None, False, prov, L.current_ip(doc, t))
-        progs, refs = self.programs(key, doc)
-        view = L.evaluate(doc, t, progs, refs, key)
-        return public_group(doc, self.sub, view, True, prov, view.ip)
+            body = public_group(doc, self.sub, None, False, prov, L.current_ip(doc, t))
+        else:
+            progs, refs = self.programs(key, doc)
+            view = L.evaluate(doc, t, progs, refs, key)
+            body = public_group(doc, self.sub, view, True, prov, view.ip)
+        return self._as_version(doc, body, ctx.api)
+
+    @staticmethod
+    def _as_version(doc: dict, body: dict, reader: str) -> dict:
+        """``body`` as api-version ``reader`` shows it (one model, a view per version)."""
+        if doc.get("restart_default") and not versions.api(reader).echoes_default_restart_policy:
+            body["properties"].pop("restartPolicy", None)
+        if versions.covers(reader, doc.get("api", "2023-05-01")):
+            return body
+        return versions.shape(body, reader)
 
     def _save(self, ctx: Ctx, key: str, doc: dict) -> None:
         progs, _ = self.programs(key, doc)
@@ -293,7 +306,7 @@ class Cloud:
         V.check_group_name(name)
         if not isinstance(body, dict):
             raise V.invalid_content("the request body must be a JSON object")
-        body = V.conform_container_group(body)
+        body = V.conform_container_group(body, ctx.api)
         location = V.canonical_location(body.get("location"), "containerGroups")
         props = V.normalize_properties(body.get("properties"), name)
         tags = V.check_tags(body.get("tags")) if body.get("tags") is not None else None
@@ -345,6 +358,9 @@ class Cloud:
                 doc["runs"].append({"start": ctx.now, "kind": "update", "ip": ip, "end": None})
                 doc["stopped_at"] = None
                 done = ctx.now + A.PULLED_AFTER
+        doc["api"] = ctx.api
+        # Behaviour is Always either way; whether the answer shows it depends on the version.
+        doc["restart_default"] = (body.get("properties") or {}).get("restartPolicy") is None
         doc.pop("tags", None)
         if tags is not None:
             doc["tags"] = tags
@@ -369,15 +385,21 @@ class Cloud:
         if kind is None:
             raise V.invalid_content(f"Path 'identity.type': '{raw[:80]}' is not one of "
                                     f"{', '.join(repr(k) for k in A.IDENTITY_TYPES)}")
+        uai = None
+        if ident.get("userAssignedIdentities") and "UserAssigned" in kind:
+            uai = {rid: {"principalId": det_uuid(self.seed, "uai-p", rid),
+                         "clientId": det_uuid(self.seed, "uai-c", rid)}
+                   for rid in ident["userAssignedIdentities"]}
         if "SystemAssigned" in kind:
             out["principalId"] = det_uuid(self.seed, "principal", key)
+        elif uai is not None:
+            # The recorded UserAssigned answer: userAssignedIdentities, tenantId, type.
+            out["userAssignedIdentities"] = uai
+        if kind != "None":
             out["tenantId"] = A.TENANT_ID
         out["type"] = kind
-        if ident.get("userAssignedIdentities"):
-            out["userAssignedIdentities"] = {
-                rid: {"principalId": det_uuid(self.seed, "uai-p", rid),
-                      "clientId": det_uuid(self.seed, "uai-c", rid)}
-                for rid in ident["userAssignedIdentities"]}
+        if uai is not None and "SystemAssigned" in kind:
+            out["userAssignedIdentities"] = uai
         return out
 
     def cg_get(self, ctx: Ctx, rg: str, name: str) -> dict:

@@ -5,8 +5,9 @@ a value of the wrong JSON type is a 400 ``InvalidRequestContent`` naming its pat
 is the same as an absent property, and properties the model does not know (or that are
 read-only) are dropped silently (they never come back in the answer).
 
-The type tree (``data/container_group_schema.json``) is generated from the 2023-05-01 OpenAPI
-file by :func:`build` (a test regenerates it when the reference is beside the checkout).
+The type trees (``data/api/<version>.json``, one per served api-version) are generated from
+the OpenAPI files by :func:`build`, run by ``tools/gen_api_versions.py`` (a test regenerates
+them when the reference is beside the checkout).
 Node format: ``{"t": "string"|"number"|"integer"|"boolean"|"array"|"object"|"any",
 "p": {name: node}, "a": node (map values), "i": node (array items)}``.
 """
@@ -16,25 +17,32 @@ from __future__ import annotations
 import json
 import math
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from ..errors import BadRequest
 
-_FILE = Path(__file__).resolve().parent.parent / "data" / "container_group_schema.json"
 _INT32 = (-(2 ** 31), 2 ** 31 - 1)
 
 
-def build(spec: dict, root: str = "ContainerGroup") -> dict:
-    """The type tree of ``root`` from an OpenAPI 2.0 document (read-only properties dropped)."""
+#: Read-only members of common-types' ProxyResource / TrackedResource, which the newest specs
+#: reference from outside the file: an answer carries id, name and type; a request sets none.
+_COMMON_READONLY = {"id": {"t": "string"}, "name": {"t": "string"}, "type": {"t": "string"}}
+
+
+def build(spec: dict, root: str = "ContainerGroup", readonly: bool = False) -> dict:
+    """The type tree of ``root`` from an OpenAPI 2.0 document; ``readonly=False`` drops
+    read-only properties (a request's tree), ``True`` keeps them (an answer's tree)."""
     defs = spec["definitions"]
 
     def node(schema: dict, seen: tuple[str, ...]) -> dict | None:
         """The type-tree node of ``schema``; ``None`` when it is read-only."""
-        if schema.get("readOnly"):
+        if schema.get("readOnly") and not readonly:
             return None
-        if "$ref" in schema:
-            name = schema["$ref"].rsplit("/", 1)[-1]
+        ref = schema.get("$ref")
+        if ref is not None and not ref.startswith("#/"):
+            return {"t": "object", "p": dict(_COMMON_READONLY)} if readonly else None
+        if ref is not None:
+            name = ref.rsplit("/", 1)[-1]
             if name in seen:
                 return {"t": "any"}
             return node(defs[name], seen + (name,))
@@ -68,10 +76,11 @@ def build(spec: dict, root: str = "ContainerGroup") -> dict:
     return node(defs[root], (root,)) or {"t": "any"}
 
 
-@lru_cache(maxsize=1)
-def container_group_schema() -> dict:
-    """The container-group type tree, read once from the data file."""
-    return json.loads(_FILE.read_text(encoding="utf-8"))
+@lru_cache(maxsize=None)
+def container_group_schema(version: str = "2023-05-01") -> dict:
+    """The container-group request type tree of api-version ``version``."""
+    from .versions import api
+    return api(version).request
 
 
 _NAMES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean",

@@ -112,12 +112,12 @@ def check_tags(tags: Any) -> dict:
     return dict(tags)
 
 
-def conform_container_group(body: dict) -> dict:
-    """The body as ARM's deserializer sees it: JSON types checked against the api-version's
-    model (the first wrong one is named by its path), nulls and unknown or read-only
-    properties dropped."""
+def conform_container_group(body: dict, version: str = "2023-05-01") -> dict:
+    """The body as ARM's deserializer sees it: JSON types checked against the model of
+    api-version ``version`` (the first wrong one is named by its path), nulls and unknown or
+    read-only properties dropped."""
     from .schema import conform, container_group_schema
-    return conform(body, container_group_schema())
+    return conform(body, container_group_schema(version))
 
 
 def _decimal(value: Any, what: str) -> Decimal:

@@ -65,6 +65,8 @@ def public_group(doc: dict, sub: str, view: GroupView | None, with_view: bool,
                                      if x not in ("workspaceKey", "workspaceResourceId")}
             p[k] = d
         elif k == "ipAddress":
+            if v.get("type") == "Private" and not current_ip:
+                continue   # recorded: a Private group's answers omit ipAddress until it has one
             ip = {"ports": v["ports"]}
             if current_ip:
                 ip["ip"] = current_ip
