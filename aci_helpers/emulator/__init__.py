@@ -21,10 +21,10 @@ from .clock import make_clock
 from .errors import ArmError, EmulatorError, StateFileError
 from .model.cloud import Cloud
 from .store import Store
-from .transport import EmulatorTransport, Exchange
+from .transport import EmulatorAsyncTransport, EmulatorTransport, Exchange
 
-__all__ = ["Emulator", "EmulatorTransport", "Exchange", "StateFileError", "EmulatorError",
-           "ArmError"]
+__all__ = ["Emulator", "EmulatorTransport", "EmulatorAsyncTransport", "Exchange",
+           "StateFileError", "EmulatorError", "ArmError"]
 
 
 class EmulatorCredential:
@@ -41,6 +41,31 @@ class EmulatorCredential:
 
     def __repr__(self) -> str:
         return "EmulatorCredential()"
+
+
+class EmulatorAsyncCredential:
+    """An AsyncTokenCredential whose tokens the emulator accepts (for the ``.aio`` clients)."""
+
+    async def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+        """A token the emulator accepts, valid for an hour."""
+        return EmulatorCredential().get_token(*scopes)
+
+    async def get_token_info(self, *scopes: str, options: Any = None) -> Any:
+        """The same token, for callers of the newer ``get_token_info`` protocol."""
+        return EmulatorCredential().get_token_info(*scopes)
+
+    async def close(self) -> None:
+        """Nothing to close."""
+        pass
+
+    async def __aenter__(self) -> "EmulatorAsyncCredential":
+        return self
+
+    async def __aexit__(self, *args: Any) -> None:
+        pass
+
+    def __repr__(self) -> str:
+        return "EmulatorAsyncCredential()"
 
 
 class Emulator:
@@ -92,6 +117,15 @@ class Emulator:
 
         ``record=True`` keeps every (request, response) pair in ``.exchanges``."""
         return EmulatorTransport(self._app, record=record)
+
+    def async_transport(self, *, record: bool = False) -> EmulatorAsyncTransport:
+        """An azure-core AsyncHttpTransport for the ``.aio`` clients, over the same state, clock
+        and faults as :meth:`transport`. ``record=True`` keeps every exchange."""
+        return EmulatorAsyncTransport(self._app, record=record)
+
+    def async_credential(self) -> "EmulatorAsyncCredential":
+        """An AsyncTokenCredential the ``.aio`` clients accept."""
+        return EmulatorAsyncCredential()
 
     def credential(self) -> EmulatorCredential:
         """A TokenCredential the SDK accepts."""

@@ -87,8 +87,12 @@ STARTED_AFTER = 3.0
 #: Crash-loop back-off before restart k (0-based): min(BASE * 2**k, CAP), kubelet-like.
 BACKOFF_BASE_SECONDS = 10.0
 BACKOFF_CAP_SECONDS = 300.0
-#: The instant clock stops advancing a crash loop after this many restarts (bounded work).
-INSTANT_CRASHLOOP_RESTARTS = 5
+#: The instant clock advances a crash loop (a container that exits and is restarted) to the
+#: first restart at or after this many seconds from the run's start, on the same back-off
+#: timeline as the realtime clock, and no further: about when the recordings looked at such
+#: groups (azure-cli test_container_create_with_msi.yaml: alpine under Always, ~32 s after
+#: the PUT: Running, restartCount 2). Later restarts happen as virtual time moves on.
+INSTANT_CRASHLOOP_SETTLE_SECONDS = 30.0
 #: currentState.detailStatus while a container waits out a back-off (seen in user reports).
 BACKOFF_DETAIL_STATUS = "CrashLoopBackOff: Back-off restarting failed"
 #: Message of the Warning "BackOff" event.

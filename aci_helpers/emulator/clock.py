@@ -30,10 +30,15 @@ class RealtimeClock:
         tx.set_meta("wall_high", repr(now))
         return now
 
+    def wall_seconds(self, seconds: float) -> float:
+        """How long a poll sleep of ``seconds`` really waits (sync and async transports)."""
+        return max(0.0, float(seconds))
+
     def sleep(self, seconds: float) -> None:
         """Really sleep ``seconds`` (not at all for zero or less)."""
-        if seconds > 0:
-            time.sleep(seconds)
+        wait = self.wall_seconds(seconds)
+        if wait > 0:
+            time.sleep(wait)
 
 
 class InstantClock:
@@ -71,6 +76,10 @@ class InstantClock:
                             and float(tx.meta("clock", repr(A.INSTANT_EPOCH))) < now):
             tx.set_meta("clock", repr(target))
         return target
+
+    def wall_seconds(self, seconds: float) -> float:
+        """Zero: virtual time only moves on requests."""
+        return 0.0
 
     def sleep(self, seconds: float) -> None:
         """Return at once."""

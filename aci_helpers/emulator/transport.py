@@ -1,14 +1,19 @@
-"""An azure-core ``HttpTransport`` that answers every request in-process."""
+"""azure-core transports that answer every request in-process: ``HttpTransport`` for the
+sync clients, ``AsyncHttpTransport`` for the ``.aio`` clients (same app: same state, clock
+and faults)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator
+import asyncio
+from typing import Any, AsyncIterator, Iterator
 
 from azure.core.pipeline.transport import HttpResponse as LegacyHttpResponse
-from azure.core.pipeline.transport import HttpTransport
+from azure.core.pipeline.transport import AsyncHttpResponse as LegacyAsyncHttpResponse
+from azure.core.pipeline.transport import AsyncHttpTransport, HttpTransport
 from azure.core.rest import HttpRequest as RestHttpRequest
 from azure.core.rest._http_response_impl import HttpResponseImpl
+from azure.core.rest._http_response_impl_async import AsyncHttpResponseImpl
 from azure.core.utils import case_insensitive_dict
 
 from .app import App, Response, reason
@@ -47,6 +52,49 @@ class _RestResponse(HttpResponseImpl):
 
 def _chunks(response: Any, **_: Any) -> Iterator[bytes]:
     yield response._body
+
+
+class _AsyncClosed:
+    async def close(self) -> None:
+        """Nothing to close: the body is already in memory."""
+        pass
+
+
+async def _async_chunks(response: Any, **_: Any) -> AsyncIterator[bytes]:
+    yield response._body
+
+
+class _AsyncRestResponse(AsyncHttpResponseImpl):
+    """``azure.core.rest.AsyncHttpResponse`` over an in-memory body."""
+
+    def __init__(self, request: Any, resp: Response) -> None:
+        headers = case_insensitive_dict(resp.headers)
+        super().__init__(request=request, internal_response=_AsyncClosed(),
+                         status_code=resp.status, reason=reason(resp.status),
+                         content_type=headers.get("Content-Type"), headers=headers,
+                         stream_download_generator=_async_chunks)
+        self._body = resp.body
+        self._content = resp.body
+
+
+class _LegacyAsyncResponse(LegacyAsyncHttpResponse):
+    """``azure.core.pipeline.transport.AsyncHttpResponse`` over an in-memory body."""
+
+    def __init__(self, request: Any, resp: Response) -> None:
+        super().__init__(request, None)
+        self.status_code = resp.status
+        self.headers = case_insensitive_dict(resp.headers)
+        self.reason = reason(resp.status)
+        self.content_type = self.headers.get("Content-Type")
+        self._body = resp.body
+
+    def body(self) -> bytes:
+        """The whole response body."""
+        return self._body
+
+    async def stream_download(self, pipeline: Any, **kwargs: Any) -> AsyncIterator[bytes]:
+        """The body, as a single chunk."""
+        yield self._body
 
 
 class _LegacyResponse(LegacyHttpResponse):
@@ -97,12 +145,7 @@ class EmulatorTransport(HttpTransport):
 
     def send(self, request: Any, **kwargs: Any) -> Any:
         """Answer ``request`` in-process, as the response type of its kind (rest or legacy)."""
-        body = _request_body(request)
-        headers = dict(request.headers.items())
-        resp = self._app.handle(request.method, request.url, headers, body)
-        if self.record:
-            self.exchanges.append(Exchange(request.method, request.url, headers, body,
-                                           resp.status, dict(resp.headers), resp.body))
+        resp, request = _answer(self._app, request, self.exchanges if self.record else None)
         if isinstance(request, RestHttpRequest):
             return _RestResponse(request, resp)
         return _LegacyResponse(request, resp)
@@ -124,3 +167,55 @@ class EmulatorTransport(HttpTransport):
     def sleep(self, duration: float) -> None:
         """Sleep as the emulator's clock does (not at all on the instant clock)."""
         self._app.clock.sleep(duration)
+
+
+def _answer(app: App, request: Any, exchanges: list[Exchange] | None) -> tuple[Response, Any]:
+    body = _request_body(request)
+    headers = dict(request.headers.items())
+    resp = app.handle(request.method, request.url, headers, body)
+    if exchanges is not None:
+        exchanges.append(Exchange(request.method, request.url, headers, body, resp.status,
+                                  dict(resp.headers), resp.body))
+    return resp, request
+
+
+class EmulatorAsyncTransport(AsyncHttpTransport):
+    """The ``AsyncHttpTransport`` of the ``.aio`` clients: the same :class:`App` as
+    :class:`EmulatorTransport` (same state, clock and faults).
+
+    The emulator's state is SQLite and synchronous: each request is answered in a worker
+    thread (``asyncio.to_thread``) so that the event loop stays responsive while the store
+    works. ``sleep`` follows the emulator's clock (no wait at all on the instant clock)."""
+
+    def __init__(self, app: App, *, record: bool = False) -> None:
+        self._app = app
+        self.record = record
+        self.exchanges: list[Exchange] = []
+
+    async def send(self, request: Any, **kwargs: Any) -> Any:
+        """Answer ``request`` in-process (in a worker thread), as its kind of response."""
+        resp, request = await asyncio.to_thread(
+            _answer, self._app, request, self.exchanges if self.record else None)
+        if isinstance(request, RestHttpRequest):
+            return _AsyncRestResponse(request, resp)
+        return _LegacyAsyncResponse(request, resp)
+
+    async def open(self) -> None:
+        """Nothing to open: the transport is in-process."""
+        pass
+
+    async def close(self) -> None:
+        """Nothing to close: the transport is in-process."""
+        pass
+
+    async def __aenter__(self) -> "EmulatorAsyncTransport":
+        return self
+
+    async def __aexit__(self, *args: Any) -> None:
+        pass
+
+    async def sleep(self, duration: float) -> None:
+        """Wait as the emulator's clock does: not at all on the instant clock."""
+        wait = self._app.clock.wall_seconds(duration)
+        if wait > 0:
+            await asyncio.sleep(wait)

@@ -122,18 +122,22 @@ def eval_container(prog: Any, policy: str, r: float, t: float, pull_ref: str,
 
 
 def settle_container(prog: Any, policy: str, r: float) -> float:
-    """Time of the container's last finite transition in a run from ``r`` (bounded)."""
+    """Time of the container's last finite transition in a run from ``r``; for a crash loop,
+    the first restart at or after INSTANT_CRASHLOOP_SETTLE_SECONDS (the realtime timeline)."""
     s = r + A.STARTED_AFTER
     e = prog.exit_after
     if e is None:
         return s
-    for k in range(A.INSTANT_CRASHLOOP_RESTARTS):
+    k = 0
+    while True:
         fin = s + e
         code = int(prog.exit_code)
         if not (policy == "Always" or (policy == "OnFailure" and code != 0)):
             return fin
         s = fin + backoff(k)
-    return s
+        k += 1
+        if s >= r + A.INSTANT_CRASHLOOP_SETTLE_SECONDS:
+            return s
 
 
 @dataclass
