@@ -190,3 +190,10 @@ IDENTITY_TYPES = ("SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigne
 #: clock (an instant file's virtual time, from INSTANT_EPOCH, is in its past: groups it made
 #: simply look old). Virtual time pushed past the wall clock is not reconciled.
 CLOCK_HANDOVER = "instant-resumes-at-realtime-high-water"
+#: An image the catalog does not know, on a public registry (docker.io, mcr.microsoft.com,
+#: ghcr.io, quay.io, gcr.io, public.ecr.aws), is one Azure would pull: it is accepted and runs
+#: as an opaque process that never exits and whose log is one line saying its real output is
+#: unknown (runtime/images.py OPAQUE_IMAGE_NOTE). A name within one or two edits of a catalog
+#: repository of the same namespace (``aci-helloword``, ``ngnix``) keeps Azure's refusal
+#: (InaccessibleImage); private registries (``*.azurecr.io``) still need credentials.
+UNKNOWN_PUBLIC_IMAGES_RUN_OPAQUE = True

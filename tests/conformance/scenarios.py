@@ -257,7 +257,7 @@ def scenario_errors(c: Cloud) -> None:
     c.expect_error(lambda: cg.get(RG, "nothing"))                        # ResourceNotFound
     c.expect_error(lambda: c.aci.containers.list_logs(RG, "nothing", "c"))
     bad_image = helloworld_group("aci-conf-bad")
-    bad_image.containers[0].image = "mcr.microsoft.com/azuredocs/no-such-image"
+    bad_image.containers[0].image = "mcr.microsoft.com/azuredocs/aci-helloword"   # a typo
     c.expect_error(lambda: cg.begin_create_or_update(RG, "badimage", bad_image))
     c.expect_error(lambda: cg.begin_create_or_update(RG, "Bad_Name", helloworld_group("aci-x1")))
     cg.begin_create_or_update(RG, "fixed", helloworld_group("aci-conf-fixed")).result()

@@ -97,10 +97,10 @@ def test_ports_and_counts(cloud):
 
 
 def test_images(cloud):
-    err = refuse(cloud, "g1", group(container(image="mcr.microsoft.com/azuredocs/nope")))
+    err = refuse(cloud, "g1", group(container(image="mcr.microsoft.com/azuredocs/aci-helloword")))
     assert err.error.code == "InaccessibleImage"
     assert err.error.message == (
-        "The image 'mcr.microsoft.com/azuredocs/nope' in container group 'g1' is not "
+        "The image 'mcr.microsoft.com/azuredocs/aci-helloword' in container group 'g1' is not "
         "accessible. Please check the image and registry credential.")
     err = refuse(cloud, "g1", group(container(image="myregistry.azurecr.io/app:v1")))
     assert err.error.code == "InaccessibleImage"

@@ -64,13 +64,32 @@ def test_tutorial_images(catalog):
 @pytest.mark.parametrize("image", [
     "mcr.microsoft.com/azuredocs/aci-helloword",  # the typo from the issue
     "mcr.microsoft.com/azuredocs/aci-helloworld:v2",  # the tutorial images only publish latest
-    "ngnix", "nginx:not-a-tag", "docker.io/library/nosuchimage", "ghcr.io/someone/app",
-    "microsoft/aci-hellowrld",
+    "ngnix", "nginx:not-a-tag", "pyhton:3.12", "microsoft/aci-hellowrld",
+    "mcr.microsoft.com/azuredocs/aci-wordcont",
 ])
-def test_unknown_public_images_are_not_found(catalog, image):
+def test_typos_of_catalog_images_are_not_found(catalog, image):
     with pytest.raises(ImageNotFound) as exc:
         catalog.resolve(image)
     assert image in str(exc.value)
+
+
+@pytest.mark.parametrize("image", [
+    "hashicorp/http-echo:latest", "docker.io/library/nosuchimage", "ghcr.io/someone/app:v1",
+    "mcr.microsoft.com/azuredocs/aci-hellofiles", "quay.io/prometheus/node-exporter",
+])
+def test_unknown_public_images_run_as_opaque_processes(catalog, image):
+    """A well-formed reference on a public registry is an image Azure would pull: it runs,
+    forever, and its log says that its real output is unknown to the emulator."""
+    from aci_helpers.emulator.runtime import launch
+    info = catalog.resolve(image)
+    assert info.behaviour == "opaque"
+    prog = launch(info)
+    assert prog.exit_after is None
+    [(t, line)] = prog.output(until=3600)
+    assert t == 0 and line.startswith("[aci-emulator] ") and "opaque" in line
+    assert info.familiar in line
+    # a command override still runs through the shell interpreter
+    assert launch(info, command=["/bin/sh", "-c", "echo hi"]).output(1) == [(0.0, "hi")]
 
 
 @pytest.mark.parametrize("image", ["myregistry.azurecr.io/app:v1", "registry.example.com:5000/x"])

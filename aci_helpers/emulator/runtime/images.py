@@ -9,9 +9,12 @@ Resolution rules (see README.md for the full list and the reasons):
 * Known public repositories accept ``latest``, version-shaped tags (``3.12``,
   ``1.27.3``, ``1.25-alpine``, ``3.12-slim-bookworm``) and any ``@sha256:`` digest. The
   tutorial images accept only ``latest`` (the only tag they publish) and digests.
-* Anything else on a public registry host (docker.io, mcr.microsoft.com, ghcr.io,
-  quay.io, gcr.io, public.ecr.aws) is :class:`ImageNotFound` (a typo such as
-  ``aci-helloword`` fails like a real pull).
+* An unknown repository on a public registry host (docker.io, mcr.microsoft.com, ghcr.io,
+  quay.io, gcr.io, public.ecr.aws) is an image Azure would pull (``hashicorp/http-echo``):
+  it resolves to an *opaque* image (behaviour ``opaque``) whose default program runs
+  forever and prints one line saying that the emulator does not know its output
+  (OPAQUE_IMAGE_NOTE). A name within a typo of a catalog repository of the same namespace
+  (``aci-helloword``, ``ngnix``) is :class:`ImageNotFound`, as a real pull fails.
 * Any other host (``*.azurecr.io``, ``myregistry.example.com:5000``) is private: without
   that server among ``registry_servers`` (the group's imageRegistryCredentials) it is
   :class:`RegistryCredentialsRequired`; with it, an image nobody added resolves to a
@@ -275,8 +278,8 @@ def _family(kind: str, ref: Reference) -> dict:
                          ("PYTHON_VERSION", "3.6.15"), ("NumWords", "10"), ("MinLength", "0")),
                     files=(("/wordcount.py", "# aci-wordcount script (simulated)\n"),),
                     versions=(("python", "3.6.15"),))
-    if kind == "silent":
-        return dict(behaviour="silent", shell="dash", cmd=(),
+    if kind in ("silent", "opaque"):
+        return dict(behaviour=kind, shell="dash", cmd=(),
                     executables=_DASH, env=(("PATH", _PATH_DEBIAN),))
     raise ValueError(f"unknown image family {kind!r}")
 
@@ -318,6 +321,28 @@ _reg("mcr.microsoft.com", ["hello-world"], "hello-world", "any")
 BEHAVIOURS = {"helloworld": "helloworld", "sidecar": "sidecar", "wordcount": "wordcount",
               "nginx": "nginx", "httpd": "httpd", "redis": "redis", "hello-world": "hello-world",
               "shell": "alpine", "python": "python", "node": "node", "silent": "silent"}
+
+
+#: The one line an opaque image (a public image the catalog does not know) prints.
+OPAQUE_IMAGE_NOTE = ("[aci-emulator] {image} is not in the emulator's image catalog: it runs "
+                     "as an opaque process; Azure would pull and run the real image, whose "
+                     "output the emulator does not know.")
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal-string-alignment distance (a transposition is one edit), capped at 3."""
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return min(prev[-1], 3)
 
 
 def _server_key(server: str) -> str:
@@ -440,8 +465,24 @@ class ImageCatalog:
             return ImageInfo(reference=str(ref), registry=ref.registry, repository=ref.repository,
                              tag=ref.tag, digest=ref.digest, **_family("silent", ref))
         if ref.registry in PUBLIC_REGISTRIES:
-            raise ImageNotFound(image, f"no repository {ref.repository!r} on {ref.registry}")
+            near = self._typo_of(ref)
+            if near is not None:
+                raise ImageNotFound(image, f"no repository {ref.repository!r} on "
+                                           f"{ref.registry} (did you mean {near!r}?)")
+            return ImageInfo(reference=str(ref), registry=ref.registry, repository=ref.repository,
+                             tag=ref.tag, digest=ref.digest, **_family("opaque", ref))
         raise RegistryCredentialsRequired(image, ref.registry)
+
+    def _typo_of(self, ref: Reference) -> str | None:
+        """The catalog repository ``ref`` is a typo of (same registry and namespace, a name
+        within TYPO_DISTANCE edits), or None."""
+        ns, _, name = ref.repository.rpartition("/")
+        for registry, repo in self._builtin:
+            other_ns, _, other = repo.rpartition("/")
+            if registry == ref.registry and other_ns == ns and other != name and \
+                    _edits(name, other) <= (2 if len(other) >= 8 else 1):
+                return repo.removeprefix("library/")
+        return None
 
     def known_repositories(self) -> list[str]:
         """Every built-in and added repository, as ``registry/repository``."""

@@ -58,6 +58,10 @@ def _launch(info: ImageInfo, cmd: tuple[str, ...], env_key: tuple[tuple[str, str
     argv = list(cmd) or info.default_command
     env = container_env(info, dict(env_key), seed)
     description = " ".join(argv)
+    if not argv and info.behaviour == "opaque":
+        from .images import OPAQUE_IMAGE_NOTE
+        return Program([(0.0, OPAQUE_IMAGE_NOTE.format(image=info.familiar))],
+                       description="(an image the emulator does not know: runs forever)")
     if not argv:
         return Program([], description="(no command: runs forever, prints nothing)")
 
