@@ -43,6 +43,8 @@ class AzureTarget:
     base_url: str
     credential_scopes: tuple[str, ...]
     method: str  # "auth-file" or "default-credential"
+    #: Builds the same sign-in as an azure-identity ``aio`` credential (for ``Session.aio()``).
+    aio_credential: Any = field(default=None, repr=False, compare=False)
 
     def client_kwargs(self) -> dict[str, Any]:
         """Keyword arguments that point a management client at this target's endpoint."""
@@ -222,12 +224,18 @@ def target_from_auth_file(path: str | os.PathLike[str]) -> AzureTarget:
     _quiet_identity_logging()
     advice = (f"Check the service principal in {info.path} (AZURE_AUTH_LOCATION): its secret may "
               "have expired; recreate it with 'az ad sp create-for-rbac --sdk-auth'.")
+    def aio_credential() -> Any:
+        from azure.identity.aio import ClientSecretCredential as AioSecret  # noqa: PLC0415
+        return AioSecret(tenant_id=info.tenant_id, client_id=info.client_id,
+                         client_secret=info.client_secret, authority=info.authority)
+
     return AzureTarget(
         credential=QuietCredential(credential, advice),
         subscription_id=info.subscription_id,
         base_url=info.resource_manager,
         credential_scopes=(f"{info.resource_manager}/.default",),
         method="auth-file",
+        aio_credential=aio_credential,
     )
 
 
@@ -267,7 +275,13 @@ def target_from_default_credential(subscription_id: str | None) -> AzureTarget:
         base_url=PUBLIC_ARM_ENDPOINT,
         credential_scopes=(f"{PUBLIC_ARM_ENDPOINT}/.default",),
         method="default-credential",
+        aio_credential=_aio_default_credential,
     )
+
+
+def _aio_default_credential() -> Any:
+    from azure.identity.aio import DefaultAzureCredential as AioDefault  # noqa: PLC0415
+    return AioDefault()
 
 
 def azure_target(auth_location: str | None, subscription_id: str | None) -> AzureTarget:
@@ -280,6 +294,7 @@ def azure_target(auth_location: str | None, subscription_id: str | None) -> Azur
         target = target_from_auth_file(auth_location)
         if subscription_id:
             target = AzureTarget(target.credential, subscription_id.strip(), target.base_url,
-                                 target.credential_scopes, target.method)
+                                 target.credential_scopes, target.method,
+                                 target.aio_credential)
         return target
     return target_from_default_credential(subscription_id)

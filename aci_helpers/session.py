@@ -143,12 +143,25 @@ class Session:
     """How the helpers wait: the transport's sleep, so the emulator's instant clock applies."""
     emulator: Any = None
     credential: Any = None
+    aio_factory: Callable[[], "AsyncClients"] | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         return (f"Session(backend={self.backend!r}, subscription_id={self.subscription_id!r}, "
                 f"location={self.location!r}, resource_group={self.resource_group!r})")
 
     __str__ = __repr__
+
+    def aio(self) -> "AsyncClients":
+        """The same two clients from ``azure.mgmt.*.aio``, on the same backend: on the
+        emulator, its async transport (same cloud, clock and faults); on Azure, azure-identity's
+        ``aio`` credential of the same sign-in (needs ``aiohttp``). Use ``async with``::
+
+            async with s.aio() as a:
+                group = await a.aci.container_groups.get(s.resource_group, "name")
+        """
+        if self.aio_factory is None:
+            raise ConfigurationError("This session has no async clients (build it with connect()).")
+        return self.aio_factory()
 
     def close(self) -> None:
         """Close the clients (and the credential's HTTP session on Azure)."""
@@ -163,6 +176,40 @@ class Session:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+@dataclass(eq=False)
+class AsyncClients:
+    """The ``.aio`` ContainerInstanceManagementClient and ResourceManagementClient of a
+    session; ``async with`` closes them (and the async credential)."""
+
+    aci: Any
+    resources: Any
+    credential: Any = field(default=None, repr=False)
+
+    async def close(self) -> None:
+        """Close both clients and the credential."""
+        await self.aci.close()
+        await self.resources.close()
+        close = getattr(self.credential, "close", None)
+        if close:
+            await close()
+
+    async def __aenter__(self) -> "AsyncClients":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+
+def _build_aio_clients(credential: Any, subscription_id: str, **kwargs: Any) -> AsyncClients:
+    from azure.mgmt.containerinstance.aio import (  # noqa: PLC0415
+        ContainerInstanceManagementClient as AioAci)
+    from azure.mgmt.resource.resources.aio import (  # noqa: PLC0415
+        ResourceManagementClient as AioResources)
+
+    return AsyncClients(AioAci(credential, subscription_id, **kwargs),
+                        AioResources(credential, subscription_id, **kwargs), credential)
 
 
 _last: "weakref.ref[Session] | None" = None
@@ -232,6 +279,8 @@ def _connect_emulator(settings: Settings) -> Session:
         resource_group=settings.resource_group, settings=settings,
         polling_interval=EMULATOR_POLLING_INTERVAL,
         sleep=getattr(transport, "sleep", time.sleep), emulator=emu, credential=credential,
+        aio_factory=lambda: _build_aio_clients(emu.async_credential(), emu.subscription_id,
+                                               transport=emu.async_transport()),
     )
 
 
@@ -243,12 +292,23 @@ def _connect_azure(settings: Settings) -> Session:
         target.credential, target.subscription_id,
         polling_interval=AZURE_POLLING_INTERVAL, **target.client_kwargs(),
     )
+    def aio() -> AsyncClients:
+        try:
+            import aiohttp  # noqa: F401, PLC0415  (azure-core's default async transport)
+        except ImportError:
+            raise ConfigurationError(
+                "The async clients on Azure need the aiohttp package (azure-core's async "
+                "transport): pip install aiohttp") from None
+        return _build_aio_clients(target.aio_credential(), target.subscription_id,
+                                  polling_interval=AZURE_POLLING_INTERVAL,
+                                  **target.client_kwargs())
+
     return Session(
         backend="azure", aci=aci, resources=resources,
         subscription_id=target.subscription_id, location=settings.location,
         resource_group=settings.resource_group, settings=settings,
         polling_interval=AZURE_POLLING_INTERVAL, sleep=time.sleep,
-        credential=target.credential,
+        credential=target.credential, aio_factory=aio,
     )
 
 
