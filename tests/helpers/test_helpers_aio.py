@@ -43,19 +43,27 @@ def test_aio_clients_share_the_sessions_emulator(s):
 
 
 def test_aio_on_azure_uses_an_aio_credential_of_the_same_sign_in(tmp_path, clean_env,
-                                                                no_network):
-    """The auth file's service principal, as azure-identity's aio credential (no request)."""
-    from azure.identity.aio import ClientSecretCredential, DefaultAzureCredential
+                                                                no_network, monkeypatch):
+    """The auth file's service principal, as azure-identity's aio credential (built lazily;
+    azure-identity's aio credentials themselves need aiohttp, which the emulator does not)."""
+    import azure.identity.aio as identity_aio
 
     from aci_helpers.auth import azure_target
+    made: list[tuple[str, dict]] = []
+    monkeypatch.setattr(identity_aio, "ClientSecretCredential",
+                        lambda **kw: made.append(("secret", kw)) or "aio-secret")
+    monkeypatch.setattr(identity_aio, "DefaultAzureCredential",
+                        lambda **kw: made.append(("default", kw)) or "aio-default")
     p = tmp_path / "auth.json"
     p.write_text(json.dumps(sdk_auth()))
-    cred = azure_target(str(p), None).aio_credential()
-    assert isinstance(cred, ClientSecretCredential)
-    asyncio.run(cred.close())
-    cred = azure_target(None, SUB).aio_credential()
-    assert isinstance(cred, DefaultAzureCredential)
-    asyncio.run(cred.close())
+    target = azure_target(str(p), None)
+    assert made == [] and "not-a-secret" not in repr(target)
+    assert target.aio_credential() == "aio-secret"
+    kind, kw = made[0]
+    assert kind == "secret" and kw["client_secret"] == "not-a-secret"
+    assert kw["tenant_id"] == sdk_auth()["tenantId"]
+    assert kw["authority"] == "https://login.microsoftonline.com"
+    assert azure_target(None, SUB).aio_credential() == "aio-default"
 
 
 def test_aio_on_azure_without_aiohttp_says_what_to_install(tmp_path, clean_env, no_network,
