@@ -43,12 +43,13 @@ REGISTRY = "acitutorialconformance.azurecr.io"
 class Cloud:
     """An emulator (instant clock, seed 0), a recording transport and both SDK clients."""
 
-    def __init__(self, seed: int = 0) -> None:
+    def __init__(self, seed: int = 0, api: str = API) -> None:
+        self.api = api
         self.emu = Emulator(state=None, clock="instant", seed=seed)
         self.sub = self.emu.subscription_id
         self.transport = self.emu.transport(record=True)
         self.aci = ContainerInstanceManagementClient(self.emu.credential(), self.sub,
-                                                     transport=self.transport)
+                                                     transport=self.transport, api_version=api)
         self.res = ResourceManagementClient(self.emu.credential(), self.sub,
                                             transport=self.transport)
 
@@ -57,8 +58,9 @@ class Cloud:
         return self.transport.exchanges
 
     def raw(self, method: str, path_or_url: str, body: Any = None, *,
-            api: str | None = API) -> tuple[int, dict, Any]:
-        """One raw request through the same (recording) transport."""
+            api: str | None = "") -> tuple[int, dict, Any]:
+        """One raw request through the same (recording) transport (``api=""``: the cloud's)."""
+        api = self.api if api == "" else api
         url = path_or_url if path_or_url.startswith("http") else BASE + path_or_url
         if api is not None and "api-version=" not in url:
             url += ("&" if "?" in url else "?") + f"api-version={api}"
@@ -289,6 +291,19 @@ def scenario_exec_attach(c: Cloud) -> None:
     c.expect_error(lambda: c.aci.containers.attach(RG, "shell", "hello"))
 
 
+def scenario_preview_surface(c: Cloud) -> None:
+    """Resource types the newer versions document and the emulator does not model: the
+    lists answer an empty page, everything else an honest 501."""
+    from aci_helpers.emulator.model.versions import api
+    _rg(c)
+    base = f"/subscriptions/{c.sub}/resourceGroups/{RG}/providers/Microsoft.ContainerInstance"
+    for rtype in sorted(api(c.api).resource_types - {"containerGroups"}):
+        c.raw("GET", f"/subscriptions/{c.sub}/providers/Microsoft.ContainerInstance/{rtype}")
+        c.raw("GET", f"{base}/{rtype}")
+        c.raw("PUT", f"{base}/{rtype}/item1", {"location": LOC, "properties": {}})
+        c.raw("GET", f"{base}/{rtype}/item1")
+
+
 SCENARIOS: dict[str, Callable[[Cloud], None]] = {
     "helloworld": scenario_helloworld,
     "sidecar": scenario_sidecar,
@@ -298,10 +313,11 @@ SCENARIOS: dict[str, Callable[[Cloud], None]] = {
     "location-reads": scenario_location_reads,
     "errors": scenario_errors,
     "exec-attach": scenario_exec_attach,
+    "preview-surface": scenario_preview_surface,
 }
 
 
-def run(name: str) -> Cloud:
-    c = Cloud()
+def run(name: str, api: str = API) -> Cloud:
+    c = Cloud(api=api)
     SCENARIOS[name](c)
     return c

@@ -1,4 +1,4 @@
-"""The OpenAPI (swagger 2.0) spec of api-version 2023-05-01 as JSON-Schema validators.
+"""The OpenAPI (swagger 2.0) spec of an api-version as JSON-Schema validators.
 
 Swagger 2.0 Schema Objects are a dialect of JSON Schema draft 4: ``$ref`` into
 ``#/definitions``, ``allOf``, ``properties``, ``required``, ``enum``, ``items``,
@@ -30,6 +30,28 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 SPEC_URI = "urn:aci-spec:2023-05-01"
+COMMON_URI = "urn:aci-spec:common-types"
+
+#: The newest specs reference Azure's common-types (``../../common-types/resource-management/
+#: v5/types.json#/definitions/X``), which the reference does not hold. These stand-ins say
+#: only what ARM's common types say of the members an ACI answer can carry: id, name and type
+#: are read-only strings, systemData an object, ErrorResponse ARM's error envelope.
+COMMON_TYPES = {"definitions": {
+    "ProxyResource": {"type": "object", "properties": {
+        "id": {"type": "string", "readOnly": True}, "name": {"type": "string", "readOnly": True},
+        "type": {"type": "string", "readOnly": True},
+        "systemData": {"$ref": "#/definitions/systemData"}}},
+    "TrackedResource": {"type": "object", "required": ["location"], "allOf": [
+        {"$ref": "#/definitions/ProxyResource"}], "properties": {
+        "location": {"type": "string"},
+        "tags": {"type": "object", "additionalProperties": {"type": "string"}}}},
+    "systemData": {"type": "object", "readOnly": True},
+    "ManagedServiceIdentity": {"type": "object"},
+    "ErrorResponse": {"type": "object", "properties": {"error": {"type": "object", "properties": {
+        "code": {"type": "string"}, "message": {"type": "string"}, "target": {"type": "string"},
+        "details": {"type": "array"}}}}},
+}}
+_EXTERNAL = re.compile(r"^(?:\.\./)+common-types/resource-management/v\d+/[a-z]+\.json(#.*)$")
 
 _DATE_TIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$", re.IGNORECASE)
@@ -75,10 +97,13 @@ class Spec:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.doc = json.loads(path.read_text(encoding="utf-8"))
+        self.uri = f"urn:aci-spec:{path.parent.name}"
+        self.doc = _local_common_refs(json.loads(path.read_text(encoding="utf-8")))
         self.response_doc = _response_view(self.doc)
-        self.registry = Registry().with_resource(
-            SPEC_URI, Resource(contents=self.response_doc, specification=DRAFT4))
+        self.registry = Registry().with_resources([
+            (self.uri, Resource(contents=self.response_doc, specification=DRAFT4)),
+            (COMMON_URI, Resource(contents=_response_view(COMMON_TYPES),
+                                  specification=DRAFT4))])
 
     # ---------------------------------------------------------------- operations
     @cached_property
@@ -118,7 +143,7 @@ class Spec:
         """Rewrite local refs of a sub-schema so that they resolve against the spec."""
         def fix(node: Any) -> Any:
             if isinstance(node, dict):
-                return {k: (SPEC_URI + v if k == "$ref" and isinstance(v, str)
+                return {k: (self.uri + v if k == "$ref" and isinstance(v, str)
                             and v.startswith("#") else fix(v)) for k, v in node.items()}
             if isinstance(node, list):
                 return [fix(x) for x in node]
@@ -140,6 +165,10 @@ class Spec:
         seen = 0
         while isinstance(schema, dict) and "$ref" in schema:
             ref = schema["$ref"]
+            if ref.startswith(COMMON_URI + "#/definitions/"):
+                schema = COMMON_TYPES["definitions"][ref.split("/")[-1]]
+                seen += 1
+                continue
             if not ref.startswith("#/definitions/"):
                 raise ValueError(f"unsupported $ref {ref!r}")
             schema = self.doc["definitions"][ref.split("/")[-1]]
@@ -191,6 +220,19 @@ class Spec:
             if e is not None and extra is None:
                 extra = e
         return declared, extra, parts
+
+
+def _local_common_refs(doc: Any) -> Any:
+    """``doc`` with references to Azure's common-types pointed at the stand-ins."""
+    if isinstance(doc, dict):
+        out = {}
+        for k, v in doc.items():
+            m = _EXTERNAL.match(v) if k == "$ref" and isinstance(v, str) else None
+            out[k] = COMMON_URI + m.group(1) if m else _local_common_refs(v)
+        return out
+    if isinstance(doc, list):
+        return [_local_common_refs(x) for x in doc]
+    return doc
 
 
 def _response_view(doc: dict) -> dict:
