@@ -18,6 +18,7 @@ import pytest
 from azure.core.rest import HttpRequest
 
 from aci_helpers.emulator import Emulator
+from aci_helpers.emulator.assumptions import ACI_API_VERSIONS
 
 SECRET = "fuzz-s3cret-9a8b7c"
 HELLO = "mcr.microsoft.com/azuredocs/aci-helloworld"
@@ -218,8 +219,9 @@ def test_put_body_mutations():
             paths.append(p2)
         name = rng.choice([f"base{i}", f"base{i}", f"base{i}", "Bad_Name", "é", "x" * 64,
                            f"fz{n}"])
-        ctx = f"case {n} ({op} at {'/'.join(map(str, p))}, group {name!r})"
-        s, _, raw = w.send("PUT", w.cg(name) + "?api-version=2023-05-01", body)
+        api = rng.choice(ACI_API_VERSIONS)        # every served version, one per request
+        ctx = f"case {n} ({op} at {'/'.join(map(str, p))}, group {name!r}, {api})"
+        s, _, raw = w.send("PUT", w.cg(name) + f"?api-version={api}", body)
         err = _check_error(s, raw, ctx)
         if s >= 400:
             refused += 1
@@ -365,7 +367,8 @@ QUERIES = ["api-version=2023-05-01", "api-version=", "api-version=junk", "api-ve
            "api-version=2023-05-01&timestamps=maybe", "api-version=2023-05-01&timestamps=TRUE",
            "api-version=2023-05-01&$skipToken=%00%ff", "api-version=2023-05-01&$skipToken=zzz",
            "api-version=2023-05-01&$skiptoken=" + "a" * 3000, "api-version=%E2%9C%93",
-           "api-version=2025-04-01"]
+           "api-version=2025-04-01", "api-version=2024-10-01-preview",
+           "api-version=2026-06-01-preview", "api-version=2025-05-01-preview"]
 SUFFIXES = ["", "/containers/hello/logs", "/containers/nope/logs", "/restart", "/stop",
             "/start", "/outboundNetworkDependenciesEndpoints", "/containers/hello/exec",
             "/containers/hello/attach", "/unknown", "/containers", "/containers/hello"]
@@ -411,15 +414,20 @@ def test_random_queries_paths_and_methods():
             before = w.settled_snapshot()
 
 
-def test_schema_file_matches_the_spec():
-    """data/container_group_schema.json is what model.schema.build makes of the 2023-05-01 spec."""
+def test_schema_files_match_the_specs():
+    """data/api/<version>.json is what tools/gen_api_versions.py makes of the specs."""
+    import importlib.util
     from pathlib import Path
 
-    from aci_helpers.emulator.model import schema
-
-    spec = Path(__file__).resolve().parents[3] / "shared/reference/aci-rest/2023-05-01/" \
-        "containerInstance.json"
-    if not spec.exists():
+    repo = Path(__file__).resolve().parents[2]
+    if not (repo.parent / "shared/reference/aci-rest/2023-05-01/containerInstance.json").exists():
         pytest.skip("the reference spec is not beside the checkout")
-    built = schema.build(json.loads(spec.read_text(encoding="utf-8")))
-    assert built == schema.container_group_schema()
+    spec = importlib.util.spec_from_file_location("gen_api_versions",
+                                                  repo / "tools" / "gen_api_versions.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    files = gen.generate()
+    assert sorted(files) == sorted(ACI_API_VERSIONS)
+    for v, content in files.items():
+        assert (repo / "aci_helpers/emulator/data/api" / f"{v}.json").read_text("utf-8") == \
+            gen.render(content), f"{v}: run python tools/gen_api_versions.py"
