@@ -108,7 +108,9 @@ def groups_table(
             "location": g.location,
             "ip": ip.ip if ip else None,
             "fqdn": ip.fqdn if ip else None,
-            "restart_policy": _s(g.restart_policy),
+            # api-versions after 2023-05-01 omit restartPolicy when the request did; the
+            # service then applies its documented default, Always.
+            "restart_policy": _s(g.restart_policy) or "Always",
             "cpu": cpu,
             "memory_gb": mem,
             "containers": len(g.containers or []),

@@ -422,3 +422,23 @@ def test_ctrl_c_during_an_operation_says_how_to_resume(s, capsys, op):
     assert f"{op} {name} goes on in Azure, untouched. To wait again: wait(poller)" in out
     # wait_for_state reads a group: a fine way to follow a create, useless after a delete.
     assert (f"wait_for_state(s, '{name}')" in out) == (op == "create")
+
+
+def test_groups_table_shows_the_default_restart_policy_when_the_version_omits_it(s):
+    """SDK 10.2 (api-version 2026-06-01-preview) gets no restartPolicy back for a group
+    created without one; the table shows the policy the service applies: Always."""
+    from azure.mgmt.containerinstance import ContainerInstanceManagementClient
+
+    from aci_helpers.builders import single_container_group
+    from aci_helpers.session import ensure_resource_group
+    from aci_helpers.views import groups_table
+    ensure_resource_group(s)
+    newer = ContainerInstanceManagementClient(s.credential, s.subscription_id,
+                                              transport=s.emulator.transport(),
+                                              api_version="2026-06-01-preview")
+    g = single_container_group("no-policy", s.location)
+    g.restart_policy = None
+    newer.container_groups.begin_create_or_update(s.resource_group, "no-policy", g).result()
+    got = newer.container_groups.get(s.resource_group, "no-policy")
+    assert got.restart_policy is None
+    assert groups_table([got])["restart_policy"].tolist() == ["Always"]
