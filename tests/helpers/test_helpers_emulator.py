@@ -218,7 +218,7 @@ def test_explain_a_missing_group(s):
 
 def test_aci_errors_on_a_bad_image(s, capsys):
     ensure_resource_group(s)
-    g = single_container_group("aci-bad", s.location, image="mcr.microsoft.com/nope/nothing")
+    g = single_container_group("aci-bad", s.location, image="mcr.microsoft.com/azuredocs/aci-helloword")  # a typo
     with aci_errors():
         wait_for_operation(s.aci.container_groups.begin_create_or_update(s.resource_group, "aci-bad", g))
     err = capsys.readouterr().err
