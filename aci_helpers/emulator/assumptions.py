@@ -29,9 +29,13 @@ ACI_API_VERSIONS = ("2023-05-01", "2024-05-01-preview", "2024-10-01-preview",
 RESTART_POLICY_ECHOED_WHEN_OMITTED = frozenset({"2023-05-01"})
 #: api-version the service writes into Azure-AsyncOperation URLs (seen in every recording).
 ACI_OPERATION_API_VERSION = "2018-06-01"
-#: Microsoft.Resources api-versions accepted (resource-group shapes are stable across them;
-#: azure-mgmt-resource 26 sends 2025-04-01, the Azure CLI 2021-04-01 / 2022-09-01).
+#: Microsoft.Resources api-versions accepted (resource-group shapes are stable across them):
+#: every version azure-mgmt-resource 23-26 bundles (23.0: 2016-02-01 .. 2022-09-01, default
+#: 2022-09-01; 23.3: default 2024-11-01; 23.4: default 2025-03-01; 24-26: up to 2025-04-01,
+#: the default), the Azure CLI's 2021-04-01 / 2022-09-01, and the others ARM publishes between.
 RESOURCES_API_VERSIONS = (
+    "2016-02-01", "2016-09-01", "2017-05-10", "2018-02-01", "2018-05-01", "2019-03-01",
+    "2019-05-01", "2019-05-10", "2019-07-01", "2019-08-01",
     "2019-10-01", "2020-06-01", "2020-10-01", "2021-01-01", "2021-04-01", "2022-09-01",
     "2023-07-01", "2024-03-01", "2024-07-01", "2024-11-01", "2025-01-01", "2025-03-01",
     "2025-04-01",

@@ -188,3 +188,18 @@ def test_bad_input_changes_nothing_in_any_version(cloud):
         assert st == 400 and err["error"]["code"] == "InvalidRequestContent", api
     with pytest.raises(HttpResponseError):
         cloud.aci.container_groups.get(RG, "g")
+
+
+@pytest.mark.parametrize("api", A.RESOURCES_API_VERSIONS)
+def test_resource_group_clients_of_every_accepted_version(cloud, api):
+    """azure-mgmt-resource 23-26 bundle and send these versions; the group's shape is the
+    same in all of them."""
+    from azure.mgmt.resource.resources import ResourceManagementClient
+    res = ResourceManagementClient(cloud.emu.credential(), cloud.sub, transport=cloud.transport,
+                                   api_version=api)
+    made = res.resource_groups.create_or_update("rg-v", {"location": LOC, "tags": {"v": api}})
+    assert made.name == "rg-v" and made.tags == {"v": api}
+    assert res.resource_groups.check_existence("rg-v")
+    assert "rg-v" in [g.name for g in res.resource_groups.list()]
+    res.resource_groups.begin_delete("rg-v").result()
+    assert not res.resource_groups.check_existence("rg-v")
