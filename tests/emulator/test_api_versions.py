@@ -203,3 +203,25 @@ def test_resource_group_clients_of_every_accepted_version(cloud, api):
     assert "rg-v" in [g.name for g in res.resource_groups.list()]
     res.resource_groups.begin_delete("rg-v").result()
     assert not res.resource_groups.check_existence("rg-v")
+
+
+def test_key_vault_references_of_newer_versions_are_echoed_and_secrets_are_not(cloud):
+    """secretReferences and the ...Reference members (2024-10-01-preview and later) are
+    references, not secrets: stored and returned; the secrets beside them never are."""
+    body = _body(secretReferences=[{"name": "pw", "identity": "/subscriptions/s/id",
+                                    "secretReferenceUri": "https://kv.vault.azure.net/secrets/x"}])
+    c = body["properties"]["containers"][0]["properties"]
+    c["environmentVariables"] = [{"name": "A", "secureValueReference": "pw"},
+                                 {"name": "B", "secureValue": "s3cret-env"}]
+    st, _, put = cloud.raw("PUT", cloud.cg_path("kv"), body, api="2024-10-01-preview")
+    assert st == 201, put
+    for api in ("2024-10-01-preview", "2025-09-01"):
+        _, _, got = cloud.raw("GET", cloud.cg_path("kv"), api=api)
+        env = got["properties"]["containers"][0]["properties"]["environmentVariables"]
+        assert env == [{"name": "A", "secureValueReference": "pw"}, {"name": "B"}], api
+        assert got["properties"]["secretReferences"][0]["name"] == "pw"
+    _, _, old = cloud.raw("GET", cloud.cg_path("kv"), api="2023-05-01")
+    assert "secretReferences" not in old["properties"]
+    assert old["properties"]["containers"][0]["properties"]["environmentVariables"] == \
+        [{"name": "A"}, {"name": "B"}]
+    assert b"s3cret-env" not in b"".join(cloud.bodies())

@@ -221,7 +221,8 @@ def _container(raw: Any, group: str, idx: int, init: bool) -> dict:
                       f"'{name}' of container group '{group}'.")
         seen.add(en)
         item = {"name": en}
-        for k in ("value", "secureValue"):
+        # secureValueReference: a Key Vault reference (2024-10-01-preview and later), echoed
+        for k in ("value", "secureValue", "secureValueReference"):
             if e.get(k) is not None:
                 if not isinstance(e[k], str):
                     raise invalid_content(f"the {k} of environment variable '{en}' must be a "

@@ -18,12 +18,11 @@ def _public_container(c: dict, iv: dict | None, with_view: bool) -> dict:
     p = dict(c["properties"])
     env = p.get("environmentVariables")
     if env is not None:
-        # secureValue never leaves the store: the variable comes back as its name only.
+        # secureValue never leaves the store: the variable comes back as its name (and a Key
+        # Vault secureValueReference, which is no secret, when one was sent).
         p["environmentVariables"] = [
             {k: v for k, v in e.items() if k != "secureValue"} if "secureValue" in e else e
             for e in env]
-        p["environmentVariables"] = [{"name": e["name"]} if "value" not in e else e
-                                     for e in p["environmentVariables"]]
     if with_view and iv is not None:
         p["instanceView"] = iv
     return {"name": c["name"], "properties": ordered(p, _CONTAINER_PROPS_ORDER)}
