@@ -90,7 +90,8 @@ class GroupRow:
         return cls(key=(g.id or g.name).lower(), name=g.name, resource_group=rg_of(g.id),
                    state=group_state(g), location=g.location or "",
                    ip=ip.ip if ip else None, fqdn=ip.fqdn if ip else None,
-                   restart_policy=str(enum_value(g.restart_policy) or ""), cpu=float(cpu),
+                   # newer api-versions omit a defaulted policy; the service applies Always
+                   restart_policy=str(enum_value(g.restart_policy) or "Always"), cpu=float(cpu),
                    memory_gb=float(mem), images=" ".join(c.image or "" for c in g.containers),
                    group=g)
 
