@@ -126,7 +126,7 @@ def main() -> None:
     def floor_create() -> None:
         floor_aci.container_groups.begin_create_or_update(RG, "cg-new", group("cg-new")).result()
 
-    emu_cr, floor_cr = side_by_side(emu_create, floor_create, 10, repeat=15)
+    emu_cr, floor_cr = side_by_side(emu_create, floor_create, 5, repeat=31)
     rows.append((f"create + result() ({len(create_trips)} round trips)", emu_cr, floor_cr,
                  "<= 1.5x"))
 
