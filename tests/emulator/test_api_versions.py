@@ -225,3 +225,13 @@ def test_key_vault_references_of_newer_versions_are_echoed_and_secrets_are_not(c
     assert old["properties"]["containers"][0]["properties"]["environmentVariables"] == \
         [{"name": "A"}, {"name": "B"}]
     assert b"s3cret-env" not in b"".join(cloud.bodies())
+
+
+def test_the_provider_lists_each_type_with_the_versions_that_document_it(cloud):
+    from azure.mgmt.resource.resources import ResourceManagementClient
+    res = ResourceManagementClient(cloud.emu.credential(), cloud.sub, transport=cloud.transport)
+    types = {t.resource_type: t.api_versions
+             for t in res.providers.get("Microsoft.ContainerInstance").resource_types}
+    assert types["containerGroups"] == list(A.ACI_API_VERSIONS)
+    for rtype in ("containerGroupProfiles", "ngroups", "sandboxGroups"):
+        assert types[rtype] == list(V.versions_documenting(rtype))

@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import assumptions as A
 from ..errors import ArmError
+from .versions import versions_documenting
 
 NAMESPACE = "Microsoft.ContainerInstance"
 _META = "provider-registration:" + NAMESPACE.lower()
@@ -36,7 +37,11 @@ def wire(sub: str, tx: Any, locations: tuple[str, ...]) -> dict:
     return {"id": f"/subscriptions/{sub}/providers/{NAMESPACE}", "namespace": NAMESPACE,
             "registrationState": state(tx), "registrationPolicy": "RegistrationRequired",
             "resourceTypes": [{"resourceType": t, "locations": list(locations),
-                               "apiVersions": list(A.ACI_API_VERSIONS)} for t in _TYPES]}
+                               "apiVersions": list(A.ACI_API_VERSIONS)} for t in _TYPES] + [
+                # the newer types, with the versions that document them (handlers/preview.py)
+                {"resourceType": t, "locations": list(locations),
+                 "apiVersions": list(versions_documenting(t))}
+                for t in ("containerGroupProfiles", "ngroups", "sandboxGroups")]}
 
 
 def get(sub: str, tx: Any, namespace: str, locations: tuple[str, ...]) -> dict:
