@@ -1,51 +1,152 @@
-"""Random resource names, like the 2019 sample's ``aci-<6 digits>``.
+"""Stable resource names: ``<prefix>-<suffix>``, the suffix drawn once per learner.
 
-On the emulator the names come from ``ACI_EMULATOR_SEED`` so committed notebook outputs
-stay byte-identical; on Azure they are really random (DNS labels are unique per region,
-so two learners must not pick the same one).
+Re-running a cell or a whole notebook must update the same container groups, never add
+new ones, so ``unique_name("aci")`` returns the same name every time for one learner:
+
+- on the emulator the suffix comes from ``ACI_EMULATOR_SEED`` (six digits, the same on
+  every run, which keeps the committed notebook outputs reproducible);
+- on Azure DNS name labels are unique per region across every customer, so the suffix is
+  drawn at random once, stored in a small per-user file (:func:`suffix_file`) and reused by
+  every notebook and kernel from then on;
+- ``ACI_NAME_SUFFIX`` (1-12 lowercase letters or digits) overrides both.
+
+:func:`describe_names` says which applies, for the notebooks to show.
 """
 
 from __future__ import annotations
 
+import os
 import random
+import re
 import secrets
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .errors import ConfigurationError
 
 if TYPE_CHECKING:
     from .session import Session
 
-# One generator per (seed, prefix): the n-th name for a prefix in a kernel is fixed by
-# the seed, whatever other prefixes were drawn before it.
-_generators: dict[tuple[int, str], random.Random] = {}
+SUFFIX_DIGITS = 6
+# The name is also the DNS label of a single-container group: 5-63 characters, a letter
+# first. "-" + 6 digits leaves 56 characters for the prefix.
+MAX_PREFIX = 63 - 1 - SUFFIX_DIGITS
+_PREFIX = re.compile(r"[a-z](?:[a-z0-9-]*[a-z0-9])?")
+_SUFFIX = re.compile(r"[a-z0-9]{1,12}")
+SUFFIX_ENV = "ACI_NAME_SUFFIX"
+
+# (backend, seed or file) -> suffix: read the file once per process.
+_cache: dict[tuple[str, str], str] = {}
 
 
-def _six_digits(seed: int | None, prefix: str) -> str:
-    if seed is None:
-        return f"{secrets.randbelow(10**6):06d}"
-    rng = _generators.get((seed, prefix))
-    if rng is None:
-        # str seeds are hashed with SHA-512: stable across processes and PYTHONHASHSEED.
-        rng = _generators[(seed, prefix)] = random.Random(f"aci-tutorial:{seed}:{prefix}")
-    return f"{rng.randrange(10**6):06d}"
+def suffix_file() -> Path:
+    """Where the Azure suffix is kept: beside the emulator's state, in the user's cache dir."""
+    from .session import default_state_path  # noqa: PLC0415  (import cycle)
+
+    return default_state_path().parent / "name-suffix"
 
 
-def unique_name(prefix: str = "aci", session: "Session | None" = None) -> str:
-    """Return ``<prefix>-<6 digits>``, e.g. ``aci-123456``.
+def _seeded(seed: int) -> str:
+    # The digits the first call of the former per-call generator drew, so seed 0 still
+    # gives the committed notebooks' names (aci-970777). Stable across processes:
+    # random.Random hashes a str seed with SHA-512, whatever PYTHONHASHSEED says.
+    return f"{random.Random(f'aci-tutorial:{seed}:aci').randrange(10**SUFFIX_DIGITS):06d}"
 
-    Deterministic per seed on the emulator (the session's, else the last ``connect()``'s,
-    else the environment's); random on Azure.
-    """
+
+def _stored(path: Path) -> str:
+    """The suffix kept in ``path``, drawing and storing one if there is none yet."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        drawn = f"{secrets.randbelow(10**SUFFIX_DIGITS):06d}"
+        try:
+            with open(path, "x", encoding="utf-8") as f:  # "x": two kernels never both write
+                f.write(drawn + "\n")
+            return drawn
+        except FileExistsError:
+            text = path.read_text(encoding="utf-8").strip()
+    except OSError as err:
+        raise ConfigurationError(
+            f"Cannot keep your name suffix in {path} ({err.strerror}). Set {SUFFIX_ENV} to 6 "
+            "digits of your choice instead, e.g. ACI_NAME_SUFFIX=123456."
+        ) from None
+    if not _SUFFIX.fullmatch(text):
+        raise ConfigurationError(
+            f"{path} should hold your name suffix (lowercase letters or digits), not {text[:20]!r}. "
+            "Delete the file to draw a new one (groups named with the old suffix stay "
+            "until you delete them)."
+        )
+    return text
+
+
+def _origin(session: "Session | None") -> tuple[str, int]:
+    """The backend and the emulator's seed: the session's, else the last connect()'s, else the
+    environment's."""
     from .session import _last_session, load_settings  # noqa: PLC0415  (import cycle)
 
     s = session or _last_session()
-    if s is not None:
-        seed = s.settings.seed if s.backend == "emulator" else None
+    settings = s.settings if s is not None else load_settings()
+    return settings.backend, settings.seed
+
+
+def name_suffix(session: "Session | None" = None) -> str:
+    """The learner's suffix: ``ACI_NAME_SUFFIX``, else seeded (emulator), else stored (Azure)."""
+    override = os.environ.get(SUFFIX_ENV, "").strip()
+    if override:
+        if not _SUFFIX.fullmatch(override):
+            raise ConfigurationError(
+                f"{SUFFIX_ENV} must be 1-12 lowercase letters or digits, not {override[:20]!r}."
+            )
+        return override
+    backend, seed = _origin(session)
+    key = (backend, str(seed) if backend == "emulator" else str(suffix_file()))
+    if key not in _cache:
+        _cache[key] = _seeded(seed) if backend == "emulator" else _stored(suffix_file())
+    return _cache[key]
+
+
+def _check_prefix(prefix: object) -> str:
+    if not isinstance(prefix, str):
+        raise TypeError(f"unique_name: the prefix must be a str such as 'aci', not "
+                        f"{type(prefix).__name__}")
+    problem = None
+    if not prefix:
+        problem = "is empty"
+    elif len(prefix) > MAX_PREFIX:
+        problem = f"is {len(prefix)} characters long; at most {MAX_PREFIX} leave room for the suffix"
+    elif not _PREFIX.fullmatch(prefix) or "--" in prefix:
+        problem = ("must be lowercase letters, digits and single '-', start with a letter and "
+                   "end with a letter or digit (the name is also a DNS label)")
+    if problem:
+        raise ValueError(f"unique_name: the prefix {prefix!r} {problem}. Use e.g. unique_name('aci').")
+    return prefix
+
+
+def unique_name(prefix: str = "aci", session: "Session | None" = None) -> str:
+    """``<prefix>-<suffix>``, e.g. ``aci-970777``: the same name for the same prefix, every time.
+
+    The suffix is the learner's (see :func:`name_suffix`); a bad prefix (empty, upper case,
+    a leading digit, too long) raises ``ValueError`` and nothing is named.
+    """
+    return f"{_check_prefix(prefix)}-{name_suffix(session)}"
+
+
+def describe_names(session: "Session | None" = None) -> str:
+    """One sentence for a notebook: the learner's suffix and where it comes from."""
+    suffix = name_suffix(session)
+    if os.environ.get(SUFFIX_ENV, "").strip():
+        where = f"set by {SUFFIX_ENV}"
     else:
-        settings = load_settings()
-        seed = settings.seed if settings.backend == "emulator" else None
-    return f"{prefix}-{_six_digits(seed, prefix)}"
+        backend, seed = _origin(session)
+        if backend == "emulator":
+            where = (f"on the emulator it comes from ACI_EMULATOR_SEED={seed}, so every run "
+                     "gives the same names")
+        else:
+            where = (f"drawn at random once for you and kept in {suffix_file()} (DNS labels "
+                     "are unique across Azure); delete that file to draw a new one")
+    return (f"Your names end in -{suffix}: {where}. Re-running a cell or a notebook reuses "
+            "them, so it updates your groups instead of adding new ones.")
 
 
 def reset_names() -> None:
-    """Start every seeded name sequence again (tests; a fresh kernel does this implicitly)."""
-    _generators.clear()
+    """Forget the suffixes read in this process (tests; the stored file is kept)."""
+    _cache.clear()

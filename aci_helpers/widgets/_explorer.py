@@ -84,11 +84,11 @@ class Explorer(W.VBox):
         from ..names import unique_name  # noqa: PLC0415
 
         taken = {r.name for r in self.groups.values()}
-        name = unique_name("explore", self.session)
-        for _ in range(20):  # seeded names repeat across kernels: skip the ones in use
+        base = unique_name("explore", self.session)  # the learner's stable name
+        for n in range(1, 21):  # skip the ones in use: explore-<suffix>, then -2, -3...
+            name = base if n == 1 else f"{base}-{n}"
             if name not in taken:
                 break
-            name = unique_name("explore", self.session)
         return name
 
     # ------------------------------------------------------------------ building

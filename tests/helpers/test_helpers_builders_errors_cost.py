@@ -15,11 +15,10 @@ from azure.mgmt.containerinstance.models import (
 
 from aci_helpers import (
     ConfigurationError, aci_errors, estimate_cost, explain, multi_container_group, price_table,
-    single_container_group, task_container_group, unique_name,
+    single_container_group, task_container_group,
 )
 from aci_helpers.cost import PRICE_READ_ON, PRICE_SOURCE
 from aci_helpers.errors import explain_error
-from aci_helpers.names import reset_names
 
 TAG = {"created-by": "aci-tutorial"}
 
@@ -74,27 +73,6 @@ def test_builders_serialize_like_the_sdk_sends_them():
     assert body["properties"]["containers"][0]["properties"]["resources"]["requests"] == {
         "memoryInGB": 1.0, "cpu": 1.0}
     assert body["properties"]["osType"] == "Linux" and body["tags"] == TAG
-
-
-# ---- names -----------------------------------------------------------------------------
-
-def test_unique_name_is_seeded_on_the_emulator(clean_env):
-    clean_env.setenv("ACI_EMULATOR_SEED", "7")
-    reset_names()
-    a = [unique_name("aci"), unique_name("aci")]
-    reset_names()
-    b = [unique_name("aci"), unique_name("aci")]
-    assert a == b and a[0] != a[1]
-    assert all(re.fullmatch(r"aci-\d{6}", n) for n in a)
-    clean_env.setenv("ACI_EMULATOR_SEED", "8")
-    reset_names()
-    assert unique_name("aci") != a[0]
-
-
-def test_unique_name_is_random_on_azure(clean_env):
-    clean_env.setenv("ACI_BACKEND", "azure")
-    names = {unique_name("aci") for _ in range(20)}
-    assert len(names) > 1
 
 
 # ---- errors ----------------------------------------------------------------------------

@@ -102,7 +102,7 @@ def test_progress_summary_when_enabled(s, capsys, monkeypatch):
 
 
 def test_groups_table(s):
-    a, b = unique_name("aci", s), unique_name("aci", s)
+    a, b = unique_name("aci", s), unique_name("web", s)
     create(s, single_container_group(a, s.location), a)
     create(s, multi_container_group(b, s.location), b)
     listed = groups_table(s.aci.container_groups.list_by_resource_group(s.resource_group))
