@@ -3,7 +3,8 @@
 Two ways in, tried in this order:
 
 1. ``AZURE_AUTH_LOCATION`` names a file written by ``az ad sp create-for-rbac --sdk-auth``
-   (the 2019 sample's method). ``get_client_from_auth_file`` (deprecated; it refuses today's
+   (the 2019 sample's method; the CLI marks ``--sdk-auth`` deprecated and, today, wants
+   ``--role`` together with ``--scopes``). ``get_client_from_auth_file`` (deprecated; it refuses today's
    clients) is replaced as azure-identity's migration guide shows: a ``ClientSecretCredential``
    with the file's authority, and clients built with the file's ARM endpoint, scope and
    subscription.
@@ -69,8 +70,9 @@ def _read_json(path: Path) -> dict[str, Any]:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigurationError(
-            f"AZURE_AUTH_LOCATION points to {path}, which does not exist. Create it with "
-            "'az ad sp create-for-rbac --sdk-auth > <file>' or unset AZURE_AUTH_LOCATION."
+            f"AZURE_AUTH_LOCATION points to {path}, which does not exist. Fix the path, or "
+            "unset AZURE_AUTH_LOCATION and sign in with 'az login' instead (auth files come "
+            "from 'az ad sp create-for-rbac ... --sdk-auth', which the CLI marks deprecated)."
         ) from None
     except OSError as err:
         raise ConfigurationError(
@@ -87,12 +89,13 @@ def _read_json(path: Path) -> dict[str, Any]:
         # The error text would quote the file, which holds a secret: name the path only.
         raise ConfigurationError(
             f"The auth file {path} (AZURE_AUTH_LOCATION) is not valid JSON. Expected the output "
-            "of 'az ad sp create-for-rbac --sdk-auth'."
+            "of 'az ad sp create-for-rbac --role Contributor --scopes /subscriptions/ID --sdk-auth', "
+            "or unset AZURE_AUTH_LOCATION and use 'az login'."
         ) from None
     if not isinstance(data, dict):
         raise ConfigurationError(
             f"The auth file {path} (AZURE_AUTH_LOCATION) must hold a JSON object, as written by "
-            "'az ad sp create-for-rbac --sdk-auth'."
+            "'az ad sp create-for-rbac ... --sdk-auth'."
         )
     return data
 
@@ -106,7 +109,8 @@ def read_auth_file(path: str | os.PathLike[str]) -> SdkAuthFile:
     if missing:
         raise ConfigurationError(
             f"The auth file {p} (AZURE_AUTH_LOCATION) has no {', '.join(repr(k) for k in missing)}. "
-            "Recreate it with 'az ad sp create-for-rbac --sdk-auth'."
+            "Recreate it with 'az ad sp create-for-rbac --role Contributor --scopes "
+            "/subscriptions/ID --sdk-auth', or unset AZURE_AUTH_LOCATION and use 'az login'."
         )
     authority = (data.get("activeDirectoryEndpointUrl") or "https://login.microsoftonline.com")
     arm = (data.get("resourceManagerEndpointUrl") or PUBLIC_ARM_ENDPOINT)
@@ -223,7 +227,8 @@ def target_from_auth_file(path: str | os.PathLike[str]) -> AzureTarget:
         ) from None
     _quiet_identity_logging()
     advice = (f"Check the service principal in {info.path} (AZURE_AUTH_LOCATION): its secret may "
-              "have expired; recreate it with 'az ad sp create-for-rbac --sdk-auth'.")
+              "have expired; give it a new one with 'az ad sp credential reset --id CLIENT_ID', "
+              "or unset AZURE_AUTH_LOCATION and use 'az login'.")
     def aio_credential() -> Any:
         from azure.identity.aio import ClientSecretCredential as AioSecret  # noqa: PLC0415
         return AioSecret(tenant_id=info.tenant_id, client_id=info.client_id,
@@ -260,15 +265,16 @@ def target_from_default_credential(subscription_id: str | None) -> AzureTarget:
     subscription_id = subscription_id or cli_default_subscription()
     if not subscription_id:
         raise ConfigurationError(
-            "No Azure subscription: sign in with 'az login', or set AZURE_SUBSCRIPTION_ID "
-            "or AZURE_AUTH_LOCATION to an 'az ad sp create-for-rbac --sdk-auth' file, or pass "
+            "No Azure subscription: sign in with 'az login' (its default subscription is used), "
+            "or set AZURE_SUBSCRIPTION_ID, e.g. export AZURE_SUBSCRIPTION_ID=$(az account show "
+            "--query id -o tsv), or AZURE_AUTH_LOCATION to an auth file, or pass "
             "connect(subscription_id=...)."
         )
     from azure.identity import DefaultAzureCredential  # noqa: PLC0415
 
     _quiet_identity_logging()
-    advice = ("Sign in with 'az login', or set AZURE_AUTH_LOCATION to an "
-              "'az ad sp create-for-rbac --sdk-auth' file.")
+    advice = ("Sign in with 'az login', or set AZURE_CLIENT_ID, AZURE_TENANT_ID and "
+              "AZURE_CLIENT_SECRET for a service principal.")
     return AzureTarget(
         credential=QuietCredential(DefaultAzureCredential(), advice),
         subscription_id=subscription_id.strip(),

@@ -59,12 +59,15 @@ class CostEstimate:
 
     def _lines(self) -> list[str]:
         who = f"'{self.group}'" if self.group else "the group"
+        # Short lines: a notebook wraps long ones wherever it likes, even mid-word.
         lines = [
-            f"Estimated cost of {who}: ${self.total:.4f} {CURRENCY} for {_fmt_duration(self.seconds)}"
-            f" ({self.cpu:g} vCPU, {self.memory_gb:g} GB, Linux, pay-as-you-go, {self.region})",
+            f"Estimated cost of {who}: ${self.total:.4f} {CURRENCY} for {_fmt_duration(self.seconds)}",
+            f"  {self.cpu:g} vCPU, {self.memory_gb:g} GB, Linux, pay-as-you-go, {self.region}",
             f"  vCPU:   {self.cpu:g} x {self.seconds:g} s x ${_price(self.per_vcpu_second)} = ${self.cpu_cost:.4f}",
             f"  memory: {self.memory_gb:g} x {self.seconds:g} s x ${_price(self.per_gb_second)} = ${self.memory_cost:.4f}",
-            f"  An estimate only. Rates as of {PRICE_READ_ON}, not verified against {PRICE_SOURCE}: check it for today's.",
+            f"  An estimate only: rates as of {PRICE_READ_ON}, not verified against",
+            f"  {PRICE_SOURCE}",
+            "  (check it for today's).",
         ]
         if self.note:
             lines.append(f"  Note: {self.note}")

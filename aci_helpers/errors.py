@@ -6,6 +6,7 @@ the service sent it, and one line of advice -- not a 60-line traceback.
 
 from __future__ import annotations
 
+import html
 import re
 import sys
 from contextlib import contextmanager
@@ -143,13 +144,22 @@ class ExplainedError:
         printer.text(str(self))
 
     def _repr_markdown_(self) -> str:
-        head = f"**{self.code or 'Error'}**"
+        head = f"**{_md(self.code or 'Error')}**"
         if self.status is not None:
             head += f" (HTTP {self.status})"
-        md = f"{head}: {self.message}"
+        md = f"{head}: {_md(self.message)}"
         if self.hint:
-            md += f"\n\n*Hint:* {self.hint}"
+            md += f"\n\n*Hint:* {_md(self.hint)}"
         return md
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
+
+
+def _md(text: str) -> str:
+    """Text shown as itself in Markdown: ``<file>`` must not vanish as an HTML tag, nor
+    ``*`` or ``_`` turn into emphasis."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
 def _hint_for(code: str | None, message: str) -> str | None:

@@ -9,9 +9,14 @@ import os
 import sys
 import time
 import weakref
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
+
+from azure.core.pipeline.policies import SansIOHTTPPolicy
 
 from .errors import ConfigurationError
 
@@ -123,6 +128,49 @@ def load_settings(
     )
 
 
+class SentRequest(NamedTuple):
+    """One request a session's clients sent: the method and the URL without its query."""
+
+    method: str
+    url: str
+
+
+class RequestLog(SansIOHTTPPolicy):
+    """Remembers the requests the session's two clients send (the last ``maxlen``).
+
+    A per-call pipeline policy, so it sees every SDK call and every poll on both backends;
+    it keeps the method and the URL only (never headers or bodies, which hold tokens and
+    secrets). The exercises use :meth:`capture` to see what a learner's code sent.
+    """
+
+    def __init__(self, maxlen: int = 1000) -> None:
+        self._entries: deque[SentRequest] = deque(maxlen=maxlen)
+        self.count = 0
+        """Requests seen since the session was made (also those no longer kept)."""
+
+    def on_request(self, request: Any) -> None:
+        """Note the request's method and URL (called by the pipeline)."""
+        http = request.http_request
+        self._entries.append(SentRequest(http.method.upper(), http.url.split("?")[0]))
+        self.count += 1
+
+    @property
+    def entries(self) -> list[SentRequest]:
+        """The requests kept, oldest first."""
+        return list(self._entries)
+
+    @contextmanager
+    def capture(self) -> Iterator[list[SentRequest]]:
+        """``with log.capture() as sent:`` -- ``sent`` lists the requests made in the block."""
+        sent: list[SentRequest] = []
+        start = self.count
+        try:
+            yield sent
+        finally:
+            new = self.count - start
+            sent.extend(list(self._entries)[-new:] if new else [])
+
+
 @dataclass(eq=False)
 class Session:
     """The two real SDK clients and the tutorial's settings.
@@ -144,6 +192,8 @@ class Session:
     emulator: Any = None
     credential: Any = None
     aio_factory: Callable[[], "AsyncClients"] | None = field(default=None, repr=False)
+    requests: RequestLog = field(default_factory=RequestLog)
+    """What the two clients sent: ``s.requests.entries``, ``with s.requests.capture() as sent``."""
 
     def __repr__(self) -> str:
         return (f"Session(backend={self.backend!r}, subscription_id={self.subscription_id!r}, "
@@ -271,8 +321,10 @@ def _connect_emulator(settings: Settings) -> Session:
     emu = Emulator(state=settings.state, clock=settings.clock, seed=settings.seed)
     transport = emu.transport()
     credential = emu.credential()
+    log = RequestLog()
     # One transport for both clients: the same in-process cloud, the same clock.
-    aci, resources = _build_clients(credential, emu.subscription_id, transport=transport)
+    aci, resources = _build_clients(credential, emu.subscription_id, transport=transport,
+                                    per_call_policies=[log])
     return Session(
         backend="emulator", aci=aci, resources=resources,
         subscription_id=emu.subscription_id, location=settings.location,
@@ -280,7 +332,9 @@ def _connect_emulator(settings: Settings) -> Session:
         polling_interval=EMULATOR_POLLING_INTERVAL,
         sleep=getattr(transport, "sleep", time.sleep), emulator=emu, credential=credential,
         aio_factory=lambda: _build_aio_clients(emu.async_credential(), emu.subscription_id,
-                                               transport=emu.async_transport()),
+                                               transport=emu.async_transport(),
+                                               per_call_policies=[log]),
+        requests=log,
     )
 
 
@@ -288,9 +342,11 @@ def _connect_azure(settings: Settings) -> Session:
     from .auth import azure_target  # noqa: PLC0415
 
     target = azure_target(settings.auth_location, settings.subscription_id)
+    log = RequestLog()
     aci, resources = _build_clients(
         target.credential, target.subscription_id,
-        polling_interval=AZURE_POLLING_INTERVAL, **target.client_kwargs(),
+        polling_interval=AZURE_POLLING_INTERVAL, per_call_policies=[log],
+        **target.client_kwargs(),
     )
     def aio() -> AsyncClients:
         try:
@@ -300,7 +356,7 @@ def _connect_azure(settings: Settings) -> Session:
                 "The async clients on Azure need the aiohttp package (azure-core's async "
                 "transport): pip install aiohttp") from None
         return _build_aio_clients(target.aio_credential(), target.subscription_id,
-                                  polling_interval=AZURE_POLLING_INTERVAL,
+                                  polling_interval=AZURE_POLLING_INTERVAL, per_call_policies=[log],
                                   **target.client_kwargs())
 
     return Session(
@@ -308,7 +364,7 @@ def _connect_azure(settings: Settings) -> Session:
         subscription_id=target.subscription_id, location=settings.location,
         resource_group=settings.resource_group, settings=settings,
         polling_interval=AZURE_POLLING_INTERVAL, sleep=time.sleep,
-        credential=target.credential, aio_factory=aio,
+        credential=target.credential, aio_factory=aio, requests=log,
     )
 
 

@@ -181,3 +181,14 @@ def test_price_table_cites_source_and_date():
     assert row["region"] == "eastus" and row["per_vcpu_second"] == 0.0000135
     assert row["per_gb_second"] == 0.0000015
     assert row["source"] == PRICE_SOURCE and row["read_on"] == PRICE_READ_ON
+
+
+def test_markdown_keeps_what_html_or_emphasis_would_eat():
+    e = explain_error(ConfigurationError("write it to <file>, not *there* or my_file"))
+    md = e._repr_markdown_()
+    assert "&lt;file&gt;" in md and r"\*there\*" in md and r"my\_file" in md
+
+
+def test_cost_lines_stay_short_enough_not_to_wrap():
+    est = estimate_cost(multi_container_group("aci-970777-multi", "eastus"), timedelta(hours=1))
+    assert max(len(line) for line in str(est).splitlines()) <= 80
