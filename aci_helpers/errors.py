@@ -64,7 +64,9 @@ HINTS: dict[str, str] = {
     "ContainerGroupQuotaReached": "The region's CPU quota is used up: delete groups you no longer "
     "need (cleanup(s, dry_run=False)), ask for fewer CPUs, use another region (ACI_LOCATION) or "
     "ask Azure support for a higher quota.",
-    "ServiceUnavailable": "The region has no capacity right now; retry later or use another "
+    "ServiceUnavailable": "Read 'Resource requested' in the message: if it is more than one group "
+    "may have (4 CPUs and 16 GB for a standard Linux group in most regions), ask for less per "
+    "container; otherwise the region has no capacity right now: retry later or use another "
     "region (ACI_LOCATION).",
     "NoRegisteredProviderFound": "The api-version is not supported; upgrade "
     "azure-mgmt-containerinstance.",

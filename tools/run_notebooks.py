@@ -51,6 +51,20 @@ def problems(nb: nbformat.NotebookNode) -> list[str]:
     return found
 
 
+def coalesce_streams(outputs: list) -> list:
+    """Join consecutive pieces of one stream: a print may arrive in several messages (the SDK
+    polls in a thread), and where it is cut changes from run to run."""
+    joined: list = []
+    for out in outputs:
+        last = joined[-1] if joined else None
+        if (out.output_type == "stream" and last is not None and last.output_type == "stream"
+                and last.name == out.name):
+            last.text += out.text
+        else:
+            joined.append(out)
+    return joined
+
+
 def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Strip volatile metadata and widget state; keep what a reader and nbval need."""
     nb.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC,
@@ -59,6 +73,8 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("collapsed", None)
         cell.metadata.pop("scrolled", None)
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
         for out in cell.get("outputs", []):
             if "metadata" in out:
                 out.metadata = {}

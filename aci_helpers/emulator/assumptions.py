@@ -79,8 +79,9 @@ RG_DELETE_SECONDS = 2.0
 CREATING_AFTER = 0.5
 #: "Pulling" event (per container).
 PULLING_AFTER = 1.0
-#: "Pulled" event; the async operation and provisioningState reach Succeeded here (in the
-#: recordings the operation succeeds after Pulled, before Started).
+#: "Pulled" event; the async operation and provisioningState reach Succeeded here (a guess:
+#: two recordings' final operation-status bodies list events up to Pulled, a third up to
+#: Started; the first GET after the operation always shows the container started).
 PULLED_AFTER = 2.0
 #: Pulling/Pulled events name the image by digest, ``alpine@sha256:<64 hex>`` (every recording
 #: since 2021: azcli_test_container_create*.yaml, azcli_test_container_attach.yaml). The digest
@@ -179,6 +180,12 @@ START_WHEN_RUNNING_IS_NOOP = True
 UPDATE_SAME_SPEC_KEEPS_RUN = True
 #: Stopped groups do not count toward the core quota (their resources are released).
 STOPPED_GROUPS_USE_QUOTA = False
+#: A stopped group shows no public IP (released with its resources) and ``start`` assigns a
+#: new one. Microsoft's docs say only that the IP "can change when the container group is
+#: restarted" (container-instances-stop-start).
+STOP_RELEASES_IP = True
+#: ``restart`` keeps the group's public IP (unconfirmed: the docs say it can change).
+RESTART_KEEPS_IP = True
 #: Logs returned are those of the current attempt of the container (kubectl-like).
 LOGS_CURRENT_ATTEMPT_ONLY = True
 #: An ipAddress port no container exposes is refused (ACI validates this; code unconfirmed).

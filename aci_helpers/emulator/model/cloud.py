@@ -465,8 +465,8 @@ class Cloud:
         if not A.STOPPED_GROUPS_USE_QUOTA:
             self._check_quota(ctx, key, doc["location"], cores)
         doc["stopped_at"] = None
-        doc["runs"].append({"start": ctx.now, "kind": "start",
-                            "ip": self._ip_for(ctx, key, props), "end": None})
+        ip = self._ip_for(ctx, key, props) if A.STOP_RELEASES_IP else doc["runs"][-1].get("ip")
+        doc["runs"].append({"start": ctx.now, "kind": "start", "ip": ip, "end": None})
         op = self._new_op(ctx, key, doc, "start", ctx.now + A.PULLED_AFTER, "Pending")
         self._save(ctx, key, doc)
         return op, doc["location"]
@@ -481,8 +481,9 @@ class Cloud:
                               f"instead of 'restart'.")
         doc = copy.deepcopy({k: v for k, v in old.items() if not k.startswith("_")})
         doc["runs"][-1]["end"] = ctx.now
-        doc["runs"].append({"start": ctx.now, "kind": "restart",
-                            "ip": doc["runs"][-1].get("ip"), "end": None})
+        ip = doc["runs"][-1].get("ip") if A.RESTART_KEEPS_IP else \
+            self._ip_for(ctx, key, doc["properties"])
+        doc["runs"].append({"start": ctx.now, "kind": "restart", "ip": ip, "end": None})
         op = self._new_op(ctx, key, doc, "restart", ctx.now + A.PULLED_AFTER, "Updating")
         self._save(ctx, key, doc)
         return op, doc["location"]

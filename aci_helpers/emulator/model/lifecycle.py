@@ -240,7 +240,7 @@ def settle_time(doc: dict, programs: dict[str, Any]) -> float:
 
 def current_ip(doc: dict, t: float) -> str | None:
     """The public IP at ``t``: assigned once provisioned, released while stopped."""
-    if doc.get("stopped_at") is not None and doc["stopped_at"] <= t:
+    if doc.get("stopped_at") is not None and doc["stopped_at"] <= t and A.STOP_RELEASES_IP:
         return None
     last = doc["runs"][-1]
     if last["kind"] in ("restart", "update") or t >= last["start"] + A.PULLED_AFTER:
