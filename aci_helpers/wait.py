@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 GROUP_FINAL_STATES = ("Running", "Succeeded", "Failed", "Stopped")
+# A task (restart policy Never or OnFailure) is still at work while it is Running.
+TASK_FINAL_STATES = ("Succeeded", "Failed", "Stopped")
 DEFAULT_TIMEOUT = 600.0
 _ARROW = " → "
 
@@ -212,10 +214,16 @@ def group_state(group: "ContainerGroup") -> str | None:
     return group.provisioning_state
 
 
+def settled_states(group: "ContainerGroup") -> tuple[str, ...]:
+    """The states in which ``group`` has settled: a server's ``Running`` is one, a task's is not."""
+    policy = getattr(group.restart_policy, "value", group.restart_policy) or "Always"
+    return GROUP_FINAL_STATES if str(policy).lower() == "always" else TASK_FINAL_STATES
+
+
 def wait_for_state(
     session: "Session",
     name: str,
-    states: str | Iterable[str] = GROUP_FINAL_STATES,
+    states: str | Iterable[str] | None = None,
     *,
     container: str | None = None,
     resource_group: str | None = None,
@@ -225,9 +233,13 @@ def wait_for_state(
 
     Returns the last ``ContainerGroup`` read (with its instance view). Group states are
     Pending, Running, Succeeded, Failed, Stopped; a container's are Waiting, Running,
-    Terminated. A group whose provisioning failed ends the wait too.
+    Terminated. Without ``states``, waits until the group has settled: Running (or Stopped,
+    Failed) for a server, Succeeded, Failed or Stopped for a task (restart policy Never or
+    OnFailure), which is still at work while Running. A group whose provisioning failed
+    ends the wait too.
     """
-    wanted: Sequence[str] = (states,) if isinstance(states, str) else tuple(states)
+    wanted: Sequence[str] | None = (
+        None if states is None else (states,) if isinstance(states, str) else tuple(states))
     rg = resource_group or session.resource_group
     label = f"{name}/{container}" if container else name
     progress = _Progress(label)
@@ -238,6 +250,8 @@ def wait_for_state(
             group = session.aci.container_groups.get(rg, name)
             state = _container_state(group, container) if container else group_state(group)
             progress.see(state)
+            if wanted is None:
+                wanted = ("Running", "Terminated") if container else settled_states(group)
             if state in wanted:
                 return group
             if group.provisioning_state == "Failed":

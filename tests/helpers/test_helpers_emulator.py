@@ -442,3 +442,22 @@ def test_groups_table_shows_the_default_restart_policy_when_the_version_omits_it
     got = newer.container_groups.get(s.resource_group, "no-policy")
     assert got.restart_policy is None
     assert groups_table([got])["restart_policy"].tolist() == ["Always"]
+
+
+def test_a_task_settles_when_it_ends_not_while_it_runs(s):
+    """wait_for_state(s, task) must not return at Running: a task is still at work then."""
+    from aci_helpers.errors import WaitTimeout
+    from aci_helpers.wait import settled_states
+
+    ensure_resource_group(s)
+    endless = "aci-endless-task"
+    create(s, task_container_group(endless, s.location, command=["/bin/sh", "-c", "tail -f /dev/null"],
+                                   env={}), endless)
+    with pytest.raises(WaitTimeout, match="still Running"):
+        wait_for_state(s, endless, timeout=3)
+    name = "aci-settle-task"
+    create(s, task_container_group(name, s.location), name)
+    assert wait_for_state(s, name).instance_view.state == "Succeeded"
+    assert settled_states(s.aci.container_groups.get(s.resource_group, name)) == (
+        "Succeeded", "Failed", "Stopped")
+    assert "Running" in settled_states(single_container_group("aci-web", s.location))

@@ -1,0 +1,147 @@
+"""The learner's path: notebooks run as a learner runs them, on the realtime clock.
+
+Each notebook runs in its own nbclient kernel, whose environment is the learner's: the
+emulator's realtime clock (sped up with ACI_EMULATOR_SPEED, which the emulator ignores
+until it supports it) on a state file shared by the notebooks of one path, progress bars
+on, a private cache dir. Runs are timed and the clouds counted; the figures go to
+test-artifacts/learner-path.json for the report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+from run_notebooks import problems  # noqa: E402
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))
+ARTIFACT = ROOT / "test-artifacts" / "learner-path.json"
+SPEED = os.environ.get("ACI_LEARNER_PATH_SPEED", "10")
+CELL_TIMEOUT = 300
+
+# Where the prose names a state, what the outputs must show (regular expressions, searched
+# in the text of every output of the run). A wait's progress line lists the states it saw
+# ("aci-1: Pending → Running" on the realtime clock); the last one is what the prose names.
+EXPECTED: dict[str, list[str]] = {
+    "00": [r"aci-tutorial-rg: Succeeded in eastus"],
+    "01": [r"(?m)^aci-\d+: (.* → )?Running$", r"state\s+Running", r"listening on port 80"],
+    "02": [r"(?m)-multi: (.* → )?Running$", r"0\s+Running .*\n.*1\s+Running", r"HTTP/1.1 200 OK",
+           r'"HEAD / HTTP/1.1" 200'],
+    "03": [r"container: Terminated, exit code 0 \(Completed\); group: Succeeded",
+           r"\('BENVOLIO', 74\)", r"API_KEY\s+\(not returned: secure\)"],
+    "03b": [r"FOO BAR", r"(?m)-shell: (.* → )?Running$", r"exit code 127", r"executable file not found",
+            r"provisioning: Succeeded \| group: Failed \| exit code 1"],
+    "04": [r"Succeeded\s+Running\s+Always", r"Succeeded\s+Succeeded\s+Never",
+           r"group view: None"],
+    "05": [r"aci-\d+-multi-1: \S+ -> Running", r"group state: Running", r"Started\s",
+           r"after stop:\s+state Stopped \| IP None", r"after start:\s+state Running",
+           r"after restart: state Running", r"InvalidContainerGroupUpdate",
+           r"tags: \{'created-by': 'aci-tutorial'\} \| state: Running"],
+    "06": [r"container groups left: \[\]", r"aci-tutorial-rg exists: False"],
+    "07": [r"(?m)^web-\d+: (.* → )?Running$", r"(?m)^job-\d+: (.* → )?Succeeded$", r"State: Succeeded",
+           r"Secure value shown: False"],
+}
+
+
+def key_of(path: Path) -> str:
+    """'03b' for 03b_task_commands_and_failures.ipynb."""
+    return path.name.split("_")[0]
+
+
+@dataclass
+class Run:
+    """One execution of a notebook: its outputs' text, the seconds it took, what went wrong."""
+
+    text: str
+    seconds: float
+    problems: list[str] = field(default_factory=list)
+    groups: int = -1
+    """Container groups in the cloud right after the run."""
+
+
+def output_text(nb: nbformat.NotebookNode) -> str:
+    """Every output of a notebook as text (streams, text/plain results, errors)."""
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.output_type == "stream":
+                parts.append(out.text)
+            elif out.output_type == "error":
+                parts.append(f"{out.ename}: {out.evalue}")
+            else:
+                parts.append(out.get("data", {}).get("text/plain", ""))
+    return "\n".join(parts)
+
+
+def learner_env(state: Path, cache: Path) -> dict[str, str]:
+    """A learner's kernel environment, on ``state``, with a private cache dir."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("ACI_", "AZURE_")) and k != "TQDM_DISABLE"}
+    env.update(ACI_BACKEND="emulator", ACI_EMULATOR_CLOCK="realtime", ACI_EMULATOR_SPEED=SPEED,
+               ACI_EMULATOR_STATE=str(state), ACI_EMULATOR_SEED="0", XDG_CACHE_HOME=str(cache))
+    return env
+
+
+def run_twice(path: Path, env: dict[str, str], times: int = 2) -> list[Run]:
+    """Run All ``times`` in one kernel, like a learner who runs the notebook again; count the
+    cloud's container groups after each run."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    runs = []
+    with client.setup_kernel(env=env):
+        for _ in range(times):
+            for cell in nb.cells:
+                if cell.cell_type == "code":
+                    cell.outputs = []
+            start = time.monotonic()
+            for index, cell in enumerate(nb.cells):
+                client.execute_cell(cell, index)
+            seconds = time.monotonic() - start
+            runs.append(Run(output_text(nb), seconds, problems(nb),
+                            group_count(Path(env["ACI_EMULATOR_STATE"]))))
+    return runs
+
+
+def group_count(state: Path) -> int:
+    """Container groups in the cloud of ``state``, every resource group."""
+    from aci_helpers import connect  # noqa: PLC0415
+
+    with connect("emulator", state=str(state), clock="realtime") as s:
+        return sum(1 for _ in s.aci.container_groups.list())
+
+
+def check_run(key: str, run: Run) -> None:
+    """No error output; the states the prose names; a skeleton's Not yet and a solution's Pass."""
+    assert run.problems == [], f"{key}: {run.problems}"
+    for pattern in EXPECTED[key]:
+        assert re.search(pattern, run.text), f"{key}: the prose names {pattern!r}, not in:\n{run.text}"
+    assert "Not yet: " in run.text and "Pass: " in run.text, key
+
+
+def record(section: str, key: str, figures: dict) -> None:
+    """Keep the figures of one notebook of one path in the report file."""
+    ARTIFACT.parent.mkdir(exist_ok=True)
+    data = json.loads(ARTIFACT.read_text()) if ARTIFACT.exists() else {}
+    data.setdefault(section, {})[key] = figures
+    data["speed"] = SPEED
+    ARTIFACT.write_text(json.dumps(data, indent=1, sort_keys=True))
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path) -> Path:
+    """A private XDG cache dir: never the user's emulator state or name suffix."""
+    path = tmp_path / "cache"
+    path.mkdir()
+    return path

@@ -1,0 +1,186 @@
+"""Each "Try it" tested three ways, with the notebook's own cells: the skeleton -> "Not yet",
+typical wrong answers -> their hints, the hidden solution -> "Pass".
+
+The code cells run in this process (they are plain Python) on a private instant-clock
+emulator: every case starts from the notebook's setup cells in a fresh cloud.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from aci_helpers.exercises import Feedback
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = {p.name.split("_")[0]: p for p in (ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb")}
+
+
+@pytest.fixture(autouse=True)
+def private_cloud(monkeypatch, tmp_path):
+    """An in-memory instant cloud per connect(), no progress bars, names from seed 0."""
+    from aci_helpers.names import reset_names
+
+    for var in ("ACI_LOCATION", "ACI_RESOURCE_GROUP", "AZURE_AUTH_LOCATION", "ACI_NAME_SUFFIX"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("ACI_BACKEND", "emulator")
+    monkeypatch.setenv("ACI_EMULATOR_STATE", "memory")
+    monkeypatch.setenv("ACI_EMULATOR_CLOCK", "instant")
+    monkeypatch.setenv("ACI_EMULATOR_SEED", "0")
+    monkeypatch.setenv("TQDM_DISABLE", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    # 07's explorer is built outside a kernel here (as the widget tests build it).
+    monkeypatch.setattr("aci_helpers.widgets.in_notebook", lambda: True)
+    reset_names()
+
+
+def _cells(key: str) -> tuple[list[str], str, str, list[str]]:
+    """(setup cells, exercise cell, check cell, solution cells) of notebook ``key``."""
+    nb = nbformat.read(NOTEBOOKS[key], as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    tags = [c.metadata.get("tags", []) for c in code]
+    first = next(i for i, t in enumerate(tags) if "exercise" in t)
+    check = next(i for i, t in enumerate(tags) if "check" in t)
+    solution = [c.source for c, t in zip(code, tags) if "solution" in t]
+    return [c.source for c in code[:first]], code[first].source, code[check].source, solution
+
+
+def _run(source: str, ns: dict):
+    """Execute a cell; return the value of its last line if it is an expression."""
+    tree = ast.parse(source)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    exec(compile(tree, "<cell>", "exec"), ns)
+    return eval(compile(ast.Expression(last.value), "<cell>", "eval"), ns) if last else None
+
+
+def attempt(key: str, answer: str | None) -> Feedback:
+    """Run the setup and the skeleton, then ``answer`` (None: the hidden solution), then the check."""
+    setup, exercise, check, solution = _cells(key)
+    ns: dict = {}
+    for source in [*setup, exercise]:
+        _run(source, ns)
+    if answer is None:  # as Run All does: the skeleton's check, then the solution and its check
+        _run(check, ns)
+        for source in solution[:-1]:
+            _run(source, ns)
+        feedback = _run(solution[-1], ns)
+    else:
+        _run(answer, ns)
+        feedback = _run(check, ns)
+    assert isinstance(feedback, Feedback)
+    return feedback
+
+
+SEND_TRY = "wait(s.aci.container_groups.begin_create_or_update(s.resource_group, try_name, my_group))\n"
+SEND_LEAN = "wait(s.aci.container_groups.begin_create_or_update(s.resource_group, lean_name, my_group))\n"
+RUN_TWO = ("wait(s.aci.container_groups.begin_create_or_update(s.resource_group, two_name, "
+           "task_container_group(two_name, s.location, command=my_command, env={})))\n"
+           "wait_for_container(s, two_name)\n")
+RUN_COUNT = ("wait(s.aci.container_groups.begin_create_or_update(s.resource_group, try_name, "
+             "task_container_group(try_name, s.location, env={'NumWords': str(MY_NUM_WORDS), "
+             "'MinLength': str(MY_MIN_LENGTH)})))\nwait_for_container(s, try_name)\n")
+
+WRONG = {
+    "00": [
+        ("tutorial_groups = [g.name for g in s.resources.resource_groups.list()]",
+         "other-team-rg does not carry the tag"),
+        ("tutorial_groups = list(s.resources.resource_groups.list())", "not the ResourceGroup objects"),
+        ("tutorial_groups = 'aci-tutorial-rg'", "should be a list of names"),
+    ],
+    "01": [
+        ("my_group = single_container_group(try_name, s.location)\n" + SEND_TRY,
+         "my_group requests 1 CPU and 1 GB; 2 CPUs and 1.5 GB are wanted"),
+        ("my_group = single_container_group(try_name, s.location, cpu='2')",
+         "my_group requests '2' CPU and 1 GB (text: write numbers"),
+        ("my_group = single_container_group(try_name, s.location, cpu=2, memory_gb=1.5)",
+         "is not in the cloud yet"),
+        # sent with 1 CPU first, then fixed in Python only: Azure cannot change CPU in place
+        ("my_group = single_container_group(try_name, s.location)\n" + SEND_TRY +
+         "my_group = single_container_group(try_name, s.location, cpu=2, memory_gb=1.5)",
+         "CPU and memory cannot change in place"),
+        ("my_group = single_container_group(try_name, s.location, cpu=2, memory_gb=1.5, "
+         "dns_name_label=name + '-other')", "DNS label is 'aci-970777-other'"),
+    ],
+    "02": [
+        # the trap: the app set first through the shared object, then the sidecar overwrites it
+        ("my_group = multi_container_group(lean_name, s.location)\n"
+         "my_group.containers[0].resources.requests.cpu = 1.0\n"
+         "my_group.containers[0].resources.requests.memory_in_gb = 1.5\n"
+         "my_group.containers[1].resources.requests.cpu = 0.5\n"
+         "my_group.containers[1].resources.requests.memory_in_gb = 0.5\n" + SEND_LEAN,
+         "share one ResourceRequirements object"),
+        ("my_group = multi_container_group(lean_name, s.location)\n"
+         "my_group.containers[1].resources = ResourceRequirements(requests=ResourceRequests(cpu=0.5, memory_in_gb=0.5))",
+         "the app requests 1 CPU and 2 GB; 1 and 1.5 are wanted"),
+    ],
+    "03": [
+        ("MY_NUM_WORDS, MY_MIN_LENGTH = 10, 3\n" + RUN_COUNT, "swapped"),
+        ("MY_NUM_WORDS, MY_MIN_LENGTH = 3, 10\n", "is not in the cloud yet"),
+        ("MY_NUM_WORDS, MY_MIN_LENGTH = 5, 8\n" + RUN_COUNT, "asks for the 3 most frequent words"),
+    ],
+    "03b": [
+        ("my_command = ['echo FOO; echo BAR']\n" + RUN_TWO, "exit code 127"),
+        ("my_command = ['echo', 'FOO;', 'echo', 'BAR']\n" + RUN_TWO, "echo printed the rest as text"),
+        ("my_command = ['/bin/sh', '-c', 'echo FOO', 'echo BAR']\n" + RUN_TWO, "only FOO"),
+        ("my_command = 'echo FOO; echo BAR'", "not one string"),
+    ],
+    "04": [
+        ("def public_fqdns(groups):\n"
+         "    return {g.name: s.aci.container_groups.get(s.resource_group, g.name).ip_address.fqdn\n"
+         "            for g in groups if g.ip_address is not None}",
+         "your function sent 1 request(s) (GET .../containerGroups/aci-970777)"),
+        ("def public_fqdns(groups):\n    return {g.name: g.ip_address.fqdn for g in groups}",
+         "it crashed"),
+        ("def public_fqdns(groups):\n"
+         "    return {g.name: (g.ip_address.fqdn if g.ip_address else None) for g in groups}",
+         "has no public IP address: leave out"),
+    ],
+    "05": [
+        ("def container_states(group):\n"
+         "    return {c.name: c.instance_view.current_state.state for c in group.containers}",
+         "it crashed"),
+        ("def container_states(group):\n    return [c.name for c in group.containers]",
+         "return a dict with one key per container"),
+    ],
+    "06": [
+        ("my_poller = s.aci.container_groups.begin_create_or_update(s.resource_group, my_name, "
+         "task_container_group(my_name, s.location, command=['echo', 'goodbye'], env={}))\n"
+         "wait(my_poller)", "the poller of the create (a PUT)"),
+        ("my_poller = s.aci.container_groups.begin_delete(s.resource_group, my_name)\nwait(my_poller)",
+         "never created it"),
+        ("wait(s.aci.container_groups.begin_create_or_update(s.resource_group, my_name, "
+         "task_container_group(my_name, s.location, command=['echo', 'goodbye'], env={})))\n"
+         "my_poller = wait(s.aci.container_groups.begin_delete(s.resource_group, my_name))",
+         "keep the LROPoller that begin_delete returns"),
+    ],
+    "07": [
+        ("ex.row_button(duo).click()\nex.stop_button.click()",
+         "duo-970777 is Stopped, but web-970777 is Running"),
+    ],
+}
+
+
+@pytest.mark.parametrize("key", sorted(NOTEBOOKS))
+def test_the_skeleton_says_not_yet(key):
+    feedback = attempt(key, "")
+    assert not feedback.passed and feedback.text.startswith("Not yet: ")
+
+
+@pytest.mark.parametrize("key, answer, hint", [(k, a, h) for k, cases in WRONG.items() for a, h in cases],
+                         ids=[f"{k}-{i}" for k, cases in WRONG.items() for i in range(len(cases))])
+def test_a_typical_wrong_answer_gets_its_hint(key, answer, hint):
+    feedback = attempt(key, answer)
+    assert not feedback.passed and hint in feedback.text, feedback.text
+
+
+@pytest.mark.parametrize("key", sorted(NOTEBOOKS))
+def test_the_solution_passes(key):
+    feedback = attempt(key, None)
+    assert feedback.passed and feedback.text.startswith("Pass: "), feedback.text
+
+
+def test_every_notebook_has_wrong_answers_tested():
+    assert sorted(WRONG) == sorted(NOTEBOOKS)
