@@ -105,6 +105,8 @@ def test_try_it_follows_the_cell_convention(path: Path) -> None:
     for i in solution:
         cell = nb.cells[i]
         assert "hide-input" in cell.metadata["tags"], "Jupyter Book's click-to-reveal"
+        # JupyterLab shows a collapsed cell's first line: it must not give the answer away
+        assert cell.source.startswith("#"), "a solution cell starts with a comment line"
         assert cell.metadata.get("jupyter", {}).get("source_hidden") is True, "collapsed in JupyterLab"
     for i in exercise + check:
         assert not nb.cells[i].metadata.get("jupyter", {}).get("source_hidden")
