@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from azure.core.exceptions import ResourceNotFoundError
 
 from .cost import estimate_cost, group_requests
+from .errors import _md
 from .session import TUTORIAL_TAGS
 
 if TYPE_CHECKING:
@@ -39,6 +40,11 @@ class Feedback:
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(self.text)
+
+    def _repr_markdown_(self) -> str:
+        # Prose wraps between words; a notebook's plain-text output breaks lines mid-word.
+        head, _, rest = self.text.partition(": ")
+        return f"**{head}:** {_md(rest)}"
 
 
 def _pass(text: str) -> Feedback:

@@ -131,20 +131,20 @@ def unique_name(prefix: str = "aci", session: "Session | None" = None) -> str:
 
 
 def describe_names(session: "Session | None" = None) -> str:
-    """One sentence for a notebook: the learner's suffix and where it comes from."""
+    """A few short lines for a notebook: the learner's suffix and where it comes from."""
     suffix = name_suffix(session)
     if os.environ.get(SUFFIX_ENV, "").strip():
-        where = f"set by {SUFFIX_ENV}"
+        where = f"It is set by {SUFFIX_ENV}."
     else:
         backend, seed = _origin(session)
         if backend == "emulator":
-            where = (f"on the emulator it comes from ACI_EMULATOR_SEED={seed}, so every run "
-                     "gives the same names")
+            where = (f"On the emulator it comes from ACI_EMULATOR_SEED={seed}: every run gives "
+                     "the same names.")
         else:
-            where = (f"drawn at random once for you and kept in {suffix_file()} (DNS labels "
-                     "are unique across Azure); delete that file to draw a new one")
-    return (f"Your names end in -{suffix}: {where}. Re-running a cell or a notebook reuses "
-            "them, so it updates your groups instead of adding new ones.")
+            where = (f"It was drawn at random once for you (DNS labels are unique across Azure)\n"
+                     f"and is kept in {suffix_file()}; delete that file to draw a new one.")
+    return (f"Your names end in -{suffix}.\n{where}\nRe-running a cell or a notebook reuses "
+            "them: it updates your groups, never adds new ones.")
 
 
 def reset_names() -> None:
