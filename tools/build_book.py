@@ -27,7 +27,7 @@ def main() -> int:
     for name in ("_config.yml", "intro.md"):
         shutil.copy2(ROOT / "book" / name, SRC / name)
     pages = []
-    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb")):
         nbformat.write(book_copy(nbformat.read(path, as_version=4)), SRC / "notebooks" / path.name)
         pages.append({"file": f"notebooks/{path.stem}"})
     (SRC / "_toc.yml").write_text(yaml.safe_dump(

@@ -33,7 +33,7 @@ def main() -> int:
                            "TQDM_DISABLE": "1"})
         s = connect()
         after: dict[str, dict[str, int]] = {}
-        for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb")):
             began = time.monotonic()
             nb = nbformat.read(path, as_version=4)
             NotebookClient(nb, timeout=600, kernel_name="python3",
