@@ -4,7 +4,7 @@ Each notebook runs in its own nbclient kernel, whose environment is the learner'
 emulator's realtime clock (sped up with ACI_EMULATOR_SPEED, which the emulator ignores
 until it supports it) on a state file shared by the notebooks of one path, progress bars
 on, a private cache dir. Runs are timed and the clouds counted; the figures go to
-test-artifacts/learner-path.json for the report.
+test-artifacts/learner-path-<path>.json for the report.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 from run_notebooks import problems  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))
-ARTIFACT = ROOT / "test-artifacts" / "learner-path.json"
+ARTIFACTS = ROOT / "test-artifacts"
 SPEED = os.environ.get("ACI_LEARNER_PATH_SPEED", "10")
 CELL_TIMEOUT = 300
 
@@ -131,12 +131,13 @@ def check_run(key: str, run: Run) -> None:
 
 
 def record(section: str, key: str, figures: dict) -> None:
-    """Keep the figures of one notebook of one path in the report file."""
-    ARTIFACT.parent.mkdir(exist_ok=True)
-    data = json.loads(ARTIFACT.read_text()) if ARTIFACT.exists() else {}
-    data.setdefault(section, {})[key] = figures
-    data["speed"] = SPEED
-    ARTIFACT.write_text(json.dumps(data, indent=1, sort_keys=True))
+    """Keep the figures of one notebook of one path in that path's report file (one file per
+    path: the paths run on different pytest-xdist workers)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"learner-path-{section}.json"
+    data = json.loads(path.read_text()) if path.exists() else {}
+    data[key] = {**figures, "speed": SPEED}
+    path.write_text(json.dumps(data, indent=1, sort_keys=True))
 
 
 @pytest.fixture
