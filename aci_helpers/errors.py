@@ -101,7 +101,9 @@ _DNS_LABEL_RULES = ("DNS name labels: 5-63 characters, lowercase letters, digits
                     "a letter, the last a letter or digit.")
 _ENV_NAME_RULES = ("Environment variable names: 1-63 characters, letters, digits and '_', not "
                    "starting or ending with '_'.")
-_DNS_TAKEN = "DNS name labels are unique per region: pick another one, e.g. unique_name('aci')."
+_DNS_TAKEN = ("DNS name labels are unique per region, across all of Azure: pick another one, "
+              "e.g. with another prefix (unique_name('web')), or draw yourself a new name suffix "
+              "(set ACI_NAME_SUFFIX, or delete the file aci_helpers.names.suffix_file()).")
 HINTS.update({
     "ContainerGroupNameInvalid": _GROUP_NAME_RULES,
     "InvalidContainerGroupName": _GROUP_NAME_RULES,
