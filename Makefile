@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Committed notebook outputs come from the emulator with the instant clock and a fixed seed,
 # each notebook in its own in-memory cloud.
-NB_ENV := ACI_BACKEND=emulator ACI_EMULATOR_CLOCK=instant ACI_EMULATOR_SEED=0 ACI_EMULATOR_STATE=memory
+NB_ENV := ACI_BACKEND=emulator ACI_EMULATOR_CLOCK=instant ACI_EMULATOR_SPEED=1 ACI_EMULATOR_SEED=0 \
+	ACI_EMULATOR_STATE=memory
 
 .PHONY: lab test notebooks bench book clean help
 

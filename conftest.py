@@ -16,5 +16,5 @@ NOTEBOOK_ENV = {
     "ACI_EMULATOR_STATE": "memory",
 }
 os.environ.update(NOTEBOOK_ENV)
-for var in ("ACI_LOCATION", "ACI_RESOURCE_GROUP", "AZURE_AUTH_LOCATION"):
+for var in ("ACI_LOCATION", "ACI_RESOURCE_GROUP", "AZURE_AUTH_LOCATION", "ACI_EMULATOR_SPEED"):
     os.environ.pop(var, None)

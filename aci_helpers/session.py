@@ -5,6 +5,7 @@ The only module that reaches ``aci_helpers.emulator`` (see docs/ARCHITECTURE.md)
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import time
@@ -59,6 +60,7 @@ class Settings:
     backend: str = "emulator"
     state: str | None = None  # emulator: a file path, or None for an in-memory cloud
     clock: str = "realtime"
+    speed: float = 1.0  # realtime clock only: virtual time runs this many times faster
     seed: int = DEFAULT_SEED
     location: str = DEFAULT_LOCATION
     resource_group: str = DEFAULT_RESOURCE_GROUP
@@ -81,6 +83,7 @@ def load_settings(
     state: str | os.PathLike[str] | None = None,
     clock: str | None = None,
     seed: int | str | None = None,
+    speed: float | str | None = None,
     location: str | None = None,
     resource_group: str | None = None,
     auth_location: str | os.PathLike[str] | None = None,
@@ -98,6 +101,7 @@ def load_settings(
         raise ConfigurationError(
             f"Unknown emulator clock {c!r} (ACI_EMULATOR_CLOCK): use 'realtime' or 'instant'."
         )
+    sp = _speed(_pick(speed, "ACI_EMULATOR_SPEED", 1.0), c, b)
     raw_seed = _pick(seed, "ACI_EMULATOR_SEED", DEFAULT_SEED)
     try:
         sd = int(raw_seed)
@@ -120,12 +124,33 @@ def load_settings(
         backend=b,
         state=st_resolved,
         clock=c,
+        speed=sp,
         seed=sd,
         location=str(_pick(location, "ACI_LOCATION", DEFAULT_LOCATION)).lower(),
         resource_group=str(_pick(resource_group, "ACI_RESOURCE_GROUP", DEFAULT_RESOURCE_GROUP)),
         auth_location=auth,
         subscription_id=_pick(subscription_id, "AZURE_SUBSCRIPTION_ID"),
     )
+
+
+def _speed(raw: Any, clock: str, backend: str) -> float:
+    """ACI_EMULATOR_SPEED as a float >= 1; a speed-up of the instant clock is an error."""
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        value = math.nan
+    if isinstance(raw, bool) or not math.isfinite(value) or value < 1:
+        raise ConfigurationError(
+            f"ACI_EMULATOR_SPEED must be a number >= 1 (1 = wall-clock pace, 10 = ten times "
+            f"faster), not {raw!r}."
+        )
+    if value != 1 and clock != "realtime" and backend == "emulator":
+        raise ConfigurationError(
+            f"ACI_EMULATOR_SPEED={raw} speeds up the realtime clock only, and the clock is "
+            f"{clock!r} (ACI_EMULATOR_CLOCK), which does not wait at all: unset "
+            "ACI_EMULATOR_SPEED or set ACI_EMULATOR_CLOCK=realtime."
+        )
+    return value
 
 
 class SentRequest(NamedTuple):
@@ -283,6 +308,7 @@ def connect(
     state: str | os.PathLike[str] | None = None,
     clock: str | None = None,
     seed: int | None = None,
+    speed: float | None = None,
     location: str | None = None,
     resource_group: str | None = None,
     auth_location: str | os.PathLike[str] | None = None,
@@ -292,12 +318,13 @@ def connect(
 
     No request is sent here; the first SDK call sends the first one. Arguments override
     ``ACI_BACKEND``, ``ACI_EMULATOR_STATE`` (``memory`` = in-memory cloud),
-    ``ACI_EMULATOR_CLOCK``, ``ACI_EMULATOR_SEED``, ``ACI_LOCATION``, ``ACI_RESOURCE_GROUP``,
+    ``ACI_EMULATOR_CLOCK``, ``ACI_EMULATOR_SEED``, ``ACI_EMULATOR_SPEED`` (realtime clock
+    only: virtual time runs that many times faster), ``ACI_LOCATION``, ``ACI_RESOURCE_GROUP``,
     ``AZURE_AUTH_LOCATION`` and ``AZURE_SUBSCRIPTION_ID``.
     """
     global _last
     settings = load_settings(
-        backend, state=state, clock=clock, seed=seed, location=location,
+        backend, state=state, clock=clock, seed=seed, speed=speed, location=location,
         resource_group=resource_group, auth_location=auth_location,
         subscription_id=subscription_id,
     )
@@ -318,7 +345,8 @@ def _connect_emulator(settings: Settings) -> Session:
         ) from None
     if settings.state is not None:
         Path(settings.state).parent.mkdir(parents=True, exist_ok=True)
-    emu = Emulator(state=settings.state, clock=settings.clock, seed=settings.seed)
+    emu = Emulator(state=settings.state, clock=settings.clock, seed=settings.seed,
+                   speed=settings.speed)
     transport = emu.transport()
     credential = emu.credential()
     log = RequestLog()

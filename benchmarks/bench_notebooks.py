@@ -24,7 +24,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))
 ENV = {"ACI_BACKEND": "emulator", "ACI_EMULATOR_CLOCK": "instant", "ACI_EMULATOR_SEED": "0",
-       "ACI_EMULATOR_STATE": "memory"}
+       "ACI_EMULATOR_STATE": "memory", "ACI_EMULATOR_SPEED": "1"}
 # Every module, submodules included: `import azure` alone would not load the SDK clients.
 MODULES_CELL = "import json, sys; print(json.dumps(sorted(sys.modules)))"
 

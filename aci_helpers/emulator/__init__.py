@@ -78,10 +78,14 @@ class Emulator:
     :param seed: non-negative integer; with the instant clock, equal seeds and equal calls
         give byte-identical answers.
     :param quota_cores: standard-core quota per region (default 100, like Azure).
+    :param speed: realtime clock only: virtual time runs ``speed`` times faster than the
+        wall clock (a number >= 1; default 1), states come in the same order, and the
+        transport's ``sleep`` sleeps ``speed`` times less.
     """
 
     def __init__(self, state: str | os.PathLike | None = None, clock: str = "realtime",
-                 seed: int = 0, *, quota_cores: float = A.DEFAULT_QUOTA_CORES) -> None:
+                 seed: int = 0, *, quota_cores: float = A.DEFAULT_QUOTA_CORES,
+                 speed: float = 1.0) -> None:
         if state is not None and not isinstance(state, (str, os.PathLike)):
             raise ValueError(f"state must be a file path or None (in-memory), not "
                              f"{type(state).__name__}")
@@ -95,7 +99,7 @@ class Emulator:
         if isinstance(quota_cores, bool) or not isinstance(quota_cores, (int, float)) \
                 or quota_cores <= 0:
             raise ValueError(f"quota_cores must be a positive number, not {quota_cores!r}")
-        self._clock = make_clock(clock)
+        self._clock = make_clock(clock, speed)
         self.seed = seed
         self.subscription_id = A.SUBSCRIPTION_ID
         self._store = Store(state)
@@ -106,6 +110,11 @@ class Emulator:
     def clock(self) -> str:
         """The clock kind: ``realtime`` or ``instant``."""
         return self._clock.kind
+
+    @property
+    def speed(self) -> float:
+        """How many times faster than the wall clock virtual time runs (1 when instant)."""
+        return getattr(self._clock, "speed", 1.0)
 
     @property
     def state(self) -> str | None:
@@ -151,5 +160,6 @@ class Emulator:
         self._store.close()
 
     def __repr__(self) -> str:
+        speed = f", speed={self.speed:g}" if self.speed != 1 else ""
         return (f"Emulator(state={self._store.path!r}, clock={self._clock.kind!r}, "
-                f"seed={self.seed})")
+                f"seed={self.seed}{speed})")

@@ -1,41 +1,94 @@
-"""Clocks. ``realtime`` is the wall clock; ``instant`` is a virtual clock kept in the state
-that each request first advances so that every finite transition has happened."""
+"""Clocks. ``realtime`` is the wall clock (optionally sped up); ``instant`` is a virtual
+clock kept in the state that each request first advances so that every finite transition
+has happened."""
 
 from __future__ import annotations
 
+import math
 import time
 
 from . import assumptions as A
 from .store import Tx
 
 
+# Meta key of the realtime clock's anchor: "wall virtual speed". Virtual time is
+# virtual + speed * (wall-clock now - wall), so every process sharing the file computes the
+# same time from it, and a process with another speed re-anchors without a jump.
+ANCHOR_KEY = "realtime_anchor"
+
+
+def check_speed(speed: object) -> float:
+    """``speed`` as a float >= 1 (finite), else a ValueError that says what is accepted."""
+    if isinstance(speed, bool) or not isinstance(speed, (int, float)) \
+            or not math.isfinite(speed) or speed < 1:
+        raise ValueError(f"speed must be a number >= 1 (1 = wall-clock pace, 10 = ten times "
+                         f"faster), not {speed!r}")
+    return float(speed)
+
+
 class RealtimeClock:
-    """Wall-clock time; polling sleeps really sleep."""
+    """Wall-clock time, optionally ``speed`` times faster; polling sleeps really sleep.
+
+    With ``speed`` > 1, virtual time runs that many times faster than the wall clock, and
+    :meth:`sleep` sleeps that many times less: every duration of the simulated cloud (a
+    create reaching Running, a task's ``sleep 3``) shrinks, and states come in the same
+    order. The anchor lives in the state, so processes sharing a file agree on the time.
+    """
 
     kind = "realtime"
 
+    def __init__(self, speed: float = 1.0) -> None:
+        self.speed = check_speed(speed)
+
+    @staticmethod
+    def _anchor(tx: Tx) -> tuple[float, float, float] | None:
+        raw = tx.meta(ANCHOR_KEY)
+        if raw is None:
+            return None
+        wall, virtual, speed = (float(x) for x in raw.split())
+        return wall, virtual, speed
+
     def now(self, tx: Tx) -> float:
-        """The wall-clock time."""
-        return time.time()
+        """The virtual time: the wall clock, or where the stored anchor puts it."""
+        wall = time.time()
+        anchor = self._anchor(tx)
+        if anchor is None:
+            return wall
+        w0, v0, speed = anchor
+        return v0 + speed * (wall - w0)
 
     def needs_advance(self, tx: Tx) -> bool:
         """Never: wall-clock time moves by itself."""
         return False
 
     def advance(self, tx: Tx) -> float:
-        """The wall-clock time, also recorded in the state as its high-water mark."""
-        now = time.time()
+        """The virtual time, also recorded in the state as its high-water mark.
+
+        Only call inside a write transaction. A process whose speed differs from the
+        stored anchor's re-anchors at the current virtual time: time never jumps back."""
+        wall = time.time()
+        anchor = self._anchor(tx)
+        if anchor is None:
+            now = wall
+            if self.speed != 1:
+                tx.set_meta(ANCHOR_KEY, f"{wall!r} {now!r} {self.speed!r}")
+        else:
+            w0, v0, speed = anchor
+            now = v0 + speed * (wall - w0)
+            if speed != self.speed:
+                tx.set_meta(ANCHOR_KEY, f"{wall!r} {now!r} {self.speed!r}")
         # Leave a high-water mark: an instant clock opening this file later continues from
         # here instead of going back to its own (earlier) virtual time.
         tx.set_meta("wall_high", repr(now))
         return now
 
     def wall_seconds(self, seconds: float) -> float:
-        """How long a poll sleep of ``seconds`` really waits (sync and async transports)."""
-        return max(0.0, float(seconds))
+        """How long a poll sleep of ``seconds`` (virtual) really waits: ``seconds / speed``
+        (sync and async transports)."""
+        return max(0.0, float(seconds)) / self.speed
 
     def sleep(self, seconds: float) -> None:
-        """Really sleep ``seconds`` (not at all for zero or less)."""
+        """Sleep ``seconds`` of virtual time: ``seconds / speed`` really (none for <= 0)."""
         wait = self.wall_seconds(seconds)
         if wait > 0:
             time.sleep(wait)
@@ -87,11 +140,15 @@ class InstantClock:
         return None
 
 
-def make_clock(kind: str) -> RealtimeClock | InstantClock:
-    """``"realtime"`` or ``"instant"``; anything else is a ValueError."""
+def make_clock(kind: str, speed: float = 1.0) -> RealtimeClock | InstantClock:
+    """``"realtime"`` (optionally ``speed`` times faster) or ``"instant"``; anything else,
+    or a speed-up of the instant clock, is a ValueError."""
     if kind == "realtime":
-        return RealtimeClock()
+        return RealtimeClock(speed)
     if kind == "instant":
+        if check_speed(speed) != 1:
+            raise ValueError(f"speed={speed!r} applies to the realtime clock only: the instant "
+                             f"clock does not wait at all")
         return InstantClock()
     raise ValueError(f"unknown clock {kind!r}: use clock='realtime' (wall clock, a create "
                      f"reaches Running in a few seconds) or clock='instant' (virtual time, "
