@@ -8,10 +8,19 @@ STAMP := $(VENV)/.installed
 NB_ENV := ACI_BACKEND=emulator ACI_EMULATOR_CLOCK=instant ACI_EMULATOR_SPEED=1 ACI_EMULATOR_SEED=0 \
 	ACI_EMULATOR_STATE=memory
 
-.PHONY: lab test notebooks bench book clean help
+# The learner's working copy of notebooks/ that `make lab` opens (tools/lab.py).
+LAB_DIR ?= my-notebooks
+# pytest-xdist workers for `make test` (each notebook's cells stay on one worker, in order).
+JOBS ?= 2
+# uv installs in seconds what pip takes a minute or more for. Found on PATH, else installed
+# into .venv with pip; pip alone is the fallback where uv cannot be had.
+UV ?= $(shell command -v uv 2>/dev/null)
+
+.PHONY: lab lab-reset test notebooks bench book clean help
 
 help:
-	@echo "make lab        set up .venv and open JupyterLab on the emulator"
+	@echo "make lab        set up .venv and open JupyterLab on your working copy ($(LAB_DIR)/)"
+	@echo "make lab-reset  move $(LAB_DIR)/ aside (kept) and make a fresh copy of the notebooks"
 	@echo "make test       set up .venv and run every test"
 	@echo "make notebooks  re-execute the notebooks and commit-ready their outputs"
 	@echo "make bench      run the benchmarks"
@@ -20,19 +29,29 @@ help:
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@uv="$(UV)"; \
+	if [ -z "$$uv" ] && $(BIN)/python -m pip install --quiet uv >/dev/null 2>&1; then uv=$(BIN)/uv; fi; \
+	if [ -n "$$uv" ] && "$$uv" pip install --quiet --python $(BIN)/python -e ".[dev]"; then \
+		echo "installed .venv with uv"; \
+	else \
+		echo "uv is not available: installing with pip (slower)"; \
+		$(BIN)/python -m pip install --quiet --upgrade pip && \
+		$(BIN)/python -m pip install --quiet -e ".[dev]"; \
+	fi
 	touch $(STAMP)
 
-# Containers and cloud shells often run as root, where Jupyter refuses to start without --allow-root.
 # The notebooks ask for the standard "python3" kernel, which in this JupyterLab is .venv's
 # Python. The named kernel is for other front ends (VS Code, a system-wide JupyterLab).
+# JupyterLab is rooted at the working copy: notebooks/ stays as committed (`make test`).
 lab: $(STAMP)
 	$(BIN)/python -m ipykernel install --user --name aci-tutorial --display-name "Python (ACI tutorial)" >/dev/null
-	ACI_BACKEND=$${ACI_BACKEND:-emulator} $(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+	$(BIN)/python tools/lab.py --dir "$(LAB_DIR)"
+
+lab-reset:
+	$(PYTHON) tools/lab.py --dir "$(LAB_DIR)" --reset --prepare-only
 
 test: $(STAMP)
-	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env -p no:cacheprovider
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests notebooks --nbval --nbval-current-env -p no:cacheprovider
 
 notebooks: $(STAMP)
 	$(NB_ENV) $(BIN)/python tools/run_notebooks.py notebooks/*.ipynb

@@ -1,5 +1,6 @@
-"""Shared by the real-browser tests: Chromium via Playwright, a Jupyter server (Voilà or
-JupyterLab) on a free localhost port with throwaway Jupyter dirs, always stopped.
+"""Shared by the real-browser tests: one Chromium per pytest worker via Playwright (each
+test gets its own browser context), a Jupyter server (Voilà or JupyterLab) on a free
+localhost port with throwaway Jupyter dirs, always stopped.
 
 Skipped without Chromium (or Playwright, or the server's command), unless
 ACI_REQUIRE_BROWSER=1 (CI), then they fail.
@@ -7,6 +8,7 @@ ACI_REQUIRE_BROWSER=1 (CI), then they fail.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shutil
@@ -134,30 +136,92 @@ def jupyter_server(request, tmp_path):
                 print(f"--- {log.name} (tail) ---\n{log.read_text()[-4000:]}")
 
 
-@pytest.fixture
-def new_page():
-    """``new_page(viewport, timeout_ms)`` -> (page, errors): a Chromium page, and the
-    JavaScript errors it raised. The browser is closed after the test."""
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+class Chromium:
+    """One Playwright driver and one Chromium per pytest worker, started on first use.
 
-    with sync_playwright() as p:
-        browsers = []
+    Playwright's sync API leaves its event loop marked as running in this thread between
+    calls; other tests on the same worker (``asyncio.run``, the explorer's "is a loop
+    running?" check) must not see it. So the loop is marked running only while a browser
+    test runs (``resume``), and unmarked after it (``suspend``), which is what Playwright
+    itself does between calls when it is interrupted.
+    """
 
-        def make(viewport: dict[str, int], timeout_ms: int) -> tuple:
-            if not browsers:
-                browsers.append(p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                                  timeout=timeout_ms))
-            page = browsers[0].new_page(viewport=viewport)
-            page.set_default_timeout(timeout_ms)
-            errors: list[str] = []
-            page.on("pageerror", lambda err: errors.append(str(err)))
-            return page, errors
+    def __init__(self) -> None:
+        self._playwright = None
+        self._browser = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
+    def browser(self, timeout_ms: int):
+        """The worker's browser (launched now if none, or if the last one died)."""
+        self.resume()
+        if self._browser is None or not self._browser.is_connected():
+            if self._playwright is None:
+                from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+                self._playwright = sync_playwright().start()
+                self._loop = asyncio._get_running_loop()
+            self._browser = self._playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=timeout_ms)
+        return self._browser
+
+    def resume(self) -> None:
+        """Mark Playwright's loop as running again, as its sync API expects."""
+        if self._loop is not None:
+            asyncio._set_running_loop(self._loop)
+
+    def suspend(self) -> None:
+        """Hide Playwright's loop from the next (non-browser) test."""
+        asyncio._set_running_loop(None)
+
+    def close(self) -> None:
+        """Close the browser and stop the driver (end of the worker's session)."""
+        if self._playwright is None:
+            return
+        self.resume()
         try:
-            yield make
+            if self._browser is not None and self._browser.is_connected():
+                self._browser.close()
         finally:
-            for b in browsers:
-                b.close()
+            self._playwright.stop()
+            self._playwright = self._browser = self._loop = None
+            self.suspend()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Chromium]:
+    """The worker's shared Chromium (launched by the first test that opens a page)."""
+    shared = Chromium()
+    try:
+        yield shared
+    finally:
+        shared.close()
+
+
+@pytest.fixture
+def new_page(chromium):
+    """``new_page(viewport, timeout_ms)`` -> (page, errors): a page in a new browser context
+    (its own cookies and storage) of the worker's shared Chromium, and the JavaScript errors
+    it raised. The context is closed after the test."""
+    contexts = []
+
+    def make(viewport: dict[str, int], timeout_ms: int) -> tuple:
+        context = chromium.browser(timeout_ms).new_context(viewport=viewport)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(timeout_ms)
+        errors: list[str] = []
+        page.on("pageerror", lambda err: errors.append(str(err)))
+        return page, errors
+
+    try:
+        yield make
+    finally:
+        if contexts:
+            chromium.resume()
+            for context in contexts:
+                with contextlib.suppress(Exception):  # a crashed browser took it already
+                    context.close()
+        chromium.suspend()
 
 
 @pytest.fixture

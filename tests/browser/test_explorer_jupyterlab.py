@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
+from jupyterlab_ui import notebook_errors as _notebook_errors
+from jupyterlab_ui import run_all as _run_all
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOK = "07_widget_explorer.ipynb"
@@ -44,46 +46,6 @@ def lab(jupyter_server, tmp_path):
         args.append("--allow-root")
     port, _ = jupyter_server("jupyter", args, cwd=root, ACI_EMULATOR_CLOCK="realtime")
     return f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK}?token={token}"
-
-
-KERNEL_IDLE_TIMEOUT_S = 60  # a cold first start in a fresh venv is slow
-RUN_ALL_ATTEMPTS = 3
-_EXECUTING = """() => !!document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="busy"]')
-    || [...document.querySelectorAll('.jp-InputArea-prompt')].some(e => e.textContent.includes('[*]'))"""
-
-
-def _run_all(page) -> None:
-    """Run → Run All Cells once the kernel is idle, and make sure execution started.
-
-    JupyterLab can drop a Run All clicked while it is still wiring the kernel up; so wait
-    for an idle kernel (picking one if JupyterLab asks), click, and check that a cell is
-    running (a ``[*]`` prompt, or a busy kernel) — click again if none is.
-    """
-    page.locator(".jp-NotebookPanel").wait_for()
-    idle = page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]')
-    dialog = page.locator(".jp-Dialog")
-    deadline = time.monotonic() + KERNEL_IDLE_TIMEOUT_S
-    while not idle.count():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"the kernel was not idle after {KERNEL_IDLE_TIMEOUT_S} s")
-        if dialog.count() and dialog.is_visible():  # "Select Kernel"
-            dialog.locator(".jp-mod-accept").click()
-        page.wait_for_timeout(200)
-    for _ in range(RUN_ALL_ATTEMPTS):
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
-        try:  # the committed prompts already read [1], [2]...: look for a running cell
-            page.wait_for_function(_EXECUTING, polling=50, timeout=10_000)
-            return
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError; try the menu again
-            page.keyboard.press("Escape")
-    raise AssertionError(f"Run All Cells did not start execution after {RUN_ALL_ATTEMPTS} tries")
-
-
-def _notebook_errors(page) -> str:
-    """The tracebacks the notebook shows, to explain a failure."""
-    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-    return "\n---\n".join(errors.all_inner_texts())[-3000:] or "(no error output)"
 
 
 def _top(locator) -> None:

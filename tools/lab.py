@@ -1,0 +1,149 @@
+"""`make lab`: JupyterLab on the learner's working copy of the notebooks.
+
+The committed notebooks (notebooks/) are the tutorial's reference: `make test` compares
+their outputs strictly. Learners run, edit and autosave, so JupyterLab never sees them:
+it is rooted at a working copy (my-notebooks/ by default, gitignored), made on the first
+`make lab`. Later runs keep every file of the copy as the learner left it; a notebook
+missing from the copy (new upstream, or deleted by the learner to get it fresh) is copied
+in again. `make lab-reset` moves the whole copy aside (never deleted) and makes a fresh one.
+
+Usage: python tools/lab.py [--dir DIR] [--reset] [--prepare-only] [jupyter lab options...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+DEFAULT_DIR = ROOT / "my-notebooks"
+# Jupyter config the lab reads on top of the user's: no news/announcements toast, no
+# update check (see lab-config/).
+LAB_CONFIG = Path(__file__).resolve().parent / "lab-config"
+MANIFEST = ".committed.json"  # sha256 of each committed file when it was copied
+SKIP = {".ipynb_checkpoints", "__pycache__"}
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _committed_files(source: Path) -> list[Path]:
+    """Files of ``source`` a learner gets (no checkpoints, caches or emulator state)."""
+    return sorted(p for p in source.rglob("*") if p.is_file()
+                  and not SKIP & set(p.relative_to(source).parts)
+                  and not p.name.endswith((".db", ".db-wal", ".db-shm")))
+
+
+def _short(path: Path) -> str:
+    try:
+        return f"{path.relative_to(Path.cwd())}/" if path.is_dir() else str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def prepare(copy: Path, source: Path = NOTEBOOKS) -> list[str]:
+    """Make or complete the working copy; return what to tell the learner.
+
+    Never overwrites a file that is already in the copy."""
+    lines: list[str] = []
+    fresh = not copy.exists()
+    copy.mkdir(parents=True, exist_ok=True)
+    manifest_path = copy / MANIFEST
+    try:
+        manifest = json.loads(manifest_path.read_text())
+    except (OSError, ValueError):
+        manifest = {}
+    added, changed = [], []
+    for src in _committed_files(source):
+        rel = src.relative_to(source).as_posix()
+        dest = copy / rel
+        digest = _digest(src)
+        if not dest.exists():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest)
+            manifest[rel] = digest
+            added.append(rel)
+        elif manifest.get(rel) not in (None, digest):
+            changed.append(rel)
+    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    where = _short(copy)
+    if fresh:
+        lines.append(f"Made your working copy of the notebooks in {where}")
+    elif added:
+        lines.append(f"Copied into {where}: {', '.join(added)}")
+    lines.append(f"JupyterLab opens {where}: your edits, outputs and autosaves stay there; "
+                 f"notebooks/ keeps the committed versions.")
+    if changed:
+        lines.append(f"Updated since your copy was made (yours are unchanged): "
+                     f"{', '.join(changed)}.")
+    lines.append(f"Fresh copies: `make lab-reset` (moves {where} aside, deletes nothing); "
+                 f"for one notebook, delete it from {where} and run `make lab` again.")
+    return lines
+
+
+def reset(copy: Path, source: Path = NOTEBOOKS, now: dt.datetime | None = None) -> list[str]:
+    """Move the working copy aside (``<name>-<date>-<time>``) and make a fresh one."""
+    lines: list[str] = []
+    if copy.exists():
+        stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+        kept = copy.with_name(f"{copy.name}-{stamp}")
+        n = 1
+        while kept.exists():
+            n += 1
+            kept = copy.with_name(f"{copy.name}-{stamp}-{n}")
+        copy.rename(kept)
+        lines.append(f"Your previous copy is kept in {_short(kept)}")
+    return lines + prepare(copy, source)
+
+
+def lab_command(copy: Path, extra: list[str]) -> list[str]:
+    """The ``jupyter lab`` command line, rooted at the working copy."""
+    cmd = [str(Path(sys.executable).parent / "jupyter"), "lab",
+           f"--ServerApp.root_dir={copy}", *extra]
+    # Containers and cloud shells often run as root, where Jupyter refuses to start without it.
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
+        cmd.append("--allow-root")
+    return cmd
+
+
+def lab_environment(base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment JupyterLab (and its kernels) runs with: ours before the user's config."""
+    env = dict(os.environ if base is None else base)
+    paths = [str(LAB_CONFIG)] + [p for p in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p]
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(paths)
+    env.setdefault("ACI_BACKEND", "emulator")
+    return env
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Prepare (or reset) the working copy, then replace this process with JupyterLab."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dir", type=Path, default=DEFAULT_DIR,
+                        help="the working copy (default: my-notebooks/ in the checkout)")
+    parser.add_argument("--reset", action="store_true",
+                        help="move the working copy aside and make a fresh one")
+    parser.add_argument("--prepare-only", action="store_true",
+                        help="make or reset the copy, do not start JupyterLab")
+    args, extra = parser.parse_known_args(argv)
+    copy = args.dir.expanduser().resolve()
+    if copy == NOTEBOOKS.resolve() or NOTEBOOKS.resolve() in copy.parents:
+        parser.error("the working copy cannot be notebooks/ or inside it")
+    lines = reset(copy) if args.reset else prepare(copy)
+    print("\n".join(lines), flush=True)
+    if args.prepare_only:
+        return 0
+    cmd = lab_command(copy, extra)
+    os.execve(cmd[0], cmd, lab_environment())
+    return 0  # not reached
+
+
+if __name__ == "__main__":
+    sys.exit(main())
