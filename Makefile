@@ -51,7 +51,7 @@ lab-reset:
 	$(PYTHON) tools/lab.py --dir "$(LAB_DIR)" --reset --prepare-only
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests notebooks --nbval --nbval-current-env -p no:cacheprovider
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder tests notebooks --nbval --nbval-current-env -p no:cacheprovider
 
 notebooks: $(STAMP)
 	$(NB_ENV) $(BIN)/python tools/run_notebooks.py notebooks/*.ipynb

@@ -18,3 +18,24 @@ NOTEBOOK_ENV = {
 os.environ.update(NOTEBOOK_ENV)
 for var in ("ACI_LOCATION", "ACI_RESOURCE_GROUP", "AZURE_AUTH_LOCATION", "ACI_EMULATOR_SPEED"):
     os.environ.pop(var, None)
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line(
+        "markers", "slow(seconds): a test that takes about that many seconds of wall-clock "
+        "time (a real browser, the realtime clock); run first, longest first")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Longest tests first (``@pytest.mark.slow(seconds)``), the rest in collection order.
+
+    `make test` runs pytest-xdist with ``--dist loadfile --no-loadscope-reorder``: files are
+    handed to the workers in this order, one each in turn, so the long ones start at once,
+    side by side on different workers, instead of queueing behind each other at the end.
+    The sort is stable: a notebook's cells keep their order.
+    """
+    def cost(item) -> float:
+        mark = item.get_closest_marker("slow")
+        return -float(mark.args[0]) if mark and mark.args else 0.0
+
+    items.sort(key=cost)

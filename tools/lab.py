@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -106,7 +107,8 @@ def reset(copy: Path, source: Path = NOTEBOOKS, now: dt.datetime | None = None) 
 
 def lab_command(copy: Path, extra: list[str]) -> list[str]:
     """The ``jupyter lab`` command line, rooted at the working copy."""
-    cmd = [str(Path(sys.executable).parent / "jupyter"), "lab",
+    jupyter = shutil.which("jupyter", path=str(Path(sys.executable).parent)) or "jupyter"
+    cmd = [jupyter, "lab",
            f"--ServerApp.root_dir={copy}", *extra]
     # Containers and cloud shells often run as root, where Jupyter refuses to start without it.
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
@@ -141,7 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.prepare_only:
         return 0
     cmd = lab_command(copy, extra)
-    os.execve(cmd[0], cmd, lab_environment())
+    if os.name == "nt":  # no exec on Windows: wait for JupyterLab instead
+        return subprocess.call(cmd, env=lab_environment())
+    os.execve(cmd[0], cmd, lab_environment())  # JupyterLab gets this process (and Ctrl+C)
     return 0  # not reached
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow(20)  # longest first under pytest-xdist (see conftest.py)
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "07_widget_explorer.ipynb"
 RENDER_TIMEOUT_MS = 40_000  # until the table is on the page (the kernel runs the notebook)
 STEP_TIMEOUT_MS = 15_000

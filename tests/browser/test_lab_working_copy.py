@@ -20,8 +20,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 from jupyterlab_ui import notebook_errors, run_all, wait_until_idle
 
+pytestmark = pytest.mark.slow(55)  # longest first under pytest-xdist (see conftest.py)
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 RUN = ["01_create_single_container_group.ipynb", "03_task_based_container_group.ipynb"]
