@@ -15,19 +15,22 @@ def run_all(page) -> None:
 
     JupyterLab can drop a Run All clicked while it is still wiring the kernel up; so wait
     for an idle kernel (picking one if JupyterLab asks), click, and check that a cell is
-    running (a ``[*]`` prompt, or a busy kernel) — click again if none is.
+    running (a ``[*]`` prompt, or a busy kernel) — click again if none is. A "File
+    Changed" dialog on the way is answered with Overwrite.
     """
     page.locator(".jp-NotebookPanel").wait_for()
     idle = page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]')
-    dialog = page.locator(".jp-Dialog")
+    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
     deadline = time.monotonic() + KERNEL_IDLE_TIMEOUT_S
     while not idle.count():
         if time.monotonic() > deadline:
             raise AssertionError(f"the kernel was not idle after {KERNEL_IDLE_TIMEOUT_S} s")
-        if dialog.count() and dialog.is_visible():  # "Select Kernel"
-            dialog.locator(".jp-mod-accept").click()
+        if dialog.count() and dialog.is_visible():
+            dialog.locator(".jp-mod-accept").first.click()
+        keep_mine_if_file_changed(page)
         page.wait_for_timeout(200)
     for _ in range(RUN_ALL_ATTEMPTS):
+        keep_mine_if_file_changed(page)
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
         page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
         try:  # the committed prompts already read [1], [2]...: look for a running cell
@@ -41,6 +44,17 @@ def run_all(page) -> None:
 def wait_until_idle(page, timeout_ms: int) -> None:
     """Wait until no cell is running and the kernel is idle (Run All has finished)."""
     page.wait_for_function(f"() => !({EXECUTING})()", polling=200, timeout=timeout_ms)
+
+
+def keep_mine_if_file_changed(page) -> bool:
+    """Answer JupyterLab's "File Changed" dialog with Overwrite (the open version wins, as a
+    learner would choose); True if it was there. Two autosaves that overlap on a slow
+    machine make JupyterLab see its own first save as a change on disk."""
+    dialog = page.locator(".jp-Dialog", has_text="File Changed")
+    if dialog.count() and dialog.is_visible():
+        dialog.get_by_role("button", name="Overwrite").click()
+        return True
+    return False
 
 
 def notebook_errors(page) -> str:
