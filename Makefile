@@ -15,8 +15,23 @@ JOBS ?= 2
 # uv installs in seconds what pip takes a minute or more for. Found on PATH, else installed
 # into .venv with pip; pip alone is the fallback where uv cannot be had.
 UV ?= $(shell command -v uv 2>/dev/null)
+BOOK_EXTRAS := dev,book
 
-.PHONY: lab lab-reset test notebooks bench book clean help
+# $(call install,EXTRAS): install the kit editable into .venv with those extras.
+define install
+	@uv="$(UV)"; \
+	if [ -z "$$uv" ] && [ -x $(BIN)/uv ]; then uv=$(BIN)/uv; fi; \
+	if [ -z "$$uv" ] && $(BIN)/python -m pip install --quiet uv >/dev/null 2>&1; then uv=$(BIN)/uv; fi; \
+	if [ -n "$$uv" ] && "$$uv" pip install --quiet --python $(BIN)/python -e ".[$(1)]"; then \
+		echo "installed .[$(1)] into .venv with uv"; \
+	else \
+		echo "uv is not available: installing .[$(1)] with pip (slower)"; \
+		$(BIN)/python -m pip install --quiet --upgrade pip && \
+		$(BIN)/python -m pip install --quiet -e ".[$(1)]"; \
+	fi
+endef
+
+.PHONY: lab lab-reset test notebooks bench book book-install clean help
 
 help:
 	@echo "make lab        set up .venv and open JupyterLab on your working copy ($(LAB_DIR)/)"
@@ -29,15 +44,7 @@ help:
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@uv="$(UV)"; \
-	if [ -z "$$uv" ] && $(BIN)/python -m pip install --quiet uv >/dev/null 2>&1; then uv=$(BIN)/uv; fi; \
-	if [ -n "$$uv" ] && "$$uv" pip install --quiet --python $(BIN)/python -e ".[dev]"; then \
-		echo "installed .venv with uv"; \
-	else \
-		echo "uv is not available: installing with pip (slower)"; \
-		$(BIN)/python -m pip install --quiet --upgrade pip && \
-		$(BIN)/python -m pip install --quiet -e ".[dev]"; \
-	fi
+	$(call install,dev)
 	touch $(STAMP)
 
 # The notebooks ask for the standard "python3" kernel, which in this JupyterLab is .venv's
@@ -61,10 +68,12 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_notebooks.py
 
 # The book's tools (Jupyter Book 1.x, Sphinx) are an extra: heavy, and no learner needs them.
-book: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[dev,book]"
+book: book-install
 	$(BIN)/python tools/build_book.py
 	@echo "open build/book/_build/html/index.html"
+
+book-install: $(STAMP)
+	$(call install,$(BOOK_EXTRAS))
 
 clean:
 	rm -rf $(VENV) build *.egg-info
