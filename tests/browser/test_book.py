@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow(25)  # longest first under pytest-xdist (see conftest.py)
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("ACI_CHROMIUM", "/usr/bin/chromium"))
 HTML = ROOT / "build" / "book" / "_build" / "html"

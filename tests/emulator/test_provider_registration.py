@@ -4,6 +4,7 @@ the real SDK meets it (and as `aci-tutorial preflight --azure` checks it)."""
 from __future__ import annotations
 
 import logging
+import types
 
 import pytest
 from azure.core.exceptions import HttpResponseError
@@ -15,7 +16,18 @@ NS = "Microsoft.ContainerInstance"
 
 
 @pytest.fixture
-def s():
+def sdk_sleeps(monkeypatch) -> list[float]:
+    """The SDK's registration policy sleeps 10 s (time.sleep, not the transport's) before it
+    checks the registration: record the sleeps instead of waiting."""
+    from azure.mgmt.core.policies import _base
+
+    slept: list[float] = []
+    monkeypatch.setattr(_base, "time", types.SimpleNamespace(sleep=slept.append))
+    return slept
+
+
+@pytest.fixture
+def s(sdk_sleeps):
     session = connect("emulator", state="memory", clock="instant", seed=0)
     ensure_resource_group(session)
     yield session
@@ -55,7 +67,7 @@ def test_unregistered_refuses_every_request_and_changes_nothing(s):
     assert list(s.aci.container_groups.list()) == []  # (the SDK registers it here)
 
 
-def test_the_sdk_registers_it_by_itself_as_on_azure(s, caplog):
+def test_the_sdk_registers_it_by_itself_as_on_azure(s, caplog, sdk_sleeps):
     """azure-mgmt-core's ARMAutoResourceProviderRegistrationPolicy answers the 409 by POSTing
     .../register?api-version=2016-02-01, then retries the request."""
     s.resources.providers.unregister(NS)
@@ -64,6 +76,7 @@ def test_the_sdk_registers_it_by_itself_as_on_azure(s, caplog):
             s.resource_group, "web-reg-1", single_container_group("web-reg-1", s.location)).result()
     assert group.provisioning_state == "Succeeded"
     assert "We are registering for you" in caplog.text and "Registration succeeded" in caplog.text
+    assert sdk_sleeps == [10]   # the SDK waited once before it found the namespace Registered
     assert s.resources.providers.get(NS).registration_state == "Registered"
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow(30)  # longest first under pytest-xdist (see conftest.py)
 ROOT = Path(__file__).resolve().parents[2]
 VENV = ROOT / ".cache-local" / "repo2docker-venv"
 EXE = VENV / "bin" / "jupyter-repo2docker"
@@ -28,7 +29,8 @@ def repo2docker() -> Path:
         return Path(found)
     if EXE.exists():
         return EXE
-    uv = shutil.which("uv")
+    # `make` puts uv into .venv when there is none on PATH
+    uv = shutil.which("uv") or shutil.which("uv", path=str(Path(sys.executable).parent))
     cmds = ([[uv, "venv", "-q", str(VENV)], [uv, "pip", "install", "-q", "--python",
                                              str(VENV / "bin" / "python"), "jupyter-repo2docker"]]
             if uv else [[sys.executable, "-m", "venv", str(VENV)],
