@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 import subprocess
 import sys
@@ -53,6 +54,21 @@ def api(base: str, token: str, path: str, method: str = "GET", body: dict | None
             return resp.status, json.loads(resp.read() or b"null")
     except urllib.error.HTTPError as err:
         return err.code, None
+
+
+def type_a_note(page, text: str) -> None:
+    """Type ``text`` as the first line of the first code cell, as a learner would.
+
+    On a loaded machine a click can land before the editor takes focus, and keys typed then
+    go elsewhere (or, after a late focus, mid-line): wait for CodeMirror's focus first."""
+    from playwright.sync_api import expect
+
+    editor = page.locator(".jp-CodeCell .cm-editor").first
+    editor.locator(".cm-content").click()
+    expect(editor).to_have_class(re.compile(r"\bcm-focused\b"))
+    page.keyboard.press("Control+Home")
+    page.keyboard.type(text + "\n")
+    expect(editor.locator(".cm-line").first).to_have_text(text)
 
 
 def test_a_lab_session_leaves_the_committed_notebooks_untouched(jupyter_server, new_page,
@@ -102,10 +118,7 @@ def test_a_lab_session_leaves_the_committed_notebooks_untouched(jupyter_server, 
         saved_before = (copy / name).read_text()
         # ?reset: a fresh workspace, so the previous notebook's tab is not restored behind it
         page.goto(f"{base}/lab/tree/{name}?reset&token={token}", timeout=STEP_TIMEOUT_MS)
-        editor = page.locator(".jp-CodeCell .cm-content").first
-        editor.click()
-        page.keyboard.press("Control+Home")
-        page.keyboard.type(NOTE + " (typed)\n")
+        type_a_note(page, NOTE + " (typed)")
         keep_mine_if_file_changed(page)
         run_all(page)
         try:
@@ -118,7 +131,8 @@ def test_a_lab_session_leaves_the_committed_notebooks_untouched(jupyter_server, 
             keep_mine_if_file_changed(page)
             if time.monotonic() > deadline:
                 screenshot(page, "lab-working-copy-unsaved.png")
-                raise AssertionError(f"{name} was not autosaved")
+                raise AssertionError(f"{name} was not autosaved; the notebook shows:\n"
+                                     f"{notebook_errors(page)}")
             time.sleep(0.2)
         assert (copy / name).read_text() != saved_before
         print(f"{name}: errors shown: {notebook_errors(page)[:300]}")
