@@ -17,15 +17,12 @@ JOBS ?= 2
 UV ?= $(shell command -v uv 2>/dev/null)
 BOOK_EXTRAS := dev,book
 
-# $(call install,EXTRAS): install the kit editable into .venv with those extras. Bytecode is
-# compiled at install (pip does it by default, uv on request): every kernel and server of
-# the tests imports pandas, Jupyter and the SDK, and with PYTHONDONTWRITEBYTECODE set none
-# of them would ever be cached (a kernel's imports: ~4 s of CPU instead of ~9).
+# $(call install,EXTRAS): install the kit editable into .venv with those extras.
 define install
 	@uv="$(UV)"; \
 	if [ -z "$$uv" ] && [ -x $(BIN)/uv ]; then uv=$(BIN)/uv; fi; \
 	if [ -z "$$uv" ] && $(BIN)/python -m pip install --quiet uv >/dev/null 2>&1; then uv=$(BIN)/uv; fi; \
-	if [ -n "$$uv" ] && "$$uv" pip install --quiet --compile-bytecode --python $(BIN)/python -e ".[$(1)]"; then \
+	if [ -n "$$uv" ] && "$$uv" pip install --quiet --python $(BIN)/python -e ".[$(1)]"; then \
 		echo "installed .[$(1)] into .venv with uv"; \
 	else \
 		echo "uv is not available: installing .[$(1)] with pip (slower)"; \
@@ -60,8 +57,12 @@ lab: $(STAMP)
 lab-reset:
 	$(PYTHON) tools/lab.py --dir "$(LAB_DIR)" --reset --prepare-only
 
+# uv installs without compiling bytecode; Python caches it on first import, unless
+# PYTHONDONTWRITEBYTECODE is set: then every kernel and server of the tests would recompile
+# pandas, Jupyter and the SDK (a kernel's imports: ~9 s of CPU instead of ~4). The cache
+# goes to .venv and the checkout's __pycache__ (ignored by git), so the tests allow it.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder tests notebooks --nbval --nbval-current-env -p no:cacheprovider
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder tests notebooks --nbval --nbval-current-env -p no:cacheprovider
 
 notebooks: $(STAMP)
 	$(NB_ENV) $(BIN)/python tools/run_notebooks.py notebooks/*.ipynb
