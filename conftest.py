@@ -27,15 +27,21 @@ def pytest_configure(config) -> None:
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """Longest tests first (``@pytest.mark.slow(seconds)``), the rest in collection order.
+    """Files with long tests first (``@pytest.mark.slow(seconds)``), longest first; the rest
+    in collection order.
 
     `make test` runs pytest-xdist with ``--dist loadfile --no-loadscope-reorder``: files are
     handed to the workers in this order, one each in turn, so the long ones start at once,
     side by side on different workers, instead of queueing behind each other at the end.
-    The sort is stable: a notebook's cells keep their order.
+    A file moves as a whole and the sort is stable: tests of one file (a notebook's cells, a
+    path run in order) keep their order.
     """
     def cost(item) -> float:
         mark = item.get_closest_marker("slow")
-        return -float(mark.args[0]) if mark and mark.args else 0.0
+        return float(mark.args[0]) if mark and mark.args else 0.0
 
-    items.sort(key=cost)
+    per_file: dict[str, float] = {}
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        per_file[path] = max(per_file.get(path, 0.0), cost(item))
+    items.sort(key=lambda item: -per_file[item.nodeid.split("::")[0]])

@@ -7,6 +7,8 @@ import pytest
 
 from .conftest import NOTEBOOKS, check_run, key_of, learner_env, record, run_twice
 
+pytestmark = pytest.mark.slow(60)  # longest first under pytest-xdist (see conftest.py)
+
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=key_of)
 def test_alone_in_an_empty_cloud(path, tmp_path, cache_dir):

@@ -11,6 +11,8 @@ import pytest
 
 from .conftest import NOTEBOOKS, check_run, key_of, learner_env, record, run_twice
 
+pytestmark = pytest.mark.slow(70)  # longest first under pytest-xdist (see conftest.py)
+
 
 @pytest.fixture(scope="module")
 def shared_state(tmp_path_factory) -> tuple[Path, Path]:

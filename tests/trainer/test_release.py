@@ -118,6 +118,7 @@ def _tagged_notebooks() -> list[Path]:
 @pytest.mark.skipif(not _tagged_notebooks(), reason="no notebook in notebooks/ tags a cell "
                     "'solution' yet (the exercise convention lands with the learner-notebooks "
                     "branch); this test turns on by itself when one does")
+@pytest.mark.slow(45)  # longest first under pytest-xdist (see conftest.py)
 def test_the_real_notebooks_release_without_solutions(tmp_path, cli):
     out = tmp_path / "release"
     code, printed, _ = cli("release", str(out), "--notebooks", str(NOTEBOOKS))
