@@ -85,8 +85,9 @@ def prepare(copy: Path, source: Path = NOTEBOOKS) -> list[str]:
     if changed:
         lines.append(f"Updated since your copy was made (yours are unchanged): "
                      f"{', '.join(changed)}.")
-    lines.append(f"Fresh copies: `make lab-reset` (moves {where} aside, deletes nothing); "
-                 f"for one notebook, delete it from {where} and run `make lab` again.")
+    opt = "" if copy.resolve() == DEFAULT_DIR.resolve() else f" LAB_DIR={copy}"
+    lines.append(f"Fresh copies: `make lab-reset{opt}` (moves {where} aside, deletes nothing); "
+                 f"for one notebook, delete it from {where} and run `make lab{opt}` again.")
     return lines
 
 
