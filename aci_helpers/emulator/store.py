@@ -1,8 +1,8 @@
 """SQLite persistence (stdlib ``sqlite3``, WAL mode).
 
 Keeps only what cannot be derived: resource groups, container groups as created (secrets
-included, never serialised out), their timeline anchors, async operations, the instant
-clock and an id sequence. One connection per :class:`Store`, guarded by a lock; writes use
+included, never serialised out), their timeline anchors, async operations, the files of
+emulated Azure Files shares, the instant clock and an id sequence. One connection per :class:`Store`, guarded by a lock; writes use
 ``BEGIN IMMEDIATE`` so that several processes sharing one file serialise cleanly.
 """
 
@@ -17,7 +17,7 @@ from typing import Any, Iterator
 
 from .errors import StateFileError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -32,8 +32,12 @@ CREATE INDEX IF NOT EXISTS cg_rg ON container_groups (rg_key, key);
 CREATE INDEX IF NOT EXISTS cg_settle ON container_groups (settle_at);
 CREATE INDEX IF NOT EXISTS cg_dns ON container_groups (dns_key);
 CREATE TABLE IF NOT EXISTS operations (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS file_shares (key TEXT PRIMARY KEY, doc TEXT NOT NULL);
 """
-_TABLES = {"meta", "resource_groups", "container_groups", "operations"}
+_TABLES = {"meta", "resource_groups", "container_groups", "operations", "file_shares"}
+#: Tables added by each schema version, created when an older file is opened.
+_ADDED = {2: {"file_shares": "CREATE TABLE IF NOT EXISTS file_shares (key TEXT PRIMARY KEY, "
+                             "doc TEXT NOT NULL)"}}
 
 
 def _drop_orphan_journals(path: str) -> None:
@@ -99,7 +103,14 @@ class Store:
                     if stmt.strip():
                         c.execute(stmt)
                 c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            elif not _TABLES <= tables:
+                return
+            if version < SCHEMA_VERSION:  # an older emulator's file: add what it lacks
+                for v in range(version + 1, SCHEMA_VERSION + 1):
+                    for table, stmt in _ADDED.get(v, {}).items():
+                        c.execute(stmt)
+                        tables.add(table)
+                c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            if not _TABLES <= tables:
                 raise StateFileError(self.path or ":memory:",
                                      f"tables are missing: {sorted(_TABLES - tables)}")
 
@@ -121,7 +132,7 @@ class Store:
     def reset(self) -> None:
         """Empty every table (the cloud and the clocks)."""
         with self.tx(write=True) as t:
-            for table in ("meta", "resource_groups", "container_groups", "operations"):
+            for table in sorted(_TABLES):
                 t.c.execute(f"DELETE FROM {table}")
         self._cache.clear()
 
@@ -289,3 +300,14 @@ class Tx:
         """Store the async operation ``op_id``, replacing any previous one."""
         self.c.execute("INSERT OR REPLACE INTO operations(id, doc) VALUES(?, ?)",
                        (op_id, json.dumps(doc)))
+
+    # emulated Azure Files shares
+    def get_share(self, key: str) -> dict | None:
+        """The share stored under ``key`` (``account/share``), or ``None``."""
+        row = self.c.execute("SELECT doc FROM file_shares WHERE key=?", (key,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def put_share(self, key: str, doc: dict) -> None:
+        """Store the share ``key``, replacing any previous one."""
+        self.c.execute("INSERT OR REPLACE INTO file_shares(key, doc) VALUES(?, ?)",
+                       (key, json.dumps(doc, separators=(",", ":"))))
