@@ -11,6 +11,7 @@ import math
 import re
 from typing import Callable
 
+from .files import ReadOnlyFile
 from .shell import (ArithError, Forever, Machine, Periodic, TimeText, _Exit, _LoopCtl,
                     strftime_utc)
 from . import timing
@@ -205,8 +206,6 @@ def _test_expr(m: Machine, a: list[str]) -> bool:
     if len(a) == 2:
         op, x = a
         path = m.abspath(x)
-        dirs = {p.rsplit("/", 1)[0] or "/" for p in m.fs} | {"/", "/tmp", "/etc", "/usr", "/bin",
-                                                             "/root", "/var", "/dev", "/proc"}
         if op == "-z":
             return x == ""
         if op == "-n":
@@ -214,9 +213,11 @@ def _test_expr(m: Machine, a: list[str]) -> bool:
         if op in ("-e", "-f", "-s", "-r", "-w"):
             if op == "-s":
                 return bool(m.fs.get(path))
-            return path in m.fs or (op in ("-e", "-r", "-w") and path in dirs)
+            if op == "-w" and not m.fs.writable(path):
+                return False
+            return path in m.fs or (op in ("-e", "-r", "-w") and _is_dir(m, path))
         if op == "-d":
-            return path in dirs
+            return _is_dir(m, path)
         if op == "-x":
             return m._has(x)
         if op in ("-L", "-h", "-p", "-S", "-b", "-c", "-t"):
@@ -404,6 +405,19 @@ def sleep(m: Machine, argv: list[str]) -> int:
     return 0
 
 
+_SYSTEM_DIRS = frozenset({"/", "/tmp", "/etc", "/usr", "/bin", "/root", "/var", "/dev", "/proc"})
+
+
+def _is_dir(m: Machine, path: str) -> bool:
+    return path in _SYSTEM_DIRS or m.fs.is_dir(path)
+
+
+def _read_only(m: Machine, prog: str, name: str, busybox_verb: str, gnu_verb: str) -> None:
+    """The message of a utility refused by a read-only mount."""
+    m.err(f"{prog}: {busybox_verb} '{name}': Read-only file system" if _busybox(m)
+          else f"{prog}: {gnu_verb} '{name}': Read-only file system")
+
+
 def _read_file(m: Machine, prog: str, name: str) -> str | None:
     if name == "-":
         return m.stdin
@@ -412,6 +426,9 @@ def _read_file(m: Machine, prog: str, name: str) -> str | None:
     path = m.abspath(name)
     if path in m.fs:
         return m.fs[path]
+    if m.fs.is_dir(path):
+        m.err(f"{prog}: read error: Is a directory" if _busybox(m) else f"{prog}: {name}: Is a directory")
+        return None
     if name in ("/etc/hostname",):
         return m.frame.vars.get("HOSTNAME", "") + "\n"
     if name == "/etc/os-release":
@@ -492,11 +509,26 @@ def tail(m: Machine, argv: list[str]) -> int:
             continue
         lines = text.splitlines(keepends=True)
         m.write("".join(lines[-n:] if n else []))
+    if follow and len(files) == 1 and status == 0:
+        _follow(m, m.abspath(files[0]), files[0], text or "")
     if follow and (status == 0 or _busybox(m)):
         raise Forever()
     if follow and not _busybox(m):
         m.err("tail: no files remaining")
     return status
+
+
+def _follow(m: Machine, path: str, name: str, seen: str) -> None:
+    """``tail -f`` of a file another container writes: print what it adds, when it adds it."""
+    for t in m.fs.future_writes(path):
+        m.advance(t - m.clock)
+        now = m.fs.get(path, "")
+        if now.startswith(seen):
+            m.write(now[len(seen):])
+        else:
+            m.err(f"tail: {name}: file truncated")
+            m.write(now)
+        seen = now
 
 
 def head(m: Machine, argv: list[str]) -> int:
@@ -649,16 +681,28 @@ def seq(m: Machine, argv: list[str]) -> int:
 
 
 def mkdir(m: Machine, argv: list[str]) -> int:
-    """``mkdir``: succeeds; directories are not stored (they follow from file paths)."""
-    return 0
+    """``mkdir``: succeeds (directories are not stored: they follow from file paths),
+    except in a read-only mount."""
+    status = 0
+    for a in argv[1:]:
+        if not a.startswith("-") and not m.fs.writable(m.abspath(a)):
+            _read_only(m, "mkdir", a, "can't create directory", "cannot create directory")
+            status = 1
+    return status
 
 
 def touch(m: Machine, argv: list[str]) -> int:
     """``touch FILE...``: create the missing files, empty."""
+    status = 0
     for a in argv[1:]:
         if not a.startswith("-"):
-            m.fs.setdefault(m.abspath(a), "")
-    return 0
+            try:
+                m.fs.setdefault(m.abspath(a), "")
+            except ReadOnlyFile:
+                m.err(f"touch: {a}: Read-only file system" if _busybox(m)
+                      else f"touch: cannot touch '{a}': Read-only file system")
+                status = 1
+    return status
 
 
 def rm(m: Machine, argv: list[str]) -> int:
@@ -668,9 +712,45 @@ def rm(m: Machine, argv: list[str]) -> int:
     for a in argv[1:]:
         if a.startswith("-"):
             continue
-        if m.fs.pop(m.abspath(a), None) is None and not force:
+        try:
+            gone = m.fs.pop(m.abspath(a), None)
+        except ReadOnlyFile:
+            _read_only(m, "rm", a, "can't remove", "cannot remove")
+            status = 1
+            continue
+        if gone is None and not force:
             m.err(f"rm: can't remove '{a}': No such file or directory" if _busybox(m)
                   else f"rm: cannot remove '{a}': No such file or directory")
+            status = 1
+    return status
+
+
+def _copy(m: Machine, argv: list[str], move: bool) -> int:
+    """``cp SRC... DEST`` / ``mv SRC... DEST``: files only; DEST may be a directory."""
+    prog = "mv" if move else "cp"
+    args = [a for a in argv[1:] if not a.startswith("-")]
+    if len(args) < 2:
+        m.err(f"{prog}: missing destination file operand" if not _busybox(m)
+              else f"BusyBox: {prog}: need at least two arguments")
+        return 1
+    *sources, dest = args
+    dest_path = m.abspath(dest)
+    into = _is_dir(m, dest_path) and dest_path not in m.fs
+    status = 0
+    for src in sources:
+        text = _read_file(m, prog, src)
+        if text is None:
+            status = 1
+            continue
+        target = dest_path.rstrip("/") + "/" + src.rstrip("/").rsplit("/", 1)[-1] if into \
+            else dest_path
+        try:
+            m.fs[target] = text
+            if move:
+                m.fs.pop(m.abspath(src), None)
+        except ReadOnlyFile:
+            _read_only(m, prog, dest if not move or m.fs.writable(target) else src,
+                       "can't create", "cannot create regular file")
             status = 1
     return status
 
@@ -692,7 +772,8 @@ def ls(m: Machine, argv: list[str]) -> int:
         names = sorted({p[len(prefix):].split("/")[0] for p in m.fs if p.startswith(prefix)})
         if path == "/":
             names = sorted(set(names) | set(_ROOT_DIRS))
-        if names or path in ("/", "/tmp", "/root", "/home", "/var", "/usr", "/etc"):
+        if names or path in ("/", "/tmp", "/root", "/home", "/var", "/usr", "/etc") or \
+                m.fs.is_dir(path):
             for name in names:
                 m.line(name)
         else:
@@ -771,4 +852,5 @@ UTILITIES: dict[str, UtilityFn] = {
     "uname": uname, "tail": tail, "head": head, "seq": seq, "test": test, "[": test,
     "mkdir": mkdir, "touch": touch, "rm": rm, "ls": ls, "id": id_, "wc": wc, "expr": expr,
     "basename": basename, "dirname": dirname, "yes": yes,
+    "cp": lambda m, a: _copy(m, a, move=False), "mv": lambda m, a: _copy(m, a, move=True),
 }

@@ -48,7 +48,7 @@ PUBLIC_REGISTRIES = frozenset({DOCKER_HUB, "mcr.microsoft.com", "ghcr.io", "quay
 BASE_UTILS = frozenset({
     "echo", "printf", "sleep", "true", "false", "cat", "env", "printenv", "date", "hostname",
     "whoami", "pwd", "uname", "tail", "head", "seq", "test", "[", "mkdir", "touch", "rm",
-    "ls", "id", "wc", "expr", "basename", "dirname", "yes",
+    "ls", "id", "wc", "expr", "basename", "dirname", "yes", "cp", "mv",
 })
 _ASH = BASE_UTILS | {"sh", "ash", "watch", "wget"}
 _DASH = BASE_UTILS | {"sh", "dash", "bash"}

@@ -8,6 +8,7 @@ from typing import Mapping, Sequence
 
 from . import programs  # noqa: F401  (registers node, python, nginx ... into shell.SPECIAL)
 from . import timing
+from .files import Mount
 from .images import ImageInfo
 from .program import MAX_OUTPUT_LINES, Program
 from .shell import Machine, Outcome
@@ -37,37 +38,42 @@ def launch(
     seed: int = 0,
     *,
     started_at: float | None = None,
+    mounts: Sequence[Mount] = (),
 ) -> Program:
     """Start ``info`` with ``command`` (None or [] = the image's ENTRYPOINT + CMD).
 
     ``env`` is the container's environment variables (secure ones included), ``peers``
     the other containers of the group (a sidecar polls a web server peer), ``seed`` makes
     any variation reproducible, and ``started_at`` (Unix seconds, default
-    ``timing.DEFAULT_STARTED_AT``) only renders dates in the output. Same inputs, same
-    Program (results are cached).
+    ``timing.DEFAULT_STARTED_AT``) only renders dates in the output. ``mounts`` are the
+    volumes mounted into the container (:class:`~.files.Mount`); what the program writes to
+    them is ``prog.volume_writes(until)``. Same inputs, same Program (results are cached).
     """
     cmd = tuple(str(a) for a in command) if command else ()
     env_key = tuple(sorted((str(k), str(v)) for k, v in (env or {}).items()))
     start = timing.DEFAULT_STARTED_AT if started_at is None else float(started_at)
-    return _launch(info, cmd, env_key, tuple(peers), int(seed), start)
+    return _launch(info, cmd, env_key, tuple(peers), int(seed), start, tuple(mounts))
 
 
 @lru_cache(maxsize=512)
 def _launch(info: ImageInfo, cmd: tuple[str, ...], env_key: tuple[tuple[str, str], ...],
-            peers: tuple[ImageInfo, ...], seed: int, started_at: float) -> Program:
+            peers: tuple[ImageInfo, ...], seed: int, started_at: float,
+            mounts: tuple[Mount, ...] = ()) -> Program:
     argv = list(cmd) or info.default_command
     env = container_env(info, dict(env_key), seed)
     description = " ".join(argv)
+    notes = [(0.0, n) for n in _notes(mounts)]
     if not argv and info.behaviour == "opaque":
         from .images import OPAQUE_IMAGE_NOTE
-        return Program([(0.0, OPAQUE_IMAGE_NOTE.format(image=info.familiar))],
+        return Program([*notes, (0.0, OPAQUE_IMAGE_NOTE.format(image=info.familiar))],
                        description="(an image the emulator does not know: runs forever)")
     if not argv:
-        return Program([], description="(no command: runs forever, prints nothing)")
+        return Program(notes, description="(no command: runs forever, prints nothing)")
 
     def machine(horizon: float, budget: int) -> Machine:
         """A fresh machine for this container, stopped at ``horizon`` or after ``budget`` steps."""
-        return Machine(info, env, peers, seed, started_at, horizon=horizon, budget=budget)
+        return Machine(info, env, peers, seed, started_at, horizon=horizon, budget=budget,
+                       mounts=mounts)
 
     out = machine(float("inf"), timing.LAUNCH_STEP_BUDGET).run_argv(argv)
     if out.kind == "exit":
@@ -85,7 +91,17 @@ def _launch(info: ImageInfo, cmd: tuple[str, ...], env_key: tuple[tuple[str, str
 
         prog = Program([], simulator=simulate, description=description)
     prog.start_error = out.start_error
+    # A program without a summary wrote what its first LAUNCH_STEP_BUDGET commands wrote:
+    # the other containers see no more of it (bounded work; VOLUME_WRITES_HORIZON_SECONDS).
+    prog.writes = tuple(out.writes)
     return prog
+
+
+def _notes(mounts: tuple[Mount, ...]) -> list[str]:
+    out: list[str] = []
+    for m in mounts:
+        out.extend(n for n in m.volume.notes if n not in out)
+    return out
 
 
 def _expand(res: Outcome, until: float) -> list:

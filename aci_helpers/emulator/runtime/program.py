@@ -81,6 +81,9 @@ class Program:
     #: The container runtime's message when the argv[0] of an exec-form command does not
     #: exist (the program also prints it and exits 127 at t=0); None otherwise.
     start_error: str | None = None
+    #: What the program wrote to mounted volumes, ``(volume name, FileOp)`` in time order
+    #: (a lazily simulated program: what its first ``LAUNCH_STEP_BUDGET`` commands wrote).
+    writes: tuple = ()
     _times: list[float] = field(default_factory=list, repr=False)
     _lazy_until: float = field(default=-1.0, repr=False)
 
@@ -128,6 +131,10 @@ class Program:
                 f"tail=N) instead of every line."
             )
         return [self._line(i) for i in range(first, total)]
+
+    def volume_writes(self, until: float) -> tuple:
+        """The changes the program made to mounted volumes in [0, until], in time order."""
+        return tuple(w for w in self.writes if w[1].t <= until + _EPS)
 
     def lines(self, until: float, tail: int | None = None) -> list[str]:
         """Just the texts of ``output(until, tail)``."""

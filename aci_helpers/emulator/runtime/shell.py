@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from . import timing
+from .files import FileSystem, Mount, ReadOnlyFile
 from .images import ImageInfo
 from .program import Cycle, LineText
 from .shell_parse import (AndOr, For, Group, If, Loop, Parser, Pipeline, Redir, Seq, Simple,
@@ -185,6 +186,8 @@ class Outcome:
     exit_code: int | None = None
     cycle: Cycle | None = None
     start_error: str | None = None
+    #: Changes this process made to mounted volumes, as ``(volume name, FileOp)``.
+    writes: list = field(default_factory=list)
 
 
 @dataclass
@@ -205,7 +208,7 @@ class Machine:
 
     def __init__(self, image: ImageInfo, env: list[tuple[str, str]], peers: Sequence[ImageInfo],
                  seed: int, started_at: float, horizon: float = math.inf,
-                 budget: int = timing.LAUNCH_STEP_BUDGET) -> None:
+                 budget: int = timing.LAUNCH_STEP_BUDGET, mounts: Sequence[Mount] = ()) -> None:
         self.image = image
         self.peers = list(peers)
         self.seed = seed
@@ -216,7 +219,7 @@ class Machine:
         self.clock = 0.0
         self.events: list[tuple[float, LineText]] = []
         self.partial: list = []
-        self.fs: dict[str, str] = dict(image.files)
+        self.fs = FileSystem(dict(image.files), mounts, lambda: self.clock)
         self.fds: dict[int, object] = {1: "log", 2: "log"}
         self.stdin = ""
         self.status = 0
@@ -235,6 +238,8 @@ class Machine:
         """Run ``argv`` as the container's process (exec form) and report how it ended."""
         kind, code, cycle = "exit", 0, None
         try:
+            for note in self.fs.notes():
+                self.err(note)
             code = self.exec_argv(list(argv), exec_form=True)
         except _Exit as e:
             code = e.code
@@ -257,7 +262,7 @@ class Machine:
             code = 1
         self._flush()
         return Outcome(self.events, kind, self.clock, code & 0xFF if kind == "exit" else None,
-                       cycle, self.start_error)
+                       cycle, self.start_error, list(self.fs.ops))
 
     def step(self) -> None:
         """Count one command against the step budget and spend its simulated time."""
@@ -288,7 +293,10 @@ class Machine:
             if isinstance(sink, _Capture):
                 sink.parts.append(text)
             else:
-                self.fs[sink[1]] = self.fs.get(sink[1], "") + text
+                try:
+                    self.fs.append(sink[1], text)
+                except ReadOnlyFile:  # checked when the file was opened; kept for safety
+                    pass
             return
         if isinstance(text, TimeText):
             self.partial.append(text)
@@ -624,7 +632,10 @@ class Machine:
 
     def _loop(self, iteration: Callable[[], bool], last: int) -> int:
         while True:
-            detect = not self.capture_depth and self.fds.get(1) == "log" and self.fds.get(2) == "log"
+            # While another container may still change a mounted volume, an iteration that
+            # changed nothing can still behave differently next time: no cycle before then.
+            detect = not self.capture_depth and self.fds.get(1) == "log" and \
+                self.fds.get(2) == "log" and self.clock >= self.fs.quiet_after
             before = self.snapshot() if detect else None
             t0, n0, taint0 = self.clock, len(self.events), self.tainted
             try:
@@ -697,14 +708,31 @@ class Machine:
                 sink = saved.get(2, "log")
             else:
                 path = self.abspath(target)
-                if r.op == ">" or path not in self.fs:
-                    self.fs[path] = ""
+                try:
+                    if r.op == ">":
+                        self.fs[path] = ""
+                    elif path not in self.fs:
+                        # Creates the file if it is missing; replayed on a later attempt, the
+                        # same change keeps what an earlier attempt appended.
+                        self.fs.append(path, "")
+                except ReadOnlyFile as exc:
+                    self.err(self._cannot_create_msg(target, str(exc)))
+                    self.fds = saved
+                    return None
                 sink = ("file", path)
             if r.fd == -1:
                 self.fds[1] = self.fds[2] = sink
             else:
                 self.fds[r.fd] = sink
         return saved
+
+    def _cannot_create_msg(self, target: str, why: str) -> str:
+        f = self.frame
+        if f.flavour == "ash":
+            return f"{f.argv0}: can't create {target}: {why}"
+        if f.flavour == "dash":
+            return f"{f.argv0}: 1: cannot create {target}: {why}"
+        return f"{f.argv0}: line 1: {target}: {why}"
 
     def _nofile_msg(self, target: str) -> str:
         f = self.frame
