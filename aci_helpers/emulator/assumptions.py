@@ -208,3 +208,46 @@ CLOCK_HANDOVER = "instant-resumes-at-realtime-high-water"
 #: repository of the same namespace (``aci-helloword``, ``ngnix``) keeps Azure's refusal
 #: (InaccessibleImage); private registries (``*.azurecr.io``) still need credentials.
 UNKNOWN_PUBLIC_IMAGES_RUN_OPAQUE = True
+
+# --- volumes (notebook 09) ----------------------------------------------------------------
+#: Wrong volume mounts (a mount path with ':', two mounts of one container on one path):
+#: refused at PUT; the code is a guess (the spec says a mount path must not contain ':').
+ERR_INVALID_VOLUME_MOUNT = ("InvalidVolumeMount", 400)
+#: An azureFile volume without shareName, storageAccountName, or a key (storageAccountKey,
+#: or storageAccountKeyReference in the versions that have it): refused at PUT (guess: the
+#: spec makes the key optional; Azure needs it to mount the share).
+ERR_AZURE_FILE_VOLUME = ("InvalidAzureFileVolume", 400)
+#: A secret volume value that is not Base64 (Microsoft's docs: "the secret values must be
+#: Base64-encoded"), or a file name with '/' or other characters: refused (guess: code).
+ERR_SECRET_VOLUME = ("InvalidSecretVolume", 400)
+#: A gitRepo volume without a repository, with a URL that is not http(s) (the docs: "the
+#: full URL, including http:// or https://"), or a directory with '..' (the spec): refused
+#: (guess: code).
+ERR_GIT_REPO_VOLUME = ("InvalidGitRepoVolume", 400)
+#: Secret volumes are mounted read-only (tmpfs, as Kubernetes mounts secrets; unconfirmed
+#: for ACI): a write fails with "Read-only file system".
+SECRET_VOLUMES_READ_ONLY = True
+#: Repositories a gitRepo volume can "clone" offline: the file list of the docs' example
+#: (Microsoft's docs, Mount a gitRepo volume: ls -l shows Dockerfile, LICENSE, README.md,
+#: app). The files hold a one-line stand-in, not the real contents. Any other repository:
+#: the volume is empty and each container mounting it logs a line saying why.
+GIT_REPOSITORIES = {
+    "github.com/azure-samples/aci-helloworld": (
+        "Dockerfile", "LICENSE", "README.md", "app/index.js", "app/package.json"),
+}
+#: Containers of a group that share a volume are launched in rounds, each seeing the
+#: others' writes of the previous round, until nothing changes or this many rounds ran (a
+#: chain of containers each copying the previous one's file settles within it).
+VOLUME_SHARING_ROUNDS = 4
+#: Writes a container makes to a shared volume are seen by the other containers of its
+#: group for the first hour of the run, and at most what its first 20,000 commands wrote (a
+#: program that never settles into a repeating pattern is simulated no further); a container
+#: that restarts within a run replays its first attempt.
+VOLUME_WRITES_HORIZON_SECONDS = 3600.0
+#: Azure Files: a group's run sees a share as stored when the run starts, plus what the
+#: groups still running had written by then; a run's writes land in the stored share when
+#: the run ends (stop, restart, redeploy, delete of the group or its resource group), in
+#: the order runs end. Azure shows writes to every mounting group at once (SMB).
+SHARE_WRITES_LAND_WHEN_RUN_ENDS = True
+#: Text kept per emulated share (bytes); files past it (by name) are cut.
+SHARE_MAX_BYTES = 1024 * 1024

@@ -18,9 +18,11 @@ from ..errors import (ArmError, Conflict, ContainerGroupNotFound, InaccessibleIm
 from ..store import Tx
 from . import lifecycle as L
 from . import registration
+from . import shares
 from . import validation as V
 from . import versions
-from .util import det_hex, det_uuid, iso_7, new_id, public_ip
+from .programs import Programs, servers_of
+from .util import det_uuid, iso_7, new_id, public_ip
 from .views import group_id, public_group
 
 RG_TYPE = "Microsoft.Resources/resourceGroups"
@@ -43,57 +45,30 @@ class Cloud:
         self.sub = sub
         self.seed = seed
         self.quota_cores = quota_cores
-        self._catalog: Any = None
-        self._rt: Any = None
-        self._infos: dict[tuple, Any] = {}
-        self._programs: dict[tuple, tuple[dict, dict]] = {}
+        self._progs = Programs()
 
     # ------------------------------------------------------------------ runtime adapter
-    def _runtime(self) -> Any:
-        if self._rt is None:
-            from .. import runtime as rt  # late: the runtime is a separate package
-            self._catalog = rt.ImageCatalog.default()
-            self._rt = rt
-        return self._rt
-
     def resolve(self, image: str, servers: tuple[str, ...]) -> Any:
         """The runtime's image info for ``image`` given these registry servers (cached)."""
-        key = (image, servers)
-        info = self._infos.get(key)
-        if info is None:
-            rt = self._runtime()
-            info = self._catalog.resolve(image, list(servers))
-            if len(self._infos) > 4096:
-                self._infos.clear()
-            self._infos[key] = info
-        return info
+        return self._progs.resolve(image, servers)
 
     def programs(self, key: str, doc: dict) -> tuple[dict, dict]:
-        """Per-container Program and pull reference, cached per spec revision."""
-        started = doc["runs"][-1]["start"] + A.STARTED_AFTER  # only renders dates in output
-        ck = (key, doc["rev"], started)
-        hit = self._programs.get(ck)
-        if hit is not None:
-            return hit
-        rt = self._runtime()
-        props = doc["properties"]
-        servers = _servers(props)
-        infos = {c["name"]: self.resolve(c["properties"]["image"], servers)
-                 for c in props["containers"]}
-        progs, refs = {}, {}
-        for c in props["containers"]:
-            n = c["name"]
-            cp = c["properties"]
-            env = {e["name"]: e.get("value", e.get("secureValue", ""))
-                   for e in cp.get("environmentVariables", [])}
-            peers = [infos[o] for o in infos if o != n]
-            progs[n] = rt.launch(infos[n], command=cp.get("command") or None, env=env,
-                                 peers=peers, seed=doc["seed"], started_at=started)
-            refs[n] = _pull_ref(infos[n], cp["image"])
-        if len(self._programs) > 4096:
-            self._programs.clear()
-        self._programs[ck] = (progs, refs)
-        return progs, refs
+        """Per-container Program and pull reference, cached per spec revision and run."""
+        return self._progs.of(key, doc)
+
+    def _end_run(self, ctx: Ctx, key: str, doc: dict) -> None:
+        """The group's current run ends now: its writes land in the Azure Files shares."""
+        if doc.get("stopped_at") is None and shares.mounted(doc["properties"]):
+            progs, _ = self.programs(key, doc)
+            shares.commit(ctx.tx, key, doc, progs, ctx.now)
+
+    def _new_run(self, ctx: Ctx, key: str, doc: dict, kind: str, ip: str | None) -> None:
+        """Start a run now; its containers see the group's shares as they are now."""
+        run: dict = {"start": ctx.now, "kind": kind, "ip": ip, "end": None}
+        seen = shares.snapshot(ctx.tx, self.programs, doc["properties"], ctx.now, key)
+        if seen:
+            run["shares"] = seen
+        doc["runs"].append(run)
 
     # ------------------------------------------------------------------ resource groups
     def _rg(self, ctx: Ctx, name: str) -> dict | None:
@@ -181,6 +156,7 @@ class Cloud:
         doc = self._rg_required(ctx, name)
         rg_key = name.lower()
         for key in ctx.tx.cg_keys_in_rg(rg_key):
+            self._end_run(ctx, key, ctx.tx.get_cg(key))
             ctx.tx.delete_cg(key)
         if doc.get("_deleting_until") is None:
             ctx.tx.put_rg(rg_key, doc, deleting_until=ctx.now + A.RG_DELETE_SECONDS)
@@ -267,8 +243,8 @@ class Cloud:
                       version=ctx.tx.next_seq())
 
     def _check_images(self, props: dict, group: str) -> None:
-        rt = self._runtime()
-        servers = _servers(props)
+        rt = self._progs.runtime()
+        servers = servers_of(props)
         for c in props["containers"] + props["initContainers"]:
             image = c["properties"]["image"]
             try:
@@ -337,8 +313,7 @@ class Cloud:
                          "properties": props, "runs": [], "stopped_at": None,
                          "seed": int(det_uuid(self.seed, "launch", key)[:8], 16),
                          "rev": ctx.tx.next_seq()}
-            doc["runs"].append({"start": ctx.now, "kind": "create",
-                                "ip": self._ip_for(ctx, key, props), "end": None})
+            self._new_run(ctx, key, doc, "create", self._ip_for(ctx, key, props))
             done = ctx.now + A.PULLED_AFTER
         else:
             doc = copy.deepcopy({k: v for k, v in old.items() if not k.startswith("_")})
@@ -347,6 +322,7 @@ class Cloud:
             if same and A.UPDATE_SAME_SPEC_KEEPS_RUN and old.get("stopped_at") is None:
                 done = ctx.now
             else:
+                self._end_run(ctx, key, old)
                 doc["rev"] = ctx.tx.next_seq()
                 if doc["runs"][-1]["end"] is None:
                     doc["runs"][-1]["end"] = ctx.now
@@ -355,7 +331,7 @@ class Cloud:
                     ip = None
                 elif ip is None:
                     ip = self._ip_for(ctx, key, props)
-                doc["runs"].append({"start": ctx.now, "kind": "update", "ip": ip, "end": None})
+                self._new_run(ctx, key, doc, "update", ip)
                 doc["stopped_at"] = None
                 done = ctx.now + A.PULLED_AFTER
         doc["api"] = ctx.api
@@ -438,6 +414,7 @@ class Cloud:
         if doc is None:
             return None
         body = self._wire(ctx, key, doc)
+        self._end_run(ctx, key, doc)
         ctx.tx.delete_cg(key)
         return body
 
@@ -446,6 +423,7 @@ class Cloud:
         key, old = self._cg(ctx, rg, name)
         if old.get("stopped_at") is not None:
             return
+        self._end_run(ctx, key, old)
         doc = copy.deepcopy({k: v for k, v in old.items() if not k.startswith("_")})
         doc["stopped_at"] = ctx.now
         doc["runs"][-1]["end"] = ctx.now
@@ -466,7 +444,7 @@ class Cloud:
             self._check_quota(ctx, key, doc["location"], cores)
         doc["stopped_at"] = None
         ip = self._ip_for(ctx, key, props) if A.STOP_RELEASES_IP else doc["runs"][-1].get("ip")
-        doc["runs"].append({"start": ctx.now, "kind": "start", "ip": ip, "end": None})
+        self._new_run(ctx, key, doc, "start", ip)
         op = self._new_op(ctx, key, doc, "start", ctx.now + A.PULLED_AFTER, "Pending")
         self._save(ctx, key, doc)
         return op, doc["location"]
@@ -479,11 +457,12 @@ class Cloud:
                               f"Container Group '{old['name']}' in resource group "
                               f"'{old['rg']}' is stopped. Start it with the 'start' operation "
                               f"instead of 'restart'.")
+        self._end_run(ctx, key, old)
         doc = copy.deepcopy({k: v for k, v in old.items() if not k.startswith("_")})
         doc["runs"][-1]["end"] = ctx.now
         ip = doc["runs"][-1].get("ip") if A.RESTART_KEEPS_IP else \
             self._ip_for(ctx, key, doc["properties"])
-        doc["runs"].append({"start": ctx.now, "kind": "restart", "ip": ip, "end": None})
+        self._new_run(ctx, key, doc, "restart", ip)
         op = self._new_op(ctx, key, doc, "restart", ctx.now + A.PULLED_AFTER, "Updating")
         self._save(ctx, key, doc)
         return op, doc["location"]
@@ -603,21 +582,6 @@ def _key(doc: dict) -> str:
     return f"{doc['rg'].lower()}/{doc['name'].lower()}"
 
 
-def _servers(props: dict) -> tuple[str, ...]:
-    return tuple(sorted(c["server"] for c in props.get("imageRegistryCredentials") or []))
-
-
 def _containers_sig(props: dict) -> str:
     p = {k: v for k, v in props.items()}
     return json.dumps(p, sort_keys=True)
-
-
-def _pull_ref(info: Any, image: str) -> str:
-    """How the Pulling/Pulled events name the image: by digest (PULL_EVENTS_NAME_DIGEST)."""
-    ref = getattr(info, "familiar", None)
-    if not isinstance(ref, str) or not ref:
-        ref = image
-    if not A.PULL_EVENTS_NAME_DIGEST or "@" in ref:
-        return ref
-    repo = ref.rsplit(":", 1)[0] if ":" in ref.rsplit("/", 1)[-1] else ref
-    return f"{repo}@sha256:{det_hex(64, 'image-digest', str(getattr(info, 'reference', ref)))}"

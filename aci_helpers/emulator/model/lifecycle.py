@@ -14,6 +14,8 @@ from .. import assumptions as A
 from .util import det_hex, iso_millis, iso_seconds
 
 INF = float("inf")
+#: Bound on the attempts :func:`attempt_starts` lists (a crash loop of years).
+_MAX_ATTEMPTS = 10_000
 
 
 def backoff(k: int) -> float:
@@ -119,6 +121,25 @@ def eval_container(prog: Any, policy: str, r: float, t: float, pull_ref: str,
                 started.bump(s, m)
                 back.bump(s - A.BACKOFF_CAP_SECONDS, m)
                 prev = _terminated(s - cycle, s - A.BACKOFF_CAP_SECONDS, code)
+
+
+def attempt_starts(prog: Any, policy: str, r: float, t: float) -> list[float]:
+    """Start times of the container's attempts in a run from ``r`` that began by ``t``, on
+    the same back-off timeline as :func:`eval_container` (at most ``_MAX_ATTEMPTS``)."""
+    s = r + A.STARTED_AFTER
+    out: list[float] = []
+    e = prog.exit_after
+    k = 0
+    while s <= t and len(out) < _MAX_ATTEMPTS:
+        out.append(s)
+        if e is None:
+            break
+        code = int(prog.exit_code)
+        if not (policy == "Always" or (policy == "OnFailure" and code != 0)):
+            break
+        s = s + e + backoff(k)
+        k += 1
+    return out
 
 
 def settle_container(prog: Any, policy: str, r: float) -> float:
