@@ -9,7 +9,7 @@ from typing import Any, Iterable
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
 
 from ..errors import AciHelpersError, explain_error
-from .state import GroupRow, Participant
+from .state import GroupRow, Participant, volume_rows
 
 MASK = "••••••"
 
@@ -209,7 +209,40 @@ def containers_html(g: Any) -> str:
             "<p><i>No container details: the group is stopped or not started yet.</i></p>")
     return ('<table class="aci-table aci-containers"><tr><th>Container</th><th>Image</th>'
             "<th>State</th><th>Restarts</th><th>Exit code</th><th>Resources</th>"
-            f"<th>Command</th><th>Environment</th></tr>{''.join(rows)}</table>{note}")
+            f"<th>Command</th><th>Environment</th></tr>{''.join(rows)}</table>{note}"
+            f"{volumes_html(g)}")
+
+
+_VOLUME_NOTES = {
+    "emptyDir": "shared by the group's containers; emptied when the group stops or restarts",
+    "secret": "read-only files; Azure never returns their values",
+    "Azure Files": "outlives the group",
+    "gitRepo": "cloned when the containers start",
+    "secretReference": "files from Key Vault secrets",
+}
+
+
+def volumes_html(g: Any) -> str:
+    """The group's volumes and where its containers mount them; secrets masked."""
+    rows = []
+    for v in volume_rows(g):
+        source = esc(v.source)
+        if v.has_credentials:
+            scheme, _, rest = v.source.partition("://")
+            source = f"{esc(scheme)}://{MASK}@{esc(rest)}" if rest else f"{MASK}@{source}"
+        secret = "".join(f'<br>{esc(part)} <span class="aci-secure">{MASK}</span>'
+                         '<span class="aci-tag">secret</span>' for part in v.secret_parts)
+        where = "<br>".join(f"<b>{esc(c)}</b>: <code>{esc(p)}</code>"
+                            + (' <span class="aci-tag">read-only</span>' if ro else "")
+                            for c, p, ro in v.mounts) or "<i>not mounted</i>"
+        ro = ' <span class="aci-tag">read-only</span>' if v.read_only else ""
+        rows.append(f"<tr><td><b>{esc(v.name)}</b></td><td>{esc(v.kind)}{ro}<br>"
+                    f'<span class="aci-sub">{esc(_VOLUME_NOTES.get(v.kind, ""))}</span></td>'
+                    f"<td>{source or '—'}{secret}</td><td>{where}</td></tr>")
+    if not rows:
+        return ""
+    return ('<p><b>Volumes</b></p><table class="aci-table aci-volumes"><tr><th>Volume</th>'
+            f"<th>Kind</th><th>Holds</th><th>Mounted by</th></tr>{''.join(rows)}</table>")
 
 
 def events_html(g: Any) -> str:

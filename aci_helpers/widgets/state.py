@@ -127,6 +127,68 @@ class GroupRow:
 
 
 @dataclass(frozen=True)
+class VolumeRow:
+    """One volume of a group as the details show it, and where its containers mount it.
+
+    Nothing secret is kept: ``secret_parts`` names what is secret (``storage account key``,
+    the files of a secret volume), never a value; ``source`` is a repository URL without
+    its credentials (``has_credentials`` says they were there)."""
+
+    name: str
+    kind: str
+    source: str
+    read_only: bool
+    secret_parts: tuple[str, ...]
+    has_credentials: bool
+    mounts: tuple[tuple[str, str, bool], ...]  # (container, mount path, read-only)
+
+
+def _without_credentials(url: str) -> tuple[str, bool]:
+    """``url`` without ``user:token@`` (a private repository's token), and whether it had one."""
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, False
+    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl(), True
+
+
+def volume_rows(group: Any) -> list[VolumeRow]:
+    """The group's volumes with the containers that mount them (init containers included)."""
+    mounts: dict[str, list[tuple[str, str, bool]]] = {}
+    for c in list(group.containers or []) + list(getattr(group, "init_containers", None) or []):
+        for vm in c.volume_mounts or []:
+            mounts.setdefault(vm.name, []).append((c.name, vm.mount_path, bool(vm.read_only)))
+    rows = []
+    for v in getattr(group, "volumes", None) or []:
+        source, creds, secret, ro = "", False, (), False
+        if v.azure_file is not None:
+            af = v.azure_file
+            kind, source = "Azure Files", f"{af.storage_account_name}/{af.share_name}"
+            ro = bool(af.read_only)
+            secret = ("storage account key",)
+        elif v.git_repo is not None:
+            kind = "gitRepo"
+            source, creds = _without_credentials(v.git_repo.repository or "")
+            extra = [f"directory {v.git_repo.directory}" if v.git_repo.directory else "",
+                     f"revision {v.git_repo.revision[:12]}" if v.git_repo.revision else ""]
+            source = " · ".join(x for x in [source, *extra] if x)
+        elif v.secret is not None:
+            kind, ro = "secret", True
+            # Azure returns {} (the files' names too are withheld); a model built locally
+            # may hold them: names only.
+            secret = tuple(f"file {name}" for name in sorted(v.secret)) or ("values",)
+        elif getattr(v, "secret_reference", None) is not None:
+            kind, ro = "secretReference", True
+            secret = tuple(f"file {name}" for name in sorted(v.secret_reference))
+        else:
+            kind = "emptyDir"
+        rows.append(VolumeRow(v.name, kind, source, ro, secret, creds,
+                              tuple(mounts.get(v.name, ()))))
+    return rows
+
+
+@dataclass(frozen=True)
 class Action:
     """One SDK request the user asked for: ``start()`` sends it (a poller or a result)."""
 

@@ -44,3 +44,33 @@ def ex(s):
     widget = Explorer(s)
     yield widget
     widget.close()
+
+
+@pytest.fixture
+def volumes_group(s):
+    """``volumes_group(name)``: a task group with the four kinds of volumes, through the SDK."""
+
+    def make(name: str):
+        import base64
+
+        from azure.mgmt.containerinstance import models as m
+
+        from aci_helpers.builders import task_container_group
+
+        g = task_container_group(name, s.location, command=["/bin/sh", "-c", "ls /mnt"], env={})
+        g.containers[0].volume_mounts = [
+            m.VolumeMount(name="scratch", mount_path="/mnt/scratch"),
+            m.VolumeMount(name="creds", mount_path="/mnt/creds"),
+            m.VolumeMount(name="results", mount_path="/mnt/results", read_only=True),
+            m.VolumeMount(name="code", mount_path="/mnt/code")]
+        g.volumes = [
+            m.Volume(name="scratch", empty_dir={}),
+            m.Volume(name="creds", secret={"token": base64.b64encode(b"tok-123-secret").decode()}),
+            m.Volume(name="results", azure_file=m.AzureFileVolume(
+                share_name="results", storage_account_name="acistore",
+                storage_account_key="a2V5LXZhbHVlLXNlY3JldA==")),
+            m.Volume(name="code", git_repo=m.GitRepoVolume(
+                repository="https://me:pat-secret-99@github.com/me/private", directory="."))]
+        return s.aci.container_groups.begin_create_or_update(s.resource_group, name, g).result()
+
+    return make

@@ -100,6 +100,16 @@ def test_task_exit_code_and_secure_values_masked(s, ex, make_group):
     assert "BENVOLIO" in ex.logs_html.value  # the word count's output
 
 
+def test_volumes_and_their_mounts_in_the_details_secrets_masked(ex, volumes_group):
+    volumes_group("vols-1")
+    ex.refresh_button.click()
+    ex.row_button("vols-1").click()
+    html = ex.containers_html.value
+    assert "Volumes" in html and "acistore/results" in html and "/mnt/code" in html
+    assert "pat-secret-99" not in html and "tok-123" not in html
+    assert "code\ncreds\nresults\nscratch" in ex.logs_html.value  # ls /mnt: the mount points
+
+
 def test_stop_then_start_change_the_state(s, ex, make_group):
     make_group("web-1")
     ex.refresh_button.click()

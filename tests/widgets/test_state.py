@@ -135,3 +135,39 @@ def test_trainer_section_in_the_explorer(s, ex, make_group):
     assert s.aci.container_groups.get("aci-ws-ws1-ada", "ada-web").instance_view.state == "Stopped"
     assert "Stopped 1 group of workshop ws1." in t.result.value and t.stop_all.disabled
     assert "for each running group of workshop 'ws1'" in ex.last_call
+
+
+def test_volume_rows_name_each_volume_its_mounts_and_never_a_secret(s, volumes_group):
+    from aci_helpers.widgets.state import volume_rows
+
+    rows = {r.name: r for r in volume_rows(volumes_group("vols"))}
+    assert [rows[n].kind for n in ("scratch", "creds", "results", "code")] == [
+        "emptyDir", "secret", "Azure Files", "gitRepo"]
+    assert rows["results"].source == "acistore/results"
+    assert rows["results"].mounts == (("vols", "/mnt/results", True),)
+    assert rows["results"].secret_parts == ("storage account key",)
+    assert rows["creds"].read_only and rows["creds"].secret_parts == ("values",)
+    assert rows["code"].source == "https://github.com/me/private · directory ."
+    assert rows["code"].has_credentials
+    text = repr(rows)
+    assert "pat-secret-99" not in text and "a2V5" not in text and "tok-123" not in text
+
+
+def test_volumes_html_masks_the_key_the_secret_files_and_a_repository_token(volumes_group):
+    html = render.containers_html(volumes_group("vols"))
+    assert "<b>Volumes</b>" in html and "/mnt/results" in html and "acistore/results" in html
+    assert f"https://{render.MASK}@github.com/me/private" in html
+    assert "storage account key" in html and "read-only" in html
+    assert "pat-secret-99" not in html and "a2V5" not in html and "tok-123" not in html
+
+
+def test_a_locally_built_secret_volume_shows_its_file_names_not_values():
+    from azure.mgmt.containerinstance import models as m
+
+    g = m.ContainerGroup(location="eastus", os_type="Linux", containers=[m.Container(
+        name="c", image="alpine", resources=m.ResourceRequirements(
+            requests=m.ResourceRequests(cpu=1, memory_in_gb=1)),
+        volume_mounts=[m.VolumeMount(name="s", mount_path="/s")])],
+        volumes=[m.Volume(name="s", secret={"api-key": "c2VjcmV0LXZhbHVl"})])
+    html = render.volumes_html(g)
+    assert "file api-key" in html and render.MASK in html and "c2VjcmV0" not in html

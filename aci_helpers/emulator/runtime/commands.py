@@ -769,7 +769,9 @@ def ls(m: Machine, argv: list[str]) -> int:
             m.line(t)
             continue
         prefix = path.rstrip("/") + "/"
-        names = sorted({p[len(prefix):].split("/")[0] for p in m.fs if p.startswith(prefix)})
+        names = sorted({p[len(prefix):].split("/")[0] for p in m.fs if p.startswith(prefix)}
+                       | {mp.path[len(prefix):].split("/")[0] for mp in m.fs.mounts
+                          if mp.path.startswith(prefix)})
         if path == "/":
             names = sorted(set(names) | set(_ROOT_DIRS))
         if names or path in ("/", "/tmp", "/root", "/home", "/var", "/usr", "/etc") or \
