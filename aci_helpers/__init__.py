@@ -45,6 +45,8 @@ _EXPORTS = {
     # errors
     "explain": "errors", "explain_error": "errors", "aci_errors": "errors",
     "AuthenticationError": "errors", "WaitTimeout": "errors", "AciHelpersError": "errors",
+    # second track: volumes (09)
+    "file_share": "storage", "FileShare": "storage",
 }
 
 __all__ = ["connect", "Session", "ConfigurationError", "cleanup", "wait", *_EXPORTS]
@@ -74,5 +76,6 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time the names load on f
     from .names import unique_name  # noqa: F401
     from .session import (TUTORIAL_TAGS, Settings, default_state_path,  # noqa: F401
                           ensure_resource_group, load_settings)
+    from .storage import FileShare, file_share  # noqa: F401
     from .views import containers_table, events_table, groups_table, plot_timeline  # noqa: F401
     from .wait import wait_for_container, wait_for_operation, wait_for_state  # noqa: F401
