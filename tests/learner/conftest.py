@@ -51,6 +51,11 @@ EXPECTED: dict[str, list[str]] = {
     "06": [r"container groups left: \[\]", r"aci-tutorial-rg exists: False"],
     "07": [r"(?m)^web-\d+: (.* → )?Running$", r"(?m)^job-\d+: (.* → )?Succeeded$", r"State: Succeeded",
            r"Secure value shown: False"],
+    "09": [r"(?m)-scratch: (.* → )?Succeeded$", r"The sidecar reads /data/log.txt at",
+           r"line 3, written by the app at", r"api-token\n32\n", r"as Azure returns it: \{\}",
+           r"the writer's log: ''", r"\('BENVOLIO', 74\)", r"key returned: False",
+           r"Dockerfile\nLICENSE\nREADME.md\napp", r"InvalidVolume",
+           r"groups of this notebook left: \[\]"],
 }
 
 

@@ -79,6 +79,19 @@ SEND_LEAN = "wait(s.aci.container_groups.begin_create_or_update(s.resource_group
 RUN_TWO = ("wait(s.aci.container_groups.begin_create_or_update(s.resource_group, two_name, "
            "task_container_group(two_name, s.location, command=my_command, env={})))\n"
            "wait_for_container(s, two_name)\n")
+SEND_READER = ("wait(s.aci.container_groups.begin_create_or_update(s.resource_group, try_name, "
+               "my_group))\n")
+
+
+def reader(mount: str = "VolumeMount(name='results', mount_path='/mnt/results', read_only=True)",
+           command: str = "['cat', '/mnt/results/romeo_juliet.txt']", policy: str = "NEVER") -> str:
+    """09: a reader group as a learner may write it (the notebook's imports and ``results``)."""
+    return (f"my_group = ContainerGroup(location=s.location, os_type=OperatingSystemTypes.LINUX, "
+            f"restart_policy=ContainerGroupRestartPolicy.{policy}, volumes=[results], "
+            f"containers=[Container(name='reader', image='alpine:3.20', resources=one, "
+            f"command={command}, volume_mounts=[{mount}])])\n")
+
+
 RUN_COUNT = ("wait(s.aci.container_groups.begin_create_or_update(s.resource_group, try_name, "
              "task_container_group(try_name, s.location, env={'NumWords': str(MY_NUM_WORDS), "
              "'MinLength': str(MY_MIN_LENGTH)})))\nwait_for_container(s, try_name)\n")
@@ -159,6 +172,15 @@ WRONG = {
     "07": [
         ("ex.row_button(duo).click()\nex.stop_button.click()",
          "duo-970777 is Stopped, but web-970777 is Running"),
+    ],
+    "09": [
+        (reader(mount="VolumeMount(name='results', mount_path='/mnt/results')") + SEND_READER +
+         "wait_for_container(s, try_name)", "mounts the share read-write"),
+        (reader(command="['cat', '/mnt/results/romeo.txt']") + SEND_READER +
+         "wait_for_container(s, try_name)", "did not find the file"),
+        (reader(policy="ALWAYS") + SEND_READER, "restart policy Always"),
+        (reader(), "is not in the cloud yet"),
+        ("my_group = 'cat /mnt/results/romeo_juliet.txt'", "not a ContainerGroup"),
     ],
 }
 
