@@ -161,6 +161,22 @@ def secrets_group() -> m.ContainerGroup:
             workspace_key=SECRETS["log analytics workspace key"])))
 
 
+def volumes_group(command: str, *mounts: tuple[str, str], volumes: list) -> m.ContainerGroup:
+    """Notebook 09's shapes: alpine task containers mounting the given volumes."""
+    return m.ContainerGroup(
+        location=LOC, os_type="Linux", restart_policy="Never", volumes=volumes,
+        containers=[m.Container(name="c1", image="alpine:3.20", resources=_res(1.0, 1.0),
+                                command=["/bin/sh", "-c", command],
+                                volume_mounts=[m.VolumeMount(name=v, mount_path=p)
+                                               for v, p in mounts])])
+
+
+def _share(read_only: bool | None = None) -> m.Volume:
+    return m.Volume(name="share", azure_file=m.AzureFileVolume(
+        share_name="results", storage_account_name="conformancestore", read_only=read_only,
+        storage_account_key=SECRETS["storage account key"]))
+
+
 # ---------------------------------------------------------------------------- scenarios
 def _rg(c: Cloud) -> None:
     c.res.resource_groups.create_or_update(RG, {"location": LOC, "tags": {"tutorial": "aci"}})
@@ -243,6 +259,40 @@ def scenario_secrets(c: Cloud) -> None:
     cg.begin_delete(RG, "secrets").result()
 
 
+def scenario_volumes(c: Cloud) -> None:
+    """Notebook 09: emptyDir and gitRepo, a share outliving its writer, wrong mounts."""
+    _rg(c)
+    cg = c.aci.container_groups
+    cg.begin_create_or_update(RG, "scratch", volumes_group(
+        "echo hi > /v/f; cat /v/f", ("tmp", "/v"), volumes=[m.Volume(name="tmp", empty_dir={})])).result()
+    cg.get(RG, "scratch")
+    cg.begin_create_or_update(RG, "git", volumes_group(
+        "ls /r", ("repo", "/r"), volumes=[m.Volume(name="repo", git_repo=m.GitRepoVolume(
+            repository="https://github.com/Azure-Samples/aci-helloworld", directory=".",
+            revision="0123456789abcdef0123456789abcdef01234567"))])).result()
+    cg.get(RG, "git")
+    c.aci.containers.list_logs(RG, "git", "c1")
+    cg.begin_create_or_update(RG, "writer", volumes_group(
+        "echo kept > /s/out.txt", ("share", "/s"), volumes=[_share()])).result()
+    cg.begin_delete(RG, "writer").result()
+    cg.begin_create_or_update(RG, "reader", volumes_group(
+        "cat /s/out.txt", ("share", "/s"), volumes=[_share(read_only=True)])).result()
+    cg.get(RG, "reader")
+    c.aci.containers.list_logs(RG, "reader", "c1")
+    list(cg.list_by_resource_group(RG))
+    c.expect_error(lambda: cg.begin_create_or_update(RG, "typo", volumes_group(
+        "true", ("nope", "/v"), volumes=[m.Volume(name="tmp", empty_dir={})])))
+    c.expect_error(lambda: cg.begin_create_or_update(RG, "twice", volumes_group(
+        "true", ("a", "/v"), ("b", "/v"),
+        volumes=[m.Volume(name="a", empty_dir={}), m.Volume(name="b", empty_dir={})])))
+    keyless = _share()
+    keyless.azure_file.storage_account_key = None
+    c.expect_error(lambda: cg.begin_create_or_update(RG, "keyless", volumes_group(
+        "true", ("share", "/s"), volumes=[keyless])))
+    for name in ("scratch", "git", "reader"):
+        cg.begin_delete(RG, name).result()
+
+
 def scenario_location_reads(c: Cloud) -> None:
     """Provider-level GETs: usages, capabilities, cached images, the operations list."""
     list(c.aci.location.list_usage(LOC))
@@ -310,6 +360,7 @@ SCENARIOS: dict[str, Callable[[Cloud], None]] = {
     "wordcount": scenario_wordcount,
     "failing-task": scenario_failing_task,
     "secrets": scenario_secrets,
+    "volumes": scenario_volumes,
     "location-reads": scenario_location_reads,
     "errors": scenario_errors,
     "exec-attach": scenario_exec_attach,

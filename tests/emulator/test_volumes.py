@@ -176,6 +176,18 @@ def test_a_restarting_task_appends_once_per_attempt(cloud):
     assert runs >= 2   # Always restarted it (crash-loop timeline) before the delete
 
 
+def test_a_stop_lands_a_runs_writes_and_the_next_start_sees_them(cloud):
+    put(cloud, "again", sh("c1", "cat /o/runs 2>/dev/null; echo run >> /o/runs", ("files", "/o")),
+        volumes=[share()])
+    assert logs(cloud, "again", "c1") == ""
+    cloud.aci.container_groups.stop(RG, "again")
+    cloud.aci.container_groups.begin_start(RG, "again").result()
+    assert logs(cloud, "again", "c1") == "run\n"
+    # a redeploy (another command) ends the run too: its writes land, the new run sees them
+    put(cloud, "again", sh("c1", "cat /o/runs", ("files", "/o")), volumes=[share()])
+    assert logs(cloud, "again", "c1") == "run\nrun\n"
+
+
 def test_a_read_only_share_refuses_writes(cloud):
     put(cloud, "ro", sh("c1", "echo x > /o/f", ("files", "/o")),
         volumes=[share(read_only=True)])
@@ -295,11 +307,49 @@ def test_a_refused_update_keeps_the_group_and_its_volumes(cloud):
     assert cloud.aci.container_groups.get(RG, "keep").as_dict() == before
 
 
-def test_raw_body_volume_fields_of_the_wrong_type_are_deserialization_errors(cloud):
-    body = json.loads(json.dumps(cloud.aci.container_groups._serialize.body(
-        group(sh("c1", "true", ("a", "/v")), volumes=[m.Volume(name="a", empty_dir={})]),
-        "ContainerGroup")))
-    body["properties"]["containers"][0]["properties"]["volumeMounts"][0]["readOnly"] = "yes"
+def _raw_body(cloud: Cloud) -> dict:
+    g = group(sh("c1", "true", ("a", "/v"), ("s", "/s"), ("g", "/g"), ("f", "/f")),
+              volumes=[m.Volume(name="a", empty_dir={}), m.Volume(name="s", secret={"k": "eA=="}),
+                       m.Volume(name="g", git_repo=m.GitRepoVolume(repository="https://x.org/r")),
+                       share(volume="f")])
+    return json.loads(json.dumps(cloud.aci.container_groups._serialize.body(g, "ContainerGroup")))
+
+
+@pytest.mark.parametrize("path, value, where", [
+    (("containers", 0, "properties", "volumeMounts", 0, "readOnly"), "yes", "readOnly"),
+    (("containers", 0, "properties", "volumeMounts", 0, "mountPath"), 7, "mountPath"),
+    (("volumes", 0, "emptyDir"), "x", "emptyDir"),
+    (("volumes", 1, "secret", "k"), 42, "secret.k"),
+    (("volumes", 2, "gitRepo", "repository"), ["https://x.org/r"], "repository"),
+    (("volumes", 3, "azureFile", "readOnly"), "no", "azureFile.readOnly"),
+    (("volumes", 3, "azureFile", "storageAccountKey"), 123, "storageAccountKey"),
+])
+def test_volume_fields_of_the_wrong_type_are_refused_by_path_and_change_nothing(
+        cloud, path, value, where):
+    body = _raw_body(cloud)
+    node = body["properties"]
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = value
     status, _, err = cloud.raw("PUT", cloud.cg_path("typed"), body)
     assert status == 400 and err["error"]["code"] == "InvalidRequestContent"
-    assert "readOnly" in err["error"]["message"]
+    assert where in err["error"]["message"] and "123" not in err["error"]["message"]
+    status, _, _ = cloud.raw("GET", cloud.cg_path("typed"))
+    assert status == 404
+
+
+@pytest.mark.parametrize("drop, words", [
+    (("containers", 0, "properties", "volumeMounts", 0, "mountPath"), "mountPath"),
+    (("containers", 0, "properties", "volumeMounts", 0, "name"), "'name'"),
+    (("volumes", 2, "gitRepo", "repository"), "repository"),
+    (("volumes", 3, "azureFile", "storageAccountName"), "storageAccountName"),
+])
+def test_a_missing_volume_field_is_refused(cloud, drop, words):
+    body = _raw_body(cloud)
+    node = body["properties"]
+    for step in drop[:-1]:
+        node = node[step]
+    del node[drop[-1]]
+    status, _, err = cloud.raw("PUT", cloud.cg_path("missing"), body)
+    assert status == 400 and words in err["error"]["message"], err
+    assert cloud.raw("GET", cloud.cg_path("missing"))[0] == 404
