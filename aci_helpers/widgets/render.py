@@ -214,7 +214,7 @@ def containers_html(g: Any) -> str:
 
 
 _VOLUME_NOTES = {
-    "emptyDir": "shared by the group's containers; emptied when the group stops or restarts",
+    "emptyDir": "shared by the group's containers; gone when the group stops or is deleted",
     "secret": "read-only files; Azure never returns their values",
     "Azure Files": "outlives the group",
     "gitRepo": "cloned when the containers start",
@@ -230,15 +230,16 @@ def volumes_html(g: Any) -> str:
         if v.has_credentials:
             scheme, _, rest = v.source.partition("://")
             source = f"{esc(scheme)}://{MASK}@{esc(rest)}" if rest else f"{MASK}@{source}"
-        secret = "".join(f'<br>{esc(part)} <span class="aci-secure">{MASK}</span>'
-                         '<span class="aci-tag">secret</span>' for part in v.secret_parts)
+        secret = "<br>".join(f'{esc(part)} <span class="aci-secure">{MASK}</span>'
+                             '<span class="aci-tag">secret</span>' for part in v.secret_parts)
+        holds = "<br>".join(x for x in (source, secret) if x) or "—"
         where = "<br>".join(f"<b>{esc(c)}</b>: <code>{esc(p)}</code>"
                             + (' <span class="aci-tag">read-only</span>' if ro else "")
                             for c, p, ro in v.mounts) or "<i>not mounted</i>"
         ro = ' <span class="aci-tag">read-only</span>' if v.read_only else ""
         rows.append(f"<tr><td><b>{esc(v.name)}</b></td><td>{esc(v.kind)}{ro}<br>"
                     f'<span class="aci-sub">{esc(_VOLUME_NOTES.get(v.kind, ""))}</span></td>'
-                    f"<td>{source or '—'}{secret}</td><td>{where}</td></tr>")
+                    f"<td>{holds}</td><td>{where}</td></tr>")
     if not rows:
         return ""
     return ('<p><b>Volumes</b></p><table class="aci-table aci-volumes"><tr><th>Volume</th>'
