@@ -95,6 +95,46 @@ class _VolumeState:
     times: list[float] = field(default_factory=list)
 
 
+class Files(dict):
+    """The file table of a container without volumes: a plain dict (fast), with the few
+    methods :class:`FileSystem` adds."""
+
+    mounts: list = []
+    quiet_after = float("-inf")
+    ops: list = []
+
+    def append(self, path: str, text: str) -> None:
+        """Add ``text`` at the end of the file (creating it)."""
+        self[path] = self.get(path, "") + text
+
+    def is_dir(self, path: str) -> bool:
+        """Whether ``path`` is a folder holding files."""
+        prefix = path.rstrip("/") + "/"
+        return any(p.startswith(prefix) for p in self)
+
+    def writable(self, path: str) -> bool:
+        """Always: nothing is mounted read-only."""
+        return True
+
+    def future_writes(self, path: str) -> list[float]:
+        """None: no other container writes here."""
+        return []
+
+    def notes(self) -> list[str]:
+        """None: no volume."""
+        return []
+
+    def copy(self, clock: Callable[[], float] | None = None) -> "Files":  # type: ignore[override]
+        """An independent copy."""
+        return Files(self)
+
+
+def file_table(base: dict[str, str], mounts: Sequence[Mount],
+               clock: Callable[[], float]) -> "Files | FileSystem":
+    """The machine's file table: a plain dict without mounts, else a :class:`FileSystem`."""
+    return FileSystem(base, mounts, clock) if mounts else Files(base)
+
+
 class FileSystem(MutableMapping[str, str]):
     """The machine's file table: absolute path -> text.
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from . import timing
-from .files import FileSystem, Mount, ReadOnlyFile
+from .files import Mount, ReadOnlyFile, file_table
 from .images import ImageInfo
 from .program import Cycle, LineText
 from .shell_parse import (AndOr, For, Group, If, Loop, Parser, Pipeline, Redir, Seq, Simple,
@@ -219,7 +219,7 @@ class Machine:
         self.clock = 0.0
         self.events: list[tuple[float, LineText]] = []
         self.partial: list = []
-        self.fs = FileSystem(dict(image.files), mounts, lambda: self.clock)
+        self.fs = file_table(dict(image.files), mounts, lambda: self.clock)
         self.fds: dict[int, object] = {1: "log", 2: "log"}
         self.stdin = ""
         self.status = 0
