@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import posixpath
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,16 +45,7 @@ def kind(vol: dict) -> str:
 
 def mount_path(raw: str) -> str:
     """A mount path as the container sees it: normalised, relative paths from ``/``."""
-    parts: list[str] = []
-    for seg in raw.split("/"):
-        if seg in ("", "."):
-            continue
-        if seg == "..":
-            if parts:
-                parts.pop()
-            continue
-        parts.append(seg)
-    return "/" + "/".join(parts)
+    return posixpath.normpath("/" + raw.lstrip("/"))
 
 
 def check(p: dict, group: str) -> None:
@@ -117,9 +109,9 @@ def _invalid(detail: str) -> BadRequest:
 def _check_volume(v: dict, k: str, group: str) -> None:
     name = v["name"]
     body = v[k]
+    if k in ("azureFile", "secret", "gitRepo") and not isinstance(body, dict):
+        raise _invalid(f"'{k}' of volume '{name}' must be an object")
     if k == "azureFile":
-        if not isinstance(body, dict):
-            raise _invalid(f"'azureFile' of volume '{name}' must be an object")
         for field in ("shareName", "storageAccountName"):
             if not isinstance(body.get(field), str) or not body[field].strip():
                 raise _bad(A.ERR_AZURE_FILE_VOLUME,
@@ -132,8 +124,6 @@ def _check_volume(v: dict, k: str, group: str) -> None:
                        f"account keys list --account-name {body['storageAccountName'][:24]} "
                        f"--query [0].value -o tsv).")
     elif k == "secret":
-        if not isinstance(body, dict):
-            raise _invalid(f"'secret' of volume '{name}' must be an object")
         for file, value in body.items():
             if not _SECRET_FILE.match(file) or file in (".", ".."):
                 raise _bad(A.ERR_SECRET_VOLUME,
@@ -147,8 +137,6 @@ def _check_volume(v: dict, k: str, group: str) -> None:
                            f"'{group}' is not Base64-encoded. Secret volume values must be "
                            f"Base64-encoded (base64.b64encode(b'...').decode()).")
     elif k == "gitRepo":
-        if not isinstance(body, dict):
-            raise _invalid(f"'gitRepo' of volume '{name}' must be an object")
         repo = body.get("repository")
         if not isinstance(repo, str) or not repo:
             raise _bad(A.ERR_GIT_REPO_VOLUME,

@@ -14,6 +14,7 @@ so one container's write at t=5 is visible to a read at t=10 in another.
 from __future__ import annotations
 
 import bisect
+import posixpath
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 
@@ -62,17 +63,8 @@ class ReadOnlyFile(OSError):
 
 
 def normpath(p: str) -> str:
-    """``p`` as a normalised absolute path (``/a/./b/../c/`` -> ``/a/c``)."""
-    parts: list[str] = []
-    for seg in p.split("/"):
-        if seg in ("", "."):
-            continue
-        if seg == "..":
-            if parts:
-                parts.pop()
-            continue
-        parts.append(seg)
-    return "/" + "/".join(parts)
+    """``p`` as a normalised absolute path (``/a/./b/../c/`` -> ``/a/c``; ``..`` stops at ``/``)."""
+    return posixpath.normpath("/" + p.lstrip("/"))
 
 
 def apply(files: dict[str, str], op: FileOp) -> None:

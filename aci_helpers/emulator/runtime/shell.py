@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from . import timing
-from .files import Mount, ReadOnlyFile, file_table
+from .files import Mount, ReadOnlyFile, file_table, normpath
 from .images import ImageInfo
 from .program import Cycle, LineText
 from .shell_parse import (AndOr, For, Group, If, Loop, Parser, Pipeline, Redir, Seq, Simple,
@@ -400,16 +400,7 @@ class Machine:
         """``p`` as a normalised absolute path (relative to the working directory)."""
         if not p.startswith("/"):
             p = (self.frame.cwd.rstrip("/") + "/" + p)
-        parts: list[str] = []
-        for seg in p.split("/"):
-            if seg in ("", "."):
-                continue
-            if seg == "..":
-                if parts:
-                    parts.pop()
-                continue
-            parts.append(seg)
-        return "/" + "/".join(parts)
+        return normpath(p)
 
     def run_shell(self, argv: list[str]) -> int:
         """``sh [-e] [-c script [name args...] | file args...]`` with no tty and no stdin."""
@@ -696,7 +687,7 @@ class Machine:
                 elif path in self.fs:
                     self.stdin = self.fs[path]
                 else:
-                    self.err(self._nofile_msg(target))
+                    self.err(self._redirect_msg(target))
                     self.fds = saved
                     return None
                 continue
@@ -716,7 +707,7 @@ class Machine:
                         # same change keeps what an earlier attempt appended.
                         self.fs.append(path, "")
                 except ReadOnlyFile as exc:
-                    self.err(self._cannot_create_msg(target, str(exc)))
+                    self.err(self._redirect_msg(target, str(exc)))
                     self.fds = saved
                     return None
                 sink = ("file", path)
@@ -726,21 +717,16 @@ class Machine:
                 self.fds[r.fd] = sink
         return saved
 
-    def _cannot_create_msg(self, target: str, why: str) -> str:
+    def _redirect_msg(self, target: str, why: str | None = None) -> str:
+        """What the shell prints when a redirection fails: ``target`` cannot be opened (``why``
+        None: it does not exist) or created (``why``: the kernel's reason)."""
         f = self.frame
+        verb = "open" if why is None else "create"
         if f.flavour == "ash":
-            return f"{f.argv0}: can't create {target}: {why}"
+            return f"{f.argv0}: can't {verb} {target}: {why or 'no such file'}"
         if f.flavour == "dash":
-            return f"{f.argv0}: 1: cannot create {target}: {why}"
-        return f"{f.argv0}: line 1: {target}: {why}"
-
-    def _nofile_msg(self, target: str) -> str:
-        f = self.frame
-        if f.flavour == "ash":
-            return f"{f.argv0}: can't open {target}: no such file"
-        if f.flavour == "dash":
-            return f"{f.argv0}: 1: cannot open {target}: No such file"
-        return f"{f.argv0}: {target}: No such file or directory"
+            return f"{f.argv0}: 1: cannot {verb} {target}: {why or 'No such file'}"
+        return f"{f.argv0}: {'line 1: ' if why else ''}{target}: {why or 'No such file or directory'}"
 
     # -- simple commands ---------------------------------------------------------------
     def run_simple(self, node: Simple) -> int:
