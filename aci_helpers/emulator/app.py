@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from . import assumptions as A
 from . import routing
-from .errors import ArmError, BadRequest, Unauthorized
+from .errors import ArmError, BadRequest, EmulatorError, Unauthorized
 from .faults import Faults
 from .handlers.base import Env, Reply, Request
 from .model.cloud import Cloud, Ctx
@@ -74,6 +74,10 @@ class App:
             reply, now_for_date = self._dispatch(req)
         except ArmError as err:
             reply = Reply(err.status, err.body(), dict(err.headers))
+        except EmulatorError:
+            # A problem with the state file (StateFileError) is the learner's to fix, not
+            # an answer of Azure's: raised to the caller as one clear Python error.
+            raise
         except Exception:  # an emulator bug must still look like ARM, and be visible
             log.exception("emulator internal error on %s %s", method, path)
             reply = Reply(500, {"error": {"code": "InternalServerError", "message":
@@ -98,7 +102,10 @@ class App:
         out_headers["Date"] = http_date(now)
         data = b""
         if reply.body is not None and req.method != "HEAD":
-            data = json.dumps(reply.body, separators=(",", ":"), ensure_ascii=False).encode()
+            # backslashreplace: text that is not Unicode (refused at the door, skipped when
+            # read back) can never turn one answer into an exception.
+            data = json.dumps(reply.body, separators=(",", ":"), ensure_ascii=False).encode(
+                "utf-8", "backslashreplace")
             out_headers["Content-Type"] = "application/json; charset=utf-8"
         out_headers["Content-Length"] = str(len(data))
         out_headers.update(reply.headers)

@@ -101,11 +101,11 @@ class InstantClock:
 
     def now(self, tx: Tx) -> float:
         """The virtual time kept in the state."""
-        t = float(tx.meta("clock", repr(A.INSTANT_EPOCH)))
-        high = tx.meta("wall_high")
+        t = tx.meta_float("clock", A.INSTANT_EPOCH)
+        high = tx.meta_float("wall_high")
         # A file a realtime emulator wrote: virtual time resumes at its latest wall-clock
         # moment (never behind what was already shown). See CLOCK_HANDOVER.
-        return max(t, float(high)) if high is not None else t
+        return max(t, high) if high is not None else t
 
     def _target(self, tx: Tx, now: float) -> float:
         target = now
@@ -126,7 +126,7 @@ class InstantClock:
         now = self.now(tx)
         target = self._target(tx, now)
         if target > now or (target == now and tx.meta("wall_high") is not None
-                            and float(tx.meta("clock", repr(A.INSTANT_EPOCH))) < now):
+                            and tx.meta_float("clock", A.INSTANT_EPOCH) < now):
             tx.set_meta("clock", repr(target))
         return target
 

@@ -6,21 +6,58 @@ from __future__ import annotations
 from . import assumptions as A
 
 
+def _one_line(err: BaseException) -> list[str]:
+    """What IPython shows instead of a traceback: the error's one message.
+
+    IPython calls ``_render_traceback_`` when it displays an exception (the mechanism
+    ``aci_helpers.errors`` uses for its own errors). A state-file problem is about a file,
+    not about the notebook's code: the frames inside the emulator and sqlite would only
+    bury the message, which already names the file and what to do.
+    """
+    return [f"{type(err).__name__}: {err}"]
+
+
 class EmulatorError(Exception):
     """Base of every error the emulator raises to Python callers (not over the wire)."""
 
 
-class StateFileError(EmulatorError):
-    """The state file cannot be used (corrupt, or written by a newer emulator)."""
+RESET_ADVICE = ("To start from an empty cloud, delete the file (and its -wal/-shm "
+                "companions; kernels still using it keep the old cloud until restarted)")
 
-    def __init__(self, path: str, reason: str) -> None:
+
+class StateFileError(EmulatorError):
+    """The state file cannot be used: the message says why, that nothing was changed (when
+    true) and what to do."""
+
+    _render_traceback_ = _one_line
+
+    def __init__(self, path: str, reason: str, advice: str | None = None, *,
+                 changed_nothing: bool = True) -> None:
         self.path = path
         self.reason = reason
+        self.advice = advice if advice is not None else RESET_ADVICE + "."
+        nothing = " Nothing was changed." if changed_nothing else ""
+        super().__init__(f"Cannot use the emulator state file {path!r}: {reason}.{nothing} "
+                         f"{self.advice}")
+
+
+class StateFileBusy(StateFileError):
+    """Another process held the state file's lock for longer than the busy timeout."""
+
+    def __init__(self, path: str, waited: float, holder: str | None) -> None:
+        who = holder or "another process"
         super().__init__(
-            f"Cannot use the emulator state file {path!r}: {reason}. Nothing was changed. "
-            f"To start from an empty cloud, delete the file (and its -wal/-shm companions) "
-            f"or call Emulator(state={path!r}).reset() with a compatible emulator."
-        )
+            path, f"{who} has held its lock for {waited:g} s (the file is busy, not damaged)",
+            "Wait for that process to finish and try again, or stop it (for a Jupyter kernel: "
+            "interrupt or restart it). The file itself is fine: do not delete it.")
+
+
+class DamagedRecord(StateFileError):
+    """One record in the state file cannot be read; the rest of the cloud still works."""
+
+    def __init__(self, path: str, what: str, problem: str, advice: str) -> None:
+        self.what = what
+        super().__init__(path, f"{what} stored in it is damaged ({problem})", advice)
 
 
 class ArmError(EmulatorError):

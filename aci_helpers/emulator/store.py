@@ -4,20 +4,44 @@ Keeps only what cannot be derived: resource groups, container groups as created 
 included, never serialised out), their timeline anchors, async operations, the files of
 emulated Azure Files shares, the instant clock and an id sequence. One connection per :class:`Store`, guarded by a lock; writes use
 ``BEGIN IMMEDIATE`` so that several processes sharing one file serialise cleanly.
+
+Every kernel of a learner shares one file, so a problem in one process must not become
+everybody's: a Ctrl-C never leaves a transaction open (the write lock would stall every
+other kernel), contention waits and then names the process holding the lock, a file that
+is not the emulator's is never touched, and any sqlite failure surfaces as one
+:class:`StateFileError` naming the file and what to do.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
+import re
+import signal
 import sqlite3
 import threading
+import time
 from typing import Any, Iterator
 
-from .errors import StateFileError
+from .errors import DamagedRecord, EmulatorError, StateFileBusy, StateFileError
+from .lockinfo import lock_holder
+
+try:  # POSIX only: Windows has no flock, and cannot delete open files anyway
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+log = logging.getLogger("aci_helpers.emulator")
 
 SCHEMA_VERSION = 2
+#: How long a process waits for another one's lock before it gives up (seconds). Creates
+#: under heavy contention wait seconds, never a minute; only a stuck process holds longer.
+BUSY_TIMEOUT_SECONDS = 60.0
+#: Parsed documents kept per process (a cache; correctness never depends on it).
+CACHE_MAX_ENTRIES = 20_000
+_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -39,21 +63,100 @@ _TABLES = {"meta", "resource_groups", "container_groups", "operations", "file_sh
 _ADDED = {2: {"file_shares": "CREATE TABLE IF NOT EXISTS file_shares (key TEXT PRIMARY KEY, "
                              "doc TEXT NOT NULL)"}}
 
+_OTHER_PATH = "choose another path for the emulator state (ACI_EMULATOR_STATE in the notebooks)"
+_DAMAGED_ADVICE = (
+    "If it is an emulator state file that got damaged, delete the file (and its -wal/-shm "
+    "companions) to start from an empty cloud; if it belongs to another program, "
+    + _OTHER_PATH + ".")
+
+
+# -- Ctrl-C ---------------------------------------------------------------------------------
+class _HoldInterrupt:
+    """Hold a Ctrl-C (SIGINT) while a transaction starts or ends, and deliver it right after.
+
+    Between ``BEGIN`` and the ``try`` that rolls it back, or in the middle of the rollback
+    itself, a KeyboardInterrupt would leave the transaction open: that kernel would fail
+    every later call, and a write transaction would keep the write lock from every other
+    kernel. Only the main thread receives signals, so other threads need nothing.
+    """
+
+    __slots__ = ("old", "pending")
+
+    def __enter__(self) -> "_HoldInterrupt":
+        self.old = self.pending = None
+        if threading.current_thread() is not threading.main_thread():
+            return self
+        try:
+            old = signal.getsignal(signal.SIGINT)
+            if old is None:       # installed outside Python: cannot be restored, leave it
+                return self
+            signal.signal(signal.SIGINT, self._hold)
+        except (ValueError, OSError):  # not the main interpreter
+            return self
+        self.old = old
+        return self
+
+    def _hold(self, signum: int, frame: Any) -> None:
+        self.pending = (signum, frame)
+
+    def __exit__(self, *exc: object) -> None:
+        old, pending = self.old, self.pending
+        if old is None:
+            return
+        signal.signal(signal.SIGINT, old)
+        if pending is None:
+            return
+        if callable(old):
+            old(*pending)          # the default handler raises KeyboardInterrupt here
+        elif old == signal.SIG_DFL:
+            signal.raise_signal(signal.SIGINT)
+
+
+# -- opening a file ---------------------------------------------------------------------------
+def _check_place(path: str) -> None:
+    """Refuse a path whose folder is missing or unusable, before SQLite creates anything."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise StateFileError(path, "it is a folder, not a file", "Name a file inside it, e.g. "
+                             f"{os.path.join(path, 'emulator.db')!r} (ACI_EMULATOR_STATE in the "
+                             "notebooks).")
+    if not os.path.exists(folder):
+        raise StateFileError(path, f"its folder {folder!r} does not exist",
+                             "Create the folder first, or " + _OTHER_PATH + ".")
+    if not os.path.isdir(folder):
+        raise StateFileError(path, f"{folder!r} is a file, not a folder",
+                             _OTHER_PATH[0].upper() + _OTHER_PATH[1:] + ".")
+    # SQLite's WAL mode needs to create the -wal and -shm files beside the state file.
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StateFileError(path, f"its folder {folder!r} is not writable for this user",
+                             "Make the folder writable, or " + _OTHER_PATH + ".")
+    if os.path.exists(path) and not os.access(path, os.R_OK | os.W_OK):
+        raise StateFileError(path, "it is read-only for this user (every notebook writes to "
+                             "it)", "Make it writable (chmod u+rw), or " + _OTHER_PATH + ".")
+
+
+def _is_busy(exc: BaseException) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
+    return "locked" in str(exc) or "busy" in str(exc)
+
 
 def _drop_orphan_journals(path: str) -> None:
     """Remove ``-wal``/``-shm`` files left behind by a state file that was deleted.
 
     A learner resets the cloud by deleting the state file, often while kernels still run.
     Their WAL journal then belongs to a database that no longer exists, and SQLite would
-    try to replay it into the new, empty file ("disk I/O error"). Without the main file
-    there is nothing to replay it into, so the orphans go.
+    try to replay it into the new, empty file ("disk I/O error"). Called only while this
+    process holds the open-time lock and the file is empty: no other emulator can be
+    creating these journals at that moment, so they are orphans.
     """
-    if os.path.exists(path):
-        return
     for suffix in ("-wal", "-shm"):
         try:
             os.remove(path + suffix)
         except FileNotFoundError:
+            pass
+        except OSError:  # pragma: no cover - Windows keeps open files
             pass
 
 
@@ -63,26 +166,131 @@ class Store:
     def __init__(self, path: str | os.PathLike | None) -> None:
         self.path = None if path is None else os.fspath(path)
         self._lock = threading.RLock()
-        self._cache: dict[str, tuple[int, Any]] = {}
-        try:
-            if self.path is None:
-                # One connection for the object's lifetime: a ":memory:" database is private
-                # to its connection, the lock makes it safe across threads.
-                self._conn = sqlite3.connect(":memory:", check_same_thread=False,
-                                             isolation_level=None)
-            else:
-                _drop_orphan_journals(self.path)
-                self._conn = sqlite3.connect(self.path, timeout=60, check_same_thread=False,
-                                             isolation_level=None)
-                self._conn.execute("PRAGMA busy_timeout = 60000")
-                mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-                if str(mode).lower() != "wal":
-                    raise StateFileError(self.path, f"cannot switch it to WAL mode ({mode})")
-                self._conn.execute("PRAGMA synchronous = NORMAL")
+        self._cache: dict[str, tuple[int, str, Any]] = {}
+        self._depth = 0
+        self._guard_fd: int | None = None
+        self._conn: sqlite3.Connection | None = None
+        if self.path is None:
+            # One connection for the object's lifetime: a ":memory:" database is private
+            # to its connection, the lock makes it safe across threads.
+            self._conn = sqlite3.connect(":memory:", check_same_thread=False,
+                                         isolation_level=None)
             self._init_schema()
-        except sqlite3.DatabaseError as exc:
-            raise StateFileError(self.path or ":memory:",
-                                 f"it is not a readable emulator database ({exc})") from exc
+        else:
+            self._open_file(self.path)
+
+    @property
+    def label(self) -> str:
+        """The path, or ``:memory:``, for messages."""
+        return self.path or ":memory:"
+
+    # -- opening ----------------------------------------------------------------------------
+    def _open_file(self, path: str) -> None:
+        _check_place(path)
+        try:
+            self._guard_fd = self._open_guard(path)
+            try:
+                self._open_locked(path)
+            finally:
+                if self._guard_fd is not None:
+                    fcntl.flock(self._guard_fd, fcntl.LOCK_UN)
+        except sqlite3.Error as exc:
+            self._close_quietly()
+            raise self._state_error(exc, opening=True) from None
+        except BaseException:
+            self._close_quietly()
+            raise
+
+    def _open_guard(self, path: str) -> int | None:
+        """Serialise opening among emulators: flock the file (POSIX) while it is set up.
+
+        The descriptor stays open until :meth:`close`: closing it earlier would release
+        this process's SQLite locks on the file (POSIX locks belong to the process).
+        flock and SQLite's fcntl locks do not interact.
+        """
+        if fcntl is None:  # pragma: no cover - Windows
+            if not os.path.exists(path):
+                _drop_orphan_journals(path)
+            return None
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StateFileError(path, f"it cannot be opened ({exc.strerror})",
+                                 "Check its permissions, or " + _OTHER_PATH + ".") from None
+        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    holder = lock_holder(path)
+                    os.close(fd)
+                    raise StateFileBusy(path, BUSY_TIMEOUT_SECONDS, holder) from None
+                time.sleep(0.01)
+        if os.fstat(fd).st_size == 0:
+            _drop_orphan_journals(path)
+        return fd
+
+    def _open_locked(self, path: str) -> None:
+        with open(path, "rb") as f:
+            head = f.read(len(_SQLITE_MAGIC))
+        if head and head != _SQLITE_MAGIC:
+            raise StateFileError(path, "it is not an emulator state file (not even a SQLite "
+                                 "database)", _DAMAGED_ADVICE)
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False,
+                               isolation_level=None)
+        self._conn = conn
+        # Text that is not UTF-8 (a damaged page) reads as a local problem of one record,
+        # not as an exception that aborts a whole listing.
+        conn.text_factory = lambda b: b.decode("utf-8", "surrogateescape")
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        self._check_identity()
+        self._retry_busy(self._ensure_wal)
+        conn.execute("PRAGMA synchronous = NORMAL")
+        self._init_schema()
+
+    def _retry_busy(self, step: Any) -> Any:
+        """Run ``step``, retrying while SQLite answers "locked" without waiting (it does so
+        for a journal-mode change when it could deadlock), up to the busy timeout."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+        while True:
+            try:
+                return step()
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
+    def _check_identity(self) -> None:
+        """Read (only) what the file is: refuse another program's database untouched."""
+        c = self._conn
+        assert c is not None
+        version = c.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in c.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")}
+        if tables - _TABLES or (version and not tables):
+            shown = ", ".join(sorted(tables)[:6]) or "none"
+            raise StateFileError(
+                self.label, f"it is a SQLite database of another program (tables: {shown})",
+                "It was left as it is: " + _OTHER_PATH + ". Do not delete it unless you know "
+                "it is yours.")
+        if version > SCHEMA_VERSION:
+            raise StateFileError(
+                self.label, f"it was written by a newer emulator (schema version {version}; "
+                f"this emulator reads version {SCHEMA_VERSION})",
+                "Upgrade aci_helpers, or " + _OTHER_PATH + ".")
+
+    def _ensure_wal(self) -> None:
+        c = self._conn
+        assert c is not None
+        mode = c.execute("PRAGMA journal_mode").fetchone()[0]
+        if str(mode).lower() != "wal":
+            mode = c.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise StateFileError(self.label, f"SQLite cannot switch it to WAL mode ({mode})",
+                                 "Network drives often cannot: " + _OTHER_PATH
+                                 + " on a local disk.")
 
     # -- schema ---------------------------------------------------------------------------
     def _init_schema(self) -> None:
@@ -90,44 +298,98 @@ class Store:
             c = t.c
             version = c.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if version > SCHEMA_VERSION:
-                raise StateFileError(
-                    self.path or ":memory:",
-                    f"it was written by a newer emulator (schema version {version}; this "
-                    f"emulator reads version {SCHEMA_VERSION})")
             if version == 0:
-                if tables - _TABLES or (tables and not tables <= _TABLES):
-                    raise StateFileError(self.path or ":memory:",
-                                         "it is a SQLite database of something else")
+                if tables - _TABLES:
+                    raise StateFileError(self.label, "it is a SQLite database of another "
+                                         "program", "It was left as it is: " + _OTHER_PATH + ".")
                 for stmt in _SCHEMA.strip().split(";"):
                     if stmt.strip():
                         c.execute(stmt)
                 c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                return
-            if version < SCHEMA_VERSION:  # an older emulator's file: add what it lacks
-                for v in range(version + 1, SCHEMA_VERSION + 1):
-                    for table, stmt in _ADDED.get(v, {}).items():
-                        c.execute(stmt)
-                        tables.add(table)
-                c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            if not _TABLES <= tables:
-                raise StateFileError(self.path or ":memory:",
-                                     f"tables are missing: {sorted(_TABLES - tables)}")
+            else:
+                if version < SCHEMA_VERSION:  # an older emulator's file: add what it lacks
+                    for v in range(version + 1, SCHEMA_VERSION + 1):
+                        for table, stmt in _ADDED.get(v, {}).items():
+                            c.execute(stmt)
+                            tables.add(table)
+                    c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                if not _TABLES <= tables:
+                    raise StateFileError(self.label,
+                                         f"tables are missing: {sorted(_TABLES - tables)}",
+                                         _DAMAGED_ADVICE)
 
     # -- transactions -----------------------------------------------------------------------
     @contextlib.contextmanager
     def tx(self, write: bool) -> Iterator["Tx"]:
-        """A transaction; ``write=True`` takes the database write lock up front."""
+        """A transaction; ``write=True`` takes the database write lock up front.
+
+        Any sqlite failure becomes a :class:`StateFileError` (a busy file a
+        :class:`StateFileBusy`); the transaction is rolled back whatever happens,
+        KeyboardInterrupt included."""
         with self._lock:
+            if self._depth:
+                raise RuntimeError("Store.tx is not reentrant")
             conn = self._conn
-            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            if conn is None:
+                raise EmulatorError("This emulator was closed (Emulator.close()); create a "
+                                    "new one (in a notebook: connect() again).")
+            self._depth += 1
             try:
-                yield Tx(conn, self._cache)
-            except BaseException:
+                try:
+                    with _HoldInterrupt():
+                        if conn.in_transaction:  # left by an interrupt outside our control
+                            conn.execute("ROLLBACK")
+                        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                    yield Tx(conn, self._cache, self.label)
+                except BaseException as exc:
+                    with _HoldInterrupt():
+                        self._rollback(conn)
+                    if isinstance(exc, sqlite3.Error):
+                        raise self._state_error(exc) from None
+                    raise
+                else:
+                    try:
+                        with _HoldInterrupt():
+                            conn.execute("COMMIT")
+                    except sqlite3.Error as exc:
+                        with _HoldInterrupt():
+                            self._rollback(conn)
+                        raise self._state_error(exc) from None
+            finally:
+                self._depth -= 1
+
+    @staticmethod
+    def _rollback(conn: sqlite3.Connection) -> None:
+        if conn.in_transaction:
+            try:
                 conn.execute("ROLLBACK")
-                raise
-            else:
-                conn.execute("COMMIT")
+            except sqlite3.Error:  # the connection is broken: nothing is left to undo
+                pass
+
+    def _state_error(self, exc: sqlite3.Error, opening: bool = False) -> EmulatorError:
+        """The :class:`StateFileError` that says what a sqlite failure means for the learner."""
+        if isinstance(exc, sqlite3.ProgrammingError) and "closed" in str(exc):
+            return EmulatorError("This emulator was closed (Emulator.close()); create a new one "
+                                 "(in a notebook: connect() again).")
+        code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+        path = self.label
+        if _is_busy(exc):
+            return StateFileBusy(path, BUSY_TIMEOUT_SECONDS,
+                                 lock_holder(path) if self.path else None)
+        if code == 8:  # SQLITE_READONLY
+            return StateFileError(path, f"it cannot be written ({exc})", "Make the file and its "
+                                  "folder writable for this user, or " + _OTHER_PATH + ".")
+        if code == 13:  # SQLITE_FULL
+            return StateFileError(path, "the disk is full", "Free some space and try again.")
+        if code in (10, 14):  # SQLITE_IOERR, SQLITE_CANTOPEN
+            return StateFileError(path, f"it cannot be read or written ({exc})", "Check the disk "
+                                  "and the file's permissions; if the file was deleted while "
+                                  "this kernel ran, restart the kernel.")
+        if code in (11, 26) or opening:  # SQLITE_CORRUPT, SQLITE_NOTADB
+            return StateFileError(path, f"it is not a readable emulator database ({exc})",
+                                  _DAMAGED_ADVICE)
+        return StateFileError(path, f"its contents are not what this emulator expects ({exc})",
+                              _DAMAGED_ADVICE)
 
     def reset(self) -> None:
         """Empty every table (the cloud and the clocks)."""
@@ -136,26 +398,86 @@ class Store:
                 t.c.execute(f"DELETE FROM {table}")
         self._cache.clear()
 
+    def _close_quietly(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
+        fd, self._guard_fd = self._guard_fd, None
+        if fd is not None:  # only once SQLite has let go of the file (see _open_guard)
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
     def close(self) -> None:
         """Close the database connection."""
         with self._lock:
-            self._conn.close()
+            self._close_quietly()
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self._close_quietly()
+
+
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _text_problem(text: str, parsed: Any) -> str | None:
+    """Why a stored JSON text cannot be sent back out, or None.
+
+    Lone surrogates (``"\\ud800"``) parse into Python strings that no UTF-8 answer can
+    carry; bytes that were not UTF-8 read as surrogates too (``surrogateescape``)."""
+    if _SURROGATE.search(text):
+        return "it holds bytes that are not UTF-8"
+    if _ESCAPED_SURROGATE.search(text):
+        try:
+            json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            return "it holds text that is not valid Unicode (a lone surrogate)"
+    return None
+
+
+def _load(text: Any) -> dict:
+    """A stored document; one that cannot be used is ``{"_damaged": why}`` (see the model)."""
+    try:
+        parsed = json.loads(text)
+        if not isinstance(parsed, dict):
+            return {"_damaged": "it is not a JSON object"}
+    except (ValueError, TypeError, RecursionError) as exc:
+        return {"_damaged": f"it is not valid JSON: {str(exc)[:120]}"}
+    problem = _text_problem(text, parsed) if isinstance(text, str) else None
+    return {"_damaged": problem} if problem else parsed
 
 
 class Tx:
-    """Typed accessors inside one transaction."""
+    """Typed accessors inside one transaction.
 
-    __slots__ = ("c", "_cache")
+    A stored document that cannot be read comes back as ``{"_damaged": why, ...}`` instead
+    of raising, so that one bad record stays a local problem (the model decides)."""
 
-    def __init__(self, conn: sqlite3.Connection, cache: dict) -> None:
+    __slots__ = ("c", "_cache", "path")
+
+    def __init__(self, conn: sqlite3.Connection, cache: dict, path: str = ":memory:") -> None:
         self.c = conn
         self._cache = cache
+        self.path = path
 
     # meta
     def meta(self, key: str, default: str | None = None) -> str | None:
         """The meta value stored under ``key``, or ``default``."""
         row = self.c.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return default if row is None else row[0]
+
+    def meta_float(self, key: str, default: float | None = None) -> float | None:
+        """The meta value under ``key`` as a number; a stored non-number is a StateFileError."""
+        raw = self.meta(key)
+        if raw is None:
+            return default
+        try:
+            return float(raw)
+        except (TypeError, ValueError):
+            raise StateFileError(self.path, f"its meta value {key!r} is {str(raw)[:40]!r}, not a "
+                                 f"number", _DAMAGED_ADVICE) from None
 
     def set_meta(self, key: str, value: str) -> None:
         """Store ``value`` under ``key`` in meta, replacing any previous value."""
@@ -164,20 +486,18 @@ class Tx:
 
     def next_seq(self) -> int:
         """A strictly increasing integer shared by every process using the file."""
-        n = int(self.meta("seq", "0")) + 1
+        n = int(self.meta_float("seq", 0) or 0) + 1
         self.set_meta("seq", str(n))
         return n
 
     # resource groups
     def get_rg(self, key: str) -> dict | None:
         """The resource group stored under ``key``, with its ``_deleting_until``; else ``None``."""
-        row = self.c.execute("SELECT doc, deleting_until FROM resource_groups WHERE key=?",
-                             (key,)).fetchone()
+        row = self.c.execute("SELECT doc, deleting_until, name, location FROM resource_groups "
+                             "WHERE key=?", (key,)).fetchone()
         if row is None:
             return None
-        doc = json.loads(row[0])
-        doc["_deleting_until"] = row[1]
-        return doc
+        return _rg_doc(key, row[0], row[1], row[2], row[3])
 
     def put_rg(self, key: str, doc: dict, deleting_until: float | None = None) -> None:
         """Insert or replace a resource group (keys starting with ``_`` are not stored)."""
@@ -190,13 +510,8 @@ class Tx:
 
     def list_rgs(self) -> list[dict]:
         """Every resource group in key order, each with its ``_deleting_until``."""
-        out = []
-        for doc, until in self.c.execute(
-                "SELECT doc, deleting_until FROM resource_groups ORDER BY key"):
-            d = json.loads(doc)
-            d["_deleting_until"] = until
-            out.append(d)
-        return out
+        return [_rg_doc(k, doc, until, name, loc) for k, doc, until, name, loc in self.c.execute(
+            "SELECT key, doc, deleting_until, name, location FROM resource_groups ORDER BY key")]
 
     def delete_rg(self, key: str) -> None:
         """Remove the resource group stored under ``key``."""
@@ -220,12 +535,17 @@ class Tx:
         return None if row is None else self._parse(key, row[0], row[1])
 
     def _parse(self, key: str, version: int, doc: str) -> dict:
+        # Keyed on the text itself, not only the version: versions start again after a
+        # reset, and another process may have stored a new document under an old number.
         hit = self._cache.get(key)
-        if hit is not None and hit[0] == version:
-            return hit[1]
-        parsed = json.loads(doc)
+        if hit is not None and hit[0] == version and hit[1] == doc:
+            return hit[2]
+        parsed = _load(doc)
         parsed["_version"] = version
-        self._cache[key] = (version, parsed)
+        parsed["_key"] = key  # a damaged document may not say which group it is
+        if len(self._cache) >= CACHE_MAX_ENTRIES:
+            self._cache.clear()
+        self._cache[key] = (version, doc, parsed)
         return parsed
 
     def list_cg(self, rg_key: str | None, after: str | None, limit: int) -> list[dict]:
@@ -294,7 +614,7 @@ class Tx:
     def get_op(self, op_id: str) -> dict | None:
         """The async operation ``op_id``, or ``None``."""
         row = self.c.execute("SELECT doc FROM operations WHERE id=?", (op_id,)).fetchone()
-        return None if row is None else json.loads(row[0])
+        return None if row is None else _load(row[0])
 
     def put_op(self, op_id: str, doc: dict) -> None:
         """Store the async operation ``op_id``, replacing any previous one."""
@@ -305,9 +625,26 @@ class Tx:
     def get_share(self, key: str) -> dict | None:
         """The share stored under ``key`` (``account/share``), or ``None``."""
         row = self.c.execute("SELECT doc FROM file_shares WHERE key=?", (key,)).fetchone()
-        return None if row is None else json.loads(row[0])
+        if row is None:
+            return None
+        doc = _load(row[0])
+        if "_damaged" in doc:
+            raise DamagedRecord(self.path, f"the file share '{key}'", doc["_damaged"],
+                                "Empty the cloud with Emulator.reset() (connect().emulator."
+                                "reset() in a notebook) to start the share again.")
+        return doc
 
     def put_share(self, key: str, doc: dict) -> None:
         """Store the share ``key``, replacing any previous one."""
         self.c.execute("INSERT OR REPLACE INTO file_shares(key, doc) VALUES(?, ?)",
                        (key, json.dumps(doc, separators=(",", ":"))))
+
+def _rg_doc(key: str, text: Any, until: float | None, name: Any, location: Any) -> dict:
+    """A resource group's document; a damaged one keeps what its columns still say."""
+    doc = _load(text)
+    if "_damaged" in doc:
+        log.warning("emulator state: resource group %r is damaged (%s); shown without its tags",
+                    key, doc["_damaged"])
+        doc = {"name": str(name), "location": str(location), "_damaged": doc["_damaged"]}
+    doc["_deleting_until"] = until
+    return doc

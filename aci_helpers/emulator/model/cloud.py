@@ -22,6 +22,7 @@ from . import shares
 from . import validation as V
 from . import versions
 from .programs import Programs, servers_of
+from .stored import as_damaged_op, damaged_group, group_problem, op_problem, usable
 from .util import det_uuid, iso_7, new_id, public_ip
 from .views import group_id, public_group
 
@@ -156,7 +157,9 @@ class Cloud:
         doc = self._rg_required(ctx, name)
         rg_key = name.lower()
         for key in ctx.tx.cg_keys_in_rg(rg_key):
-            self._end_run(ctx, key, ctx.tx.get_cg(key))
+            doc_cg = ctx.tx.get_cg(key)
+            if group_problem(doc_cg) is None:  # a damaged record has no run to end
+                self._end_run(ctx, key, doc_cg)
             ctx.tx.delete_cg(key)
         if doc.get("_deleting_until") is None:
             ctx.tx.put_rg(rg_key, doc, deleting_until=ctx.now + A.RG_DELETE_SECONDS)
@@ -191,6 +194,12 @@ class Cloud:
         docs = ctx.tx.list_cg(rg["name"].lower(), after, limit + 1)
         out = []
         for d in docs[:limit]:
+            if group_problem(d) is not None:
+                # Still listed (untagged): cleanup must not think the resource group is empty.
+                name = _key(d).partition("/")[2]
+                out.append({"id": group_id(self.sub, rg["name"], name), "name": name,
+                            "type": "Microsoft.ContainerInstance/containerGroups"})
+                continue
             item = {"id": group_id(self.sub, d["rg"], d["name"]), "name": d["name"],
                     "type": "Microsoft.ContainerInstance/containerGroups",
                     "location": d["location"]}
@@ -209,6 +218,9 @@ class Cloud:
         doc = ctx.tx.get_cg(key)
         if doc is None:
             raise ContainerGroupNotFound(name, rgdoc["name"])
+        problem = group_problem(doc)
+        if problem is not None:
+            raise damaged_group(ctx.tx.path, key, problem)
         return key, doc
 
     def _wire(self, ctx: Ctx, key: str, doc: dict, with_view: bool = True) -> dict:
@@ -289,6 +301,8 @@ class Cloud:
         self._check_images(props, name)
         key = f"{rgdoc['name'].lower()}/{name.lower()}"
         old = ctx.tx.get_cg(key)
+        if old is not None and group_problem(old) is not None:
+            old = None  # a damaged record is replaced by the new group
         if old is not None:
             if old["location"] != location:
                 raise Conflict(
@@ -390,7 +404,7 @@ class Cloud:
         if rg is not None:
             rg_key = self._rg_required(ctx, rg)["name"].lower()
         docs = ctx.tx.list_cg(rg_key, after, limit + 1)
-        page = [self._wire(ctx, _key(d), d, with_view=False) for d in docs[:limit]]
+        page = [self._wire(ctx, _key(d), d, with_view=False) for d in usable(docs[:limit])]
         nxt = _key(docs[limit - 1]) if len(docs) > limit else None
         return page, nxt
 
@@ -413,8 +427,12 @@ class Cloud:
         doc = ctx.tx.get_cg(key)
         if doc is None:
             return None
-        body = self._wire(ctx, key, doc)
-        self._end_run(ctx, key, doc)
+        if group_problem(doc) is not None:  # damaged: it can still be deleted
+            body = {"id": group_id(self.sub, rgdoc["name"], name), "name": name,
+                    "type": "Microsoft.ContainerInstance/containerGroups"}
+        else:
+            body = self._wire(ctx, key, doc)
+            self._end_run(ctx, key, doc)
         ctx.tx.delete_cg(key)
         return body
 
@@ -528,6 +546,9 @@ class Cloud:
     def operation(self, ctx: Ctx, location: str, op_id: str) -> dict:
         """The status of async operation ``op_id`` in ``location``, with its events."""
         op = ctx.tx.get_op(op_id.lower())
+        problem = None if op is None else op_problem(op)
+        if problem is not None:
+            raise as_damaged_op(ctx.tx.path, op_id, problem)
         if op is None or op["location"] != location.lower():
             raise ArmError.of(A.ERR_OPERATION_NOT_FOUND,
                               f"The operation '{op_id}' was not found in location '{location}'.")
@@ -535,7 +556,7 @@ class Cloud:
         status = "Succeeded" if done else op["pending"]
         events: list = []
         doc = ctx.tx.get_cg(op["key"])
-        if doc is not None and op["run"] < len(doc["runs"]):
+        if doc is not None and group_problem(doc) is None and op["run"] < len(doc["runs"]):
             progs, refs = self.programs(op["key"], doc)
             events = L.op_events(doc, min(ctx.now, op["done_at"]), progs, refs, op["key"],
                                  op["run"])
@@ -579,6 +600,8 @@ def _intish(x: float) -> int:
 
 
 def _key(doc: dict) -> str:
+    if "_key" in doc:  # read from the store (a damaged document may lack rg and name)
+        return doc["_key"]
     return f"{doc['rg'].lower()}/{doc['name'].lower()}"
 
 

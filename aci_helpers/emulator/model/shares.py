@@ -20,6 +20,7 @@ from .. import assumptions as A
 from . import lifecycle as L
 from . import volumes as VOL
 from .programs import share_key
+from .stored import usable
 
 ProgramsOf = Callable[[str, dict], tuple[dict, dict]]
 
@@ -69,7 +70,7 @@ def snapshot(tx: Any, programs_of: ProgramsOf, props: dict, now: float,
         return {}
     files = {k: _stored(tx, k) for k in keys}
     pending: list[tuple[float, float, int, str, Any]] = []
-    for other in tx.list_cg(None, None, 1_000_000):
+    for other in usable(tx.list_cg(None, None, 1_000_000)):
         okey = f"{other['rg'].lower()}/{other['name'].lower()}"
         if okey == exclude or other.get("stopped_at") is not None:
             continue
