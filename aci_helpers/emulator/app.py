@@ -8,10 +8,10 @@ import json
 import logging
 import threading
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from . import assumptions as A
-from . import routing
+from . import door, routing
 from .errors import ArmError, BadRequest, EmulatorError, Unauthorized
 from .faults import Faults
 from .handlers.base import Env, Reply, Request
@@ -66,7 +66,7 @@ class App:
         hdrs = {k.lower(): v for k, v in headers.items()}
         parts = urlsplit(url)
         base = f"{parts.scheme or 'https'}://{parts.netloc or 'management.azure.com'}"
-        path = unquote(parts.path) or "/"
+        path = door.decode_path(parts.path)
         query = {k.lower(): v for k, v in parse_qsl(parts.query, keep_blank_values=True)}
         req = Request(method, path, query, hdrs, body or b"", base)
         now_for_date = None
@@ -132,7 +132,10 @@ class App:
         if sub is not None and sub.lower() != self.cloud.sub.lower():
             raise ArmError(f"The subscription '{sub}' could not be found.",
                            code="SubscriptionNotFound", status=404)
-        req.params = params
+        req.params = {k: v if v is None else door.name_of(v) for k, v in params.items()}
+        parsed = door.check_body(req.body)
+        if parsed is not None:
+            req._json = parsed  # checked whole: the handler need not parse it again
         write = req.method not in _READ_METHODS
         if not write and self.clock.kind == "instant":
             with self.store.tx(write=False) as tx:

@@ -251,3 +251,23 @@ VOLUME_WRITES_HORIZON_SECONDS = 3600.0
 SHARE_WRITES_LAND_WHEN_RUN_ENDS = True
 #: Text kept per emulated share (bytes); files past it (by name) are cut.
 SHARE_MAX_BYTES = 1024 * 1024
+
+# --- request decoding at the door (app.py), before any rule or store ---------------------------
+#: Largest request body ARM takes: 4 MB. Larger ones get HTTP 413 ``RequestContentTooLarge``,
+#: "The request content size exceeds the maximum size of 4 MB." (reported by users of ARM
+#: deployments and azd; the emulator adds a hint).
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
+ERR_REQUEST_TOO_LARGE = ("RequestContentTooLarge", 413)
+#: Deepest nesting of JSON objects and arrays in a body (guess: ARM is .NET, and Json.NET's
+#: reader refuses more than 64 levels with "The reader's MaxDepth of 64 has been exceeded").
+#: Applies to every field, free-form ones (extensions' settings, tags) included.
+MAX_JSON_DEPTH = 64
+#: A body that is not UTF-8, or a JSON string holding a lone surrogate (``"\ud800"``), is
+#: refused as undeserializable content (InvalidRequestContent) before anything is stored
+#: (guess: .NET's System.Text.Json refuses both; what ARM itself answers was not found).
+INVALID_TEXT_REFUSED = True
+#: An encoded "/" (``%2F``) in a path segment is part of that segment (RFC 3986), never a
+#: separator: ``containerGroups/a%2Fcontainers%2Fb%2Flogs`` names the group "a/containers/b/logs"
+#: (refused or not found like any invalid name) instead of reaching a container's logs
+#: (guess: ARM's own answer was not found).
+ENCODED_SLASH_IS_DATA = True

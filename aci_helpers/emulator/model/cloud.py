@@ -109,6 +109,7 @@ class Cloud:
         V.check_rg_name(name)
         loc = V.canonical_location(body.get("location"), "resourceGroups")
         tags = V.check_tags(body.get("tags")) if "tags" in body else None
+        _check_managed_by(body)
         existing = self._rg(ctx, name)
         if existing is not None:
             if existing.get("_deleting_until") is not None:
@@ -139,7 +140,7 @@ class Cloud:
         if "tags" in body:
             doc["tags"] = V.check_tags(body["tags"])
         if "managedBy" in body:
-            doc["managedBy"] = body["managedBy"]
+            doc["managedBy"] = _check_managed_by(body)
         ctx.tx.put_rg(name.lower(), doc)
         return self.rg_wire(doc)
 
@@ -591,6 +592,15 @@ class Cloud:
         return [{"id": f"{base}/usages/{n}", "unit": "Count", "currentValue": _intish(cur),
                  "limit": _intish(lim), "name": {"value": n, "localizedValue": disp}}
                 for n, disp, cur, lim in rows]
+
+
+def _check_managed_by(body: dict) -> str | None:
+    """``managedBy`` is a string (a resource id) or absent; anything else cannot deserialize."""
+    value = body.get("managedBy")
+    if value is not None and not isinstance(value, str):
+        raise V.invalid_content(f"Path 'managedBy': expected a string (the id of the resource "
+                                f"that manages the group), got {type(value).__name__}")
+    return value
 
 
 def _intish(x: float) -> int:

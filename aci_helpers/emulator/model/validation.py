@@ -273,6 +273,7 @@ def _resources(res: dict, name: str, group: str) -> dict:
                           f"group '{group}' is invalid. {key} can have at most one decimal place "
                           f"(e.g. 1.5).")
             q[key] = float(d)
+        _check_gpu(r.get("gpu"), part, name, group)
         for k, v in r.items():
             if k not in q and k not in ("memoryInGB", "cpu"):
                 q[k] = v
@@ -281,6 +282,18 @@ def _resources(res: dict, name: str, group: str) -> dict:
         if k not in out:
             out[k] = v
     return out
+
+
+def _check_gpu(gpu: Any, part: str, name: str, group: str) -> None:
+    """A GPU request counts whole GPUs, at least one (the schema already made it an int)."""
+    if not isinstance(gpu, dict) or gpu.get("count") is None:
+        return
+    count = gpu["count"]
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise bad(A.ERR_INVALID_RESOURCES,
+                  f"The GPU count '{count}' in resources.{part} of container '{name}' in "
+                  f"container group '{group}' is invalid. It must be a whole number of at least "
+                  f"1 (or leave 'gpu' out).")
 
 
 def normalize_properties(props: Any, group: str) -> dict:

@@ -1,0 +1,112 @@
+"""Request decoding at the door: what no handler should ever see.
+
+Checked once per request, before routing (the path) or before the transaction (the body),
+for every route and every field alike: encoded slashes in names (data, not separators),
+the body's size, UTF-8, lone surrogates and nesting depth. A refusal here is an ARM error answer and changes
+nothing; the guesses are named in :mod:`assumptions`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import unquote
+
+from . import assumptions as A
+from .errors import ArmError, BadRequest
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def decode_path(raw: str) -> str:
+    """The path for routing: each segment percent-decoded, but a "/" or "%" that was
+    encoded inside a segment stays encoded (``%2F``, ``%25``), so that it is part of a name
+    and never a separator that reaches a sub-resource (ENCODED_SLASH_IS_DATA)."""
+    return "/".join(_segment(s) for s in raw.split("/")) or "/"
+
+
+def _segment(raw: str) -> str:
+    if "%" not in raw:
+        return raw
+    return unquote(raw).replace("%", "%25").replace("/", "%2F")
+
+
+def name_of(param: str) -> str:
+    """A routed path parameter as the name it stands for (``a%2Fb`` -> ``a/b``)."""
+    if "%" not in param:
+        return param
+    return param.replace("%2F", "/").replace("%2f", "/").replace("%25", "%")
+
+
+def _invalid(detail: str) -> BadRequest:
+    return BadRequest(f"The request content was invalid and could not be deserialized: "
+                      f"'{detail}'.", code="InvalidRequestContent")
+
+
+def check_body(body: bytes) -> Any:
+    """Refuse a body ARM would not take; return its JSON when it parses (else ``None``: the
+    handler reports the syntax error in its own words)."""
+    if len(body) > A.MAX_REQUEST_BYTES:
+        raise ArmError.of(A.ERR_REQUEST_TOO_LARGE,
+                          f"The request content size exceeds the maximum size of 4 MB. (This "
+                          f"one is {len(body):,} bytes; a container group's definition is a "
+                          f"few KB: look for a file's whole content in a value.)")
+    if not body:
+        return None
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = body[:exc.start].count(b"\n") + 1
+        raise _invalid(f"the body is not valid UTF-8: byte 0x{body[exc.start]:02X} at "
+                       f"position {exc.start} (line {line}) cannot start or continue a "
+                       f"character. Send the JSON encoded as UTF-8") from None
+    try:
+        data = json.loads(text, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        return None
+    _check_tree(data)
+    return data
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)  # NaN / Infinity: the handler explains it
+
+
+def _path(parts: list) -> str:
+    out = ""
+    for p in parts:
+        if isinstance(p, str):  # a key may itself hold the lone surrogate being reported
+            p = p.encode("utf-8", "backslashreplace").decode("utf-8")
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else p)
+    return out if len(out) <= 160 else out[:157] + "..."
+
+
+def _check_tree(data: Any) -> None:
+    """Depth and lone surrogates over the whole document, iteratively (no recursion)."""
+    stack: list[tuple[Any, list, int]] = [(data, [], 0)]
+    while stack:
+        node, where, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            if depth >= A.MAX_JSON_DEPTH:
+                raise _invalid(f"The reader's MaxDepth of {A.MAX_JSON_DEPTH} has been exceeded. "
+                               f"Path '{_path(where)}'. JSON objects and arrays may nest at "
+                               f"most {A.MAX_JSON_DEPTH} levels deep")
+            items = node.items() if isinstance(node, dict) else enumerate(node)
+            for k, v in items:
+                if isinstance(k, str) and _SURROGATE.search(k):
+                    _lone_surrogate(k, where + [k])
+                stack.append((v, where + [k], depth + 1))
+        elif isinstance(node, str) and _SURROGATE.search(node):
+            _lone_surrogate(node, where)
+
+
+def _lone_surrogate(text: str, where: list) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        code = ord(text[exc.start])
+        raise _invalid(f"Cannot read invalid UTF-16 JSON text: invalid surrogate value "
+                       f"'0x{code:X}' at path '{_path(where)}' (a lone \\u{code:x} escape is "
+                       f"not a character). Remove it, or send a complete surrogate pair "
+                       f"such as \\ud83d\\ude00") from None
