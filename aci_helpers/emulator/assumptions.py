@@ -271,3 +271,11 @@ INVALID_TEXT_REFUSED = True
 #: (refused or not found like any invalid name) instead of reaching a container's logs
 #: (guess: ARM's own answer was not found).
 ENCODED_SLASH_IS_DATA = True
+#: Lines of one log answer that the emulator simulates one by one (a shell loop printing
+#: the time, `echo $(date)`, or a loop that neither repeats nor ends): at most this many,
+#: the latest; the answer then starts with LOG_SIMULATED_LINES_NOTE saying how many earlier
+#: lines were left out. Ask for ``tail=N`` to read fewer. (Emulator-only: Azure keeps 4 MB.)
+LOG_SIMULATED_LINES_LIMIT = 2000
+LOG_SIMULATED_LINES_NOTE = ("[aci-emulator] {hidden:,} earlier lines are not shown: the emulator "
+                            "simulates this container's output line by line and returns at most "
+                            "the last 2,000 (use tail=N for fewer)")

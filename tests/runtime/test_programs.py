@@ -110,3 +110,74 @@ def test_until_tolerates_epoch_subtraction_error(run):
     start = 1_753_000_000.123
     until = (start + prog.exit_after) - start - 3e-7  # what now - start gives in floats
     assert prog.output(until) == prog.output(1e9) != []
+
+
+# ---- issue 9, defect 5: tail=N stays O(N) for every program, or the work is bounded -------
+
+YEARS = 3 * 365 * 86400.0
+
+
+def _sh(run, src: str):
+    return run("alpine", ["/bin/sh", "-c", src])
+
+
+def test_a_loop_printing_the_time_is_a_cycle_replayed_on_demand(run):
+    """``echo tick $(date)`` used to be simulated from the start on every read (14 s a day)."""
+    prog = _sh(run, "while true; do echo tick $(date); sleep 1; done")
+    assert prog.cycle is not None and prog.simulator is None and prog.costly
+    # Exactly what a simulation from the start prints, at any age: one replay per line.
+    assert prog.output(YEARS, tail=2) == [(YEARS - 1, "tick Wed Dec 30 23:59:59 UTC 2026"),
+                                          (YEARS, "tick Thu Dec 31 00:00:00 UTC 2026")]
+    assert prog.output(90, since=88) == [(88.0, "tick Mon Jan 1 00:01:28 UTC 2024"),
+                                         (89.0, "tick Mon Jan 1 00:01:29 UTC 2024"),
+                                         (90.0, "tick Mon Jan 1 00:01:30 UTC 2024")]
+    assert prog.line_count(YEARS) == YEARS + 1
+
+
+def test_replayed_lines_match_a_full_simulation(run, monkeypatch):
+    """The replay gives the lines a step-by-step simulation gives."""
+    from aci_helpers.emulator.runtime.shell import Machine
+    src = 'for i in 1 2; do echo start $i; done; while true; do echo "a $(date +%s) b"; ' \
+          'echo second; sleep 0.5; printf "%s\\n" "$(date +%T)"; sleep 2; done'
+    replayed = _sh(run, src)
+    assert replayed.cycle is not None and replayed.costly
+    monkeypatch.setattr(Machine, "snapshot", lambda self: object())  # never summarise
+    full = run("alpine", ["/bin/sh", "-c", src], env={"OTHER": "launch"})
+    assert full.cycle is None and full.simulator is not None
+    assert replayed.output(300.0) == full.output(300.0)
+    assert len(full.output(300.0)) == 2 + 3 * 120 + 2  # the last iteration, cut at 300 s
+
+
+@pytest.mark.parametrize("src", [
+    # the time decides what happens: never summarised as a replayed cycle
+    "while true; do if date | grep -q ':00 '; then echo minute; fi; sleep 1; done",
+    "while true; do echo $(date +%S) | grep -q 00 && echo zero; sleep 1; done",
+    "while true; do x=$(date +%s); echo $x; sleep 1; done",
+])
+def test_time_that_reaches_control_flow_is_not_replayed(run, src):
+    prog = _sh(run, src)
+    assert prog.cycle is None and prog.simulator is not None
+
+
+def test_a_loop_ending_at_a_time_still_ends(run):
+    prog = _sh(run, "END=$(date +%s); END=$((END + 30)); while [ $(date +%s) -lt $END ]; do "
+                    "echo $(date +%T); sleep 1; done; echo done")
+    assert prog.exit_after == 30 and lines(prog)[-1] == "done"
+
+
+def test_a_program_without_summary_is_simulated_boundedly_and_says_so(run):
+    prog = _sh(run, "i=0; while true; do i=$((i+1)); echo $i; sleep 1; done")
+    assert prog.costly and prog.simulator is not None
+    calls = []
+    simulate = prog.simulator
+    prog.simulator = lambda until: calls.append(until) or simulate(until)
+    for t in range(1, 200):  # a log followed every second: O(log t) simulations
+        assert prog.output(float(t), tail=1) == [(float(t), str(t + 1))]
+    assert len(calls) <= 9, calls
+    last = prog.output(YEARS, tail=2)
+    assert last[0][1].isdigit()
+    assert last[1][1].startswith("[aci-emulator] output after ")
+    assert "is not simulated" in last[1][1] and "20,000 commands" in last[1][1]
+    n = len(calls)
+    assert prog.output(2 * YEARS, tail=1) == last[1:]  # cut once: not simulated again
+    assert len(calls) == n

@@ -524,6 +524,13 @@ class Cloud:
         # A finished attempt is read up to its exact exit time: ``end - s`` on epoch floats
         # can fall a hair short and drop the lines printed at the exit instant.
         until = prog.exit_after if cr.attempt_end is not None else max(0.0, end - s)
+        hidden = 0
+        if prog.costly and want > A.LOG_SIMULATED_LINES_LIMIT:
+            # Each line is simulated: bounded work, and the answer says what was left out.
+            printed = prog.line_count(until)
+            hidden = min(printed, tail if tail is not None else printed) \
+                - A.LOG_SIMULATED_LINES_LIMIT
+            want = A.LOG_SIMULATED_LINES_LIMIT
         lines = prog.output(until, tail=want)
         limit = A.LOG_LIMIT_RUNNING_BYTES if running else A.LOG_LIMIT_STOPPED_BYTES
         from .util import iso_nano
@@ -536,6 +543,8 @@ class Cloud:
             if total > limit:
                 break
             keep.append(line)
+        if hidden > 0:
+            keep.append(A.LOG_SIMULATED_LINES_NOTE.format(hidden=hidden) + "\n")
         return "".join(reversed(keep))
 
     def exec_or_attach(self, ctx: Ctx, rg: str, name: str, container: str, what: str) -> None:

@@ -10,8 +10,8 @@ from . import programs  # noqa: F401  (registers node, python, nginx ... into sh
 from . import timing
 from .files import Mount
 from .images import ImageInfo
-from .program import MAX_OUTPUT_LINES, Program
-from .shell import Machine, Outcome
+from .program import Program, Simulated
+from .shell import Machine
 
 
 def container_env(info: ImageInfo, env: Mapping[str, str], seed: int) -> list[tuple[str, str]]:
@@ -84,10 +84,15 @@ def _launch(info: ImageInfo, cmd: tuple[str, ...], env_key: tuple[tuple[str, str
     elif out.kind == "cycle":
         prog = Program(out.events, cycle=out.cycle, description=description)
     else:
-        def simulate(until: float) -> list:
-            """The output events up to ``until``, simulated again from the start (lazy mode)."""
+        def simulate(until: float) -> Simulated:
+            """The output up to ``until``, simulated again from the start (lazy mode)."""
             res = machine(until, timing.LAZY_STEP_BUDGET).run_argv(argv)
-            return _expand(res, until)
+            if res.kind == "cycle":
+                return Simulated(res.events, cycle=res.cycle)
+            if res.kind == "budget":
+                return Simulated(res.events + [(res.clock, _cut_note(res.clock))],
+                                 cut_at=res.clock)
+            return Simulated([e for e in res.events if e[0] <= until + 1e-9])
 
         prog = Program([], simulator=simulate, description=description)
     prog.start_error = out.start_error
@@ -104,13 +109,9 @@ def _notes(mounts: tuple[Mount, ...]) -> list[str]:
     return out
 
 
-def _expand(res: Outcome, until: float) -> list:
-    """Head lines up to ``until`` plus the cycle's lines up to it (lazy mode only)."""
-    events = [e for e in res.events if e[0] <= until + 1e-9]
-    if res.cycle is not None:
-        n = min(res.cycle.count(until), MAX_OUTPUT_LINES)
-        for i in range(n):
-            t, _ = res.cycle.line(i)
-            k, j = divmod(i, len(res.cycle.events))
-            events.append((t, res.cycle.events[j][1]))
-    return events
+def _cut_note(t: float) -> str:
+    """The line that ends a simulation cut short by its step budget: says what was cut."""
+    h, rest = divmod(int(t), 3600)
+    return (f"[aci-emulator] output after {h}:{rest // 60:02d}:{rest % 60:02d} of running time "
+            f"is not simulated: this program's output has no short summary, and the emulator "
+            f"stops simulating it after {timing.LAZY_STEP_BUDGET:,} commands")

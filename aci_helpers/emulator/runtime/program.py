@@ -59,9 +59,20 @@ class Cycle:
         return t, render(t, text)
 
 
-# A function that simulates the program up to a time and returns the timed lines printed
-# in [0, until] (used only for programs whose future has no finite summary).
-Simulator = Callable[[float], list[tuple[float, LineText]]]
+@dataclass
+class Simulated:
+    """What a lazy simulation up to some time found: the lines printed, and either a cycle
+    the program settled into (then nothing more needs simulating) or the time where the
+    simulation stopped for its step budget (``cut_at``; its lines end with a note)."""
+
+    lines: list[tuple[float, LineText]]
+    cycle: Cycle | None = None
+    cut_at: float | None = None
+
+
+# A function that simulates the program up to a time (used only for programs whose future
+# has no finite summary).
+Simulator = Callable[[float], Simulated]
 
 
 @dataclass
@@ -86,6 +97,7 @@ class Program:
     writes: tuple = ()
     _times: list[float] = field(default_factory=list, repr=False)
     _lazy_until: float = field(default=-1.0, repr=False)
+    _lazy_cut: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
         self.head.sort(key=lambda e: e[0])  # stable: same-time lines keep print order
@@ -93,13 +105,29 @@ class Program:
 
     # -- lazily simulated programs ------------------------------------------------------
     def _extend(self, until: float) -> None:
-        if self.simulator is None or until <= self._lazy_until:
+        if self.simulator is None or until <= self._lazy_until or self._lazy_cut:
             return
-        self.head = list(self.simulator(until))
+        # Ahead of the request, doubling: a log read every few seconds (follow_logs on the
+        # realtime clock) re-simulates O(log age) times, not once per read.
+        horizon = max(until, 2 * self._lazy_until)
+        found = self.simulator(horizon)
+        self.head = list(found.lines)
         self._times = [t for t, _ in self.head]
-        self._lazy_until = until
+        self._lazy_until = horizon
+        if found.cycle is not None:  # settled into a cycle: summarised from now on
+            self.cycle, self.simulator = found.cycle, None
+        elif found.cut_at is not None:  # simulating further would only stop here again
+            self._lazy_cut = True
 
     # -- public API --------------------------------------------------------------------
+    @property
+    def costly(self) -> bool:
+        """True when its lines are made by simulating the program (a lazily simulated
+        program, or a loop whose iterations are replayed for their time-stamped lines):
+        each line costs a simulation step, so callers should ask for few of them."""
+        return self.simulator is not None or (self.cycle is not None and any(
+            getattr(text, "replayed", False) for _, text in self.cycle.events))
+
     def line_count(self, until: float) -> int:
         """How many lines the program has printed in [0, until]."""
         until = self._clip(until)

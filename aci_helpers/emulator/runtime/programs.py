@@ -133,13 +133,13 @@ def watch(m: Machine, argv: list[str]) -> int:
     # over its last 20 characters, so the header is 79 characters long.
     prefix = f"Every {period_str}s: {cmd}".ljust(60)[:60]
 
-    def iteration() -> bool:
+    def iteration(mm: Machine) -> bool:
         """One refresh: the header (unless ``-t``), the command's output, then the interval."""
         if title:
-            m.line(TimeText(lambda e: prefix + strftime_utc("%Y-%m-%d %H:%M:%S", e), m.epoch))
-            m.line("")
-        m.run_shell(["/bin/sh", "-c", cmd])
-        m.advance(max(period, 0.1))
+            mm.line(TimeText(lambda e: prefix + strftime_utc("%Y-%m-%d %H:%M:%S", e), mm.epoch))
+            mm.line("")
+        mm.run_shell(["/bin/sh", "-c", cmd])
+        mm.advance(max(period, 0.1))
         return True
 
     m.loop(iteration)

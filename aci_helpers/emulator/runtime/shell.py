@@ -7,12 +7,15 @@ in an in-memory table seeded from the image, and `sleep N` advances the simulate
 
 Infinite programs are summarised rather than run: a `while`/`until` iteration that leaves
 the shell state exactly as it found it will repeat forever, so the machine stops and
-reports a :class:`~.program.Cycle`; servers (node, nginx ...) report theirs directly.
+reports a :class:`~.program.Cycle`; servers (node, nginx ...) report theirs directly. An
+iteration whose only change is the time printed in its lines (`echo $(date)`) is a cycle
+too, its lines replayed on demand (`replay.py`).
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import random
 import re
@@ -24,6 +27,7 @@ from . import timing
 from .files import Mount, ReadOnlyFile, file_table, normpath
 from .images import ImageInfo
 from .program import Cycle, LineText
+from .replay import timed_events
 from .shell_parse import (AndOr, For, Group, If, Loop, Parser, Pipeline, Redir, Seq, Simple,
                           ShellSyntaxError, _is_name)
 
@@ -34,6 +38,10 @@ SHELL_BUILTINS = {"echo", "printf", "test", "[", "true", "false", "pwd", ":", "e
                   "unset", "cd", "set", "break", "continue", "shift", "exec", "eval", "trap",
                   "wait", "read", "source", ".", "local", "return", "type", "command", "umask",
                   "ulimit"}
+
+#: Commands whose arguments only become printed text: time substituted into them
+#: (`echo $(date)`) changes what a loop prints, never what it does.
+OUTPUT_ONLY = {"echo", "printf"}
 
 # Special executables (node, python, nginx ...) registered by programs.py.
 SpecialFn = Callable[["Machine", list[str]], int]
@@ -96,8 +104,11 @@ class _Joined:
 
 
 class _Capture:
-    def __init__(self) -> None:
+    def __init__(self, substitution: bool = False) -> None:
         self.parts: list[str] = []
+        #: A `$(...)` capture: its text becomes words that run_simple checks (a pipe's
+        #: text goes to the next command, whose effect nothing checks).
+        self.substitution = substitution
 
     def text(self) -> str:
         """Everything written to the capture so far."""
@@ -228,6 +239,9 @@ class Machine:
         self.capture_depth = 0
         self.cond_depth = 0
         self.tainted = 0
+        #: Time-derived text that reached something other than printed output: a
+        #: condition, a variable, a file, a command's arguments (see OUTPUT_ONLY).
+        self.flow_tainted = 0
         self.loop_depth = 0
         self.frame = _Frame(vars=dict(env), exported={k for k, _ in env}, cwd=image.workdir or "/",
                             positional=[], argv0="sh", flavour=image.shell)
@@ -289,6 +303,8 @@ class Machine:
         if isinstance(sink, _Capture) or (isinstance(sink, tuple) and sink[0] == "file"):
             if isinstance(text, TimeText):
                 self.tainted += 1
+                if not (isinstance(sink, _Capture) and sink.substitution):
+                    self.flow_tainted += 1
                 text = text(self.clock)
             if isinstance(sink, _Capture):
                 sink.parts.append(text)
@@ -600,20 +616,21 @@ class Machine:
 
     def run_loop(self, node: Loop) -> int:
         """Run a ``while`` or ``until`` loop."""
-        def iteration() -> bool:
+        def iteration(m: Machine) -> bool:
             """One pass: test the condition, then run the body; False once the loop ends."""
-            c = self._cond(node.cond)
+            c = m._cond(node.cond)
             if (c == 0) == node.until:
                 return False
-            self.run_seq(node.body)
+            m.run_seq(node.body)
             return True
 
         status = self.loop(iteration)
         self.status = status
         return status
 
-    def loop(self, iteration: Callable[[], bool]) -> int:
-        """Run ``iteration`` until it returns False; spot and report endless repetition."""
+    def loop(self, iteration: Callable[["Machine"], bool]) -> int:
+        """Run ``iteration(machine)`` until it returns False; spot and report endless
+        repetition. It gets the machine to run on: a replay runs it on a copy."""
         last = 0
         self.loop_depth += 1
         try:
@@ -621,16 +638,16 @@ class Machine:
         finally:
             self.loop_depth -= 1
 
-    def _loop(self, iteration: Callable[[], bool], last: int) -> int:
+    def _loop(self, iteration: Callable[["Machine"], bool], last: int) -> int:
         while True:
             # While another container may still change a mounted volume, an iteration that
             # changed nothing can still behave differently next time: no cycle before then.
             detect = not self.capture_depth and self.fds.get(1) == "log" and \
                 self.fds.get(2) == "log" and self.clock >= self.fs.quiet_after
             before = self.snapshot() if detect else None
-            t0, n0, taint0 = self.clock, len(self.events), self.tainted
+            t0, n0, taint0, flow0 = self.clock, len(self.events), self.tainted, self.flow_tainted
             try:
-                if not iteration():
+                if not iteration(self):
                     return last
                 last = self.status
             except _LoopCtl as ctl:
@@ -640,15 +657,21 @@ class Machine:
                     return 0
             if self.clock - t0 < timing.MIN_LOOP_ITERATION_SECONDS:
                 self.advance(t0 + timing.MIN_LOOP_ITERATION_SECONDS - self.clock)
-            if detect and self.tainted == taint0 and self.snapshot() == before and \
+            if detect and self.flow_tainted == flow0 and self.snapshot() == before and \
                     not self.partial:
                 period = self.clock - t0
-                events = [(t - t0, text) for t, text in self.events[n0:]]
-                raise Periodic(self.clock, period, events)
+                if self.tainted == taint0:
+                    raise Periodic(self.clock, period,
+                                   [(t - t0, text) for t, text in self.events[n0:]])
+                if not self.fs.mounts:  # the time only reached printed lines: replay them
+                    raise Periodic(self.clock, period, timed_events(self, iteration, t0, n0))
 
     def run_for(self, node: For) -> int:
         """Run a ``for`` loop over its words (or the positional parameters)."""
+        taint0 = self.tainted
         items = self.expand_words(node.words) if node.words is not None else list(self.frame.positional)
+        if self.tainted != taint0:
+            self.flow_tainted += 1
         status = 0
         self.loop_depth += 1
         try:
@@ -734,9 +757,14 @@ class Machine:
         self.step()
         sub_status_before = self.status
         self._last_sub_status: int | None = None
+        taint0 = self.tainted
         argv = self.expand_words(node.words)
         values = [(name, "".join(self.expand_word(raw, split=False))) for name, raw in node.assigns]
         saved = self._redirect(node.redirs)
+        if self.tainted != taint0 and not (argv and argv[0] in OUTPUT_ONLY and not values
+                                           and not self.cond_depth
+                                           and self.fds.get(1) == "log"):
+            self.flow_tainted += 1
         if saved is None:
             self.status = 1
             return 1
@@ -1010,7 +1038,7 @@ class Machine:
         return value
 
     def _substitute(self, src: str) -> str:
-        cap = _Capture()
+        cap = _Capture(substitution=True)
 
         def body() -> int:
             """Run the substituted script; its status."""
@@ -1084,19 +1112,29 @@ class ArithError(Exception):
     pass
 
 
-def _arith_eval(text: str, names: dict[str, int]) -> int:
+@functools.lru_cache(maxsize=512)
+def _arith_tree(text: str) -> ast.Expression | None:
+    """The checked syntax tree of an arithmetic expression (None: not one we evaluate);
+    cached, as a loop evaluates the same text on every iteration."""
     py = text.replace("&&", " and ").replace("||", " or ")
     py = re.sub(r"!(?!=)", " not ", py)
     py = re.sub(r"(?<![<>=!])/(?!/)", "//", py)
     try:
         tree = ast.parse(py.strip() or "0", mode="eval")
     except SyntaxError:
-        raise ArithError(text) from None
+        return None
     for node in ast.walk(tree):
         if not isinstance(node, _ARITH_NODES):
-            raise ArithError(text)
+            return None
         if isinstance(node, ast.Constant) and not isinstance(node.value, int):
-            raise ArithError(text)
+            return None
+    return tree
+
+
+def _arith_eval(text: str, names: dict[str, int]) -> int:
+    tree = _arith_tree(text)
+    if tree is None:
+        raise ArithError(text)
 
     def ev(node) -> int:
         """The integer value of ``node``, with the shell's truncating division."""

@@ -19,8 +19,11 @@ MIN_LOOP_ITERATION_SECONDS = 0.001
 #: decide whether it ends; past it the program counts as running forever and its
 #: output is simulated lazily, on demand (guess; keeps `launch` fast).
 LAUNCH_STEP_BUDGET = 20_000
-#: Hard ceiling on simple commands when simulating output lazily up to some time.
-LAZY_STEP_BUDGET = 5_000_000
+#: Ceiling on simple commands when simulating output lazily up to some time (a loop that
+#: neither repeats nor ends, e.g. a counter). Past it the output ends with a line saying it
+#: was cut: the same work as a launch, about a second per log read at worst, and an hour or
+#: more of such a loop's output (guess).
+LAZY_STEP_BUDGET = 20_000
 
 # --- tutorial images -----------------------------------------------------------------
 #: aci-helloworld prints `listening on port 80` this long after start (guess: node
