@@ -47,6 +47,7 @@ _EXPORTS = {
     "AuthenticationError": "errors", "WaitTimeout": "errors", "AciHelpersError": "errors",
     # second track: volumes (09)
     "file_share": "storage", "FileShare": "storage",
+    "ArgumentError": "errors",
 }
 
 __all__ = ["connect", "Session", "ConfigurationError", "cleanup", "wait", *_EXPORTS]
@@ -70,8 +71,8 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time the names load on f
                            multi_container_group, public_ip, resources, single_container_group,
                            task_container_group, tutorial_tags)
     from .cost import CostEstimate, estimate_cost, price_table  # noqa: F401
-    from .errors import (AciHelpersError, AuthenticationError, WaitTimeout, aci_errors,  # noqa: F401
-                         explain, explain_error)
+    from .errors import (AciHelpersError, ArgumentError, AuthenticationError,  # noqa: F401
+                         WaitTimeout, aci_errors, explain, explain_error)
     from .logs import follow_logs, get_logs  # noqa: F401
     from .names import unique_name  # noqa: F401
     from .session import (TUTORIAL_TAGS, Settings, default_state_path,  # noqa: F401

@@ -33,6 +33,7 @@ from .errors import AuthenticationError, ConfigurationError
 PUBLIC_ARM_ENDPOINT = "https://management.azure.com"
 
 AUTH_FILE_KEYS = ("clientId", "clientSecret", "subscriptionId", "tenantId")
+_NOT_JSON = object()
 
 
 @dataclass(frozen=True)
@@ -83,16 +84,23 @@ def _read_json(path: Path) -> dict[str, Any]:
         encoding = "utf-16"
     else:
         encoding = "utf-8-sig"
+    data: Any = _NOT_JSON
     try:
         data = json.loads(raw.decode(encoding))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        # The error text would quote the file, which holds a secret: name the path only.
+        pass
+    # The decode and parse errors quote the file, which holds a secret: raised here, outside
+    # the except block, the error has no __context__ pointing at them, and the text is gone
+    # from this frame (a traceback keeps frames' variables).
+    del raw
+    if data is _NOT_JSON:
         raise ConfigurationError(
             f"The auth file {path} (AZURE_AUTH_LOCATION) is not valid JSON. Expected the output "
             "of 'az ad sp create-for-rbac --role Contributor --scopes /subscriptions/ID --sdk-auth', "
             "or unset AZURE_AUTH_LOCATION and use 'az login'."
-        ) from None
+        )
     if not isinstance(data, dict):
+        del data  # may hold the secret too (a list of objects)
         raise ConfigurationError(
             f"The auth file {path} (AZURE_AUTH_LOCATION) must hold a JSON object, as written by "
             "'az ad sp create-for-rbac ... --sdk-auth'."

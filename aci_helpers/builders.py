@@ -7,6 +7,7 @@ with ``TUTORIAL_TAGS`` so ``cleanup()`` can find it. The numbers are the 2019 sa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from azure.mgmt.containerinstance.models import (
@@ -25,6 +26,7 @@ from azure.mgmt.containerinstance.models import (
     ResourceRequirements,
 )
 
+from .errors import ArgumentError
 from .session import DEFAULT_LOCATION, TUTORIAL_TAGS
 
 HELLOWORLD_IMAGE = "mcr.microsoft.com/azuredocs/aci-helloworld"
@@ -32,6 +34,25 @@ SIDECAR_IMAGE = "mcr.microsoft.com/azuredocs/aci-tutorial-sidecar"
 WORDCOUNT_IMAGE = "mcr.microsoft.com/azuredocs/aci-wordcount"
 WORDCOUNT_COMMAND = ["python", "wordcount.py", "http://shakespeare.mit.edu/romeo_juliet/full.html"]
 WORDCOUNT_ENVIRONMENT = {"NumWords": "5", "MinLength": "8"}
+
+
+# ACI's rules (the same the service checks; see aci_helpers.errors for the learner's version).
+_DNS_LABEL = re.compile(r"^[a-z][-a-z0-9]{3,61}[a-z0-9]$")
+_MAX_NAME = 63
+
+
+def _default_dns_label(builder: str, name: str, dns_name_label: str | None) -> str:
+    """The group's DNS label: ``dns_name_label``, else the group's name when that is a valid
+    label (5-63 characters, a letter first); otherwise say what to pass."""
+    if dns_name_label is not None:
+        return dns_name_label
+    if isinstance(name, str) and _DNS_LABEL.match(name):
+        return name
+    raise ArgumentError(
+        f"{builder}({name!r}): the DNS name label defaults to the group's name, but "
+        f"{name!r} cannot be one (DNS labels are 5-63 characters: lowercase letters, digits "
+        f"and '-', a letter first, a letter or digit last). Pass dns_name_label=..., e.g. "
+        f"dns_name_label=unique_name('aci'), or use a longer group name.")
 
 
 def tutorial_tags(extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -73,7 +94,11 @@ def single_container_group(
     dns_name_label: str | None = None,
     tags: Mapping[str, str] | None = None,
 ) -> ContainerGroup:
-    """One container named like the group, a public IP on ``port`` and DNS label = name."""
+    """One container named like the group, a public IP on ``port`` and DNS label = name.
+
+    A name that cannot be a DNS label (shorter than 5 characters, or starting with a digit)
+    needs an explicit ``dns_name_label``."""
+    label = _default_dns_label("single_container_group", name, dns_name_label)
     container = Container(
         name=name,
         image=image,
@@ -84,7 +109,7 @@ def single_container_group(
         location=location,
         containers=[container],
         os_type=OperatingSystemTypes.LINUX,
-        ip_address=public_ip([port], dns_name_label or name),
+        ip_address=public_ip([port], label),
         tags=tutorial_tags(tags),
     )
 
@@ -106,6 +131,12 @@ def multi_container_group(
     As in the sample, both containers share one ``ResourceRequirements`` object (1 CPU,
     2 GB each: 2 CPU and 4 GB in all, within the group maximum of 4 CPU / 16 GB).
     """
+    if isinstance(name, str) and len(name) > _MAX_NAME - 2:
+        raise ArgumentError(
+            f"multi_container_group: the name {name!r} has {len(name)} characters, so the "
+            f"container names '{name[:8]}...-1' and '...-2' would exceed ACI's "
+            f"{_MAX_NAME}: use a group name of at most {_MAX_NAME - 2} characters.")
+    label = _default_dns_label("multi_container_group", name, dns_name_label)
     shared = resources(cpu, memory_gb)
     app = Container(
         name=f"{name}-1",
@@ -118,7 +149,7 @@ def multi_container_group(
         location=location,
         containers=[app, sidecar],
         os_type=OperatingSystemTypes.LINUX,
-        ip_address=public_ip([port], dns_name_label or name),
+        ip_address=public_ip([port], label),
         tags=tutorial_tags(tags),
     )
 
@@ -140,7 +171,16 @@ def task_container_group(
 
     Defaults are the sample's word count of Romeo and Juliet (``NumWords=5``,
     ``MinLength=8``); ``env=None`` means those defaults, ``env={}`` means none. No IP.
+    ``command`` is a list of arguments (``["/bin/sh", "-c", "echo hi"]``), never one string.
     """
+    if isinstance(command, (str, bytes)) or (
+            command is not None and not all(isinstance(a, str) for a in command)):
+        shown = command if isinstance(command, (str, bytes)) else list(command)
+        raise ArgumentError(
+            f"task_container_group(command={shown!r}): command is a list of strings, one per "
+            f"argument, e.g. ['/bin/sh', '-c', 'echo hi'] for a shell line, or "
+            f"['python', 'wordcount.py', 'URL'] (a string would become one argument per "
+            f"character).")
     container = Container(
         name=name,
         image=image,

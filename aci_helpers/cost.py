@@ -7,9 +7,12 @@ no discounts, no Windows surcharge, no GPU, no networking or storage, USD only.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
+
+from .errors import ArgumentError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -121,10 +124,11 @@ def estimate_cost(
         memory_gb = g_mem if memory_gb is None else memory_gb
         region = region or (group.location or FALLBACK_REGION)
     if cpu is None or memory_gb is None:
-        raise ValueError("estimate_cost needs a container group, or both cpu and memory_gb")
-    seconds = duration.total_seconds() if isinstance(duration, timedelta) else float(duration)
-    if seconds < 0:
-        raise ValueError("duration must not be negative")
+        raise ArgumentError("estimate_cost needs a container group, or both cpu and memory_gb")
+    cpu = _amount("cpu", cpu, "vCPUs, e.g. cpu=1.0")
+    memory_gb = _amount("memory_gb", memory_gb, "GB, e.g. memory_gb=1.5")
+    seconds = _amount("duration", duration.total_seconds() if isinstance(duration, timedelta)
+                      else duration, "a timedelta or seconds, e.g. timedelta(hours=1) or 3600")
     region = (region or FALLBACK_REGION).replace(" ", "").lower()
     note = None
     if region in PRICES:
@@ -137,6 +141,16 @@ def estimate_cost(
         memory_gb=float(memory_gb), seconds=seconds, per_vcpu_second=per_cpu,
         per_gb_second=per_gb, note=note,
     )
+
+
+def _amount(what: str, value: object, example: str) -> float:
+    """``value`` as a finite, non-negative float; anything else is an ArgumentError."""
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    number = float(value) if ok else math.nan  # type: ignore[arg-type]
+    if not ok or not math.isfinite(number) or number < 0:
+        raise ArgumentError(f"estimate_cost: {what}={value!r} is not a finite number of zero or "
+                            f"more; pass {example}.")
+    return number
 
 
 def price_table() -> "pd.DataFrame":

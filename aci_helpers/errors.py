@@ -36,6 +36,12 @@ class ConfigurationError(AciHelpersError):
     """A setting is missing or wrong; the message names it and what to set."""
 
 
+class ArgumentError(AciHelpersError, ValueError):
+    """A helper was given an argument it cannot use; the message names it and what to pass.
+
+    A ``ValueError`` too, so code that already catches that keeps working."""
+
+
 class WaitTimeout(AciHelpersError, TimeoutError):
     """Waiting for an operation or a state took longer than the timeout."""
 

@@ -104,12 +104,15 @@ def load_settings(
     sp = _speed(_pick(speed, "ACI_EMULATOR_SPEED", 1.0), c, b)
     raw_seed = _pick(seed, "ACI_EMULATOR_SEED", DEFAULT_SEED)
     try:
-        sd = int(raw_seed)
+        # int(1.5) and int(True) would silently be 1: a seed is an integer or its digits.
+        sd = int(raw_seed) if isinstance(raw_seed, (str, int)) and not isinstance(
+            raw_seed, bool) else -1
     except (TypeError, ValueError):
         sd = -1
     if sd < 0:
         raise ConfigurationError(
-            f"ACI_EMULATOR_SEED must be a non-negative integer, not {raw_seed!r}."
+            f"The emulator seed (connect(seed=...) or ACI_EMULATOR_SEED) must be a "
+            f"non-negative integer, not {raw_seed!r}."
         )
     st = _pick(os.fspath(state) if state is not None else None, "ACI_EMULATOR_STATE")
     if st is None:
@@ -344,7 +347,7 @@ def _connect_emulator(settings: Settings) -> Session:
             f"The emulator backend is not available ({err}). Set ACI_BACKEND=azure to use Azure."
         ) from None
     if settings.state is not None:
-        Path(settings.state).parent.mkdir(parents=True, exist_ok=True)
+        _state_folder(settings.state)
     emu = Emulator(state=settings.state, clock=settings.clock, seed=settings.seed,
                    speed=settings.speed)
     transport = emu.transport()
@@ -364,6 +367,23 @@ def _connect_emulator(settings: Settings) -> Session:
                                                per_call_policies=[log]),
         requests=log,
     )
+
+
+def _state_folder(state: str) -> None:
+    """Create the state file's folder; a path that cannot have one names its setting."""
+    folder = Path(state).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        env = os.environ.get("ACI_EMULATOR_STATE", "").strip()
+        source = ("ACI_EMULATOR_STATE" if env and Path(env).expanduser() == Path(state)
+                  else "the default location" if Path(state) == default_state_path()
+                  else "connect(state=...)")
+        raise ConfigurationError(
+            f"The emulator state file {state} (from {source}) cannot be used: its folder "
+            f"{folder} cannot be created ({err.strerror or err}). Set ACI_EMULATOR_STATE to a "
+            f"file in a folder you can write, or to 'memory' for a private in-memory cloud."
+        ) from None
 
 
 def _connect_azure(settings: Settings) -> Session:

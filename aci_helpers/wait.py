@@ -19,10 +19,10 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .errors import WaitTimeout
+from .errors import ArgumentError, WaitTimeout
 
 if TYPE_CHECKING:
     from azure.core.polling import LROPoller
@@ -35,6 +35,10 @@ T = TypeVar("T")
 GROUP_FINAL_STATES = ("Running", "Succeeded", "Failed", "Stopped")
 # A task (restart policy Never or OnFailure) is still at work while it is Running.
 TASK_FINAL_STATES = ("Succeeded", "Failed", "Stopped")
+#: Every state a wait can look for: a group's instance-view or provisioning state, a
+#: container's current state.
+GROUP_STATES = ("Pending", "Creating", "Running", "Succeeded", "Failed", "Stopped")
+CONTAINER_STATES = ("Waiting", "Running", "Terminated")
 DEFAULT_TIMEOUT = 600.0
 _ARROW = " → "
 
@@ -238,8 +242,7 @@ def wait_for_state(
     OnFailure), which is still at work while Running. A group whose provisioning failed
     ends the wait too.
     """
-    wanted: Sequence[str] | None = (
-        None if states is None else (states,) if isinstance(states, str) else tuple(states))
+    wanted = _wanted_states(states, container is not None)
     rg = resource_group or session.resource_group
     label = f"{name}/{container}" if container else name
     progress = _Progress(label)
@@ -273,6 +276,24 @@ def wait_for_state(
         raise
     finally:
         progress.close()
+
+
+def _wanted_states(states: str | Iterable[str] | None, container: bool
+                   ) -> tuple[str, ...] | None:
+    """``states`` as the service spells them ("running" -> "Running"); unknown ones refused.
+    ``None`` stays None: wait until the group has settled."""
+    if states is None:
+        return None
+    known = CONTAINER_STATES if container else GROUP_STATES
+    given = [states] if isinstance(states, str) else list(states)
+    spelled = {k.lower(): k for k in known}
+    out = [spelled.get(s.lower()) if isinstance(s, str) else None for s in given]
+    if not given or None in out:
+        what = "a container" if container else "a container group"
+        raise ArgumentError(
+            f"wait_for_state(states={states!r}): the states of {what} are "
+            f"{', '.join(known)}; pass one of them or a list of them.")
+    return tuple(s for s in out if s is not None)
 
 
 def wait_for_container(

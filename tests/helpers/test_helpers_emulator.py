@@ -118,7 +118,7 @@ def test_groups_table(s):
 
 def test_empty_tables_keep_their_columns(s):
     assert dtypes(groups_table([])) == schema(GROUP_COLUMNS)
-    g = single_container_group("x")
+    g = single_container_group("aci-x")
     assert dtypes(events_table(g)) == schema(EVENT_COLUMNS) and events_table(g).empty
     assert isinstance(plot_timeline(g), Figure)
 

@@ -148,7 +148,45 @@ def test_malformed_json_names_the_path_not_the_content(clean_env, auth_file):
         connect("azure", auth_location=path)
     assert str(path) in str(info.value) and "not valid JSON" in str(info.value)
     assert SECRET not in str(info.value) and SECRET not in repr(info.value)
-    assert info.value.__cause__ is None and info.value.__suppress_context__
+    assert info.value.__cause__ is None
+    assert not _secret_reachable(info.value, SECRET)
+
+
+@pytest.mark.parametrize("text", ['{"clientSecret": "%s", oops', b'{"clientSecret": "%s" \xff}',
+                                  '[{"clientSecret": "%s"}]'])
+def test_no_secret_is_reachable_from_the_error(clean_env, auth_file, text):
+    """JSONDecodeError.doc (and UnicodeDecodeError.object) quote the whole file: the raised
+    error must not keep them as its __context__, nor the text in a frame of its traceback."""
+    path = auth_file(text="x")
+    _fill(path, text)  # no local of this frame (part of the traceback) holds the secret
+    with pytest.raises(ConfigurationError) as info:
+        connect("azure", auth_location=path)
+    assert not _secret_reachable(info.value, SECRET)
+
+
+def _fill(path, template) -> None:
+    raw = template % (SECRET.encode() if isinstance(template, bytes) else SECRET)
+    path.write_bytes(raw if isinstance(raw, bytes) else raw.encode())
+
+
+def _secret_reachable(err: BaseException, secret: str) -> list[str]:
+    """Where ``secret`` can still be read from ``err``: its chain and its frames' variables."""
+    found, seen = [], set()
+    todo: list = [err]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if any(secret in repr(v) for v in vars(e).values()) or secret in repr(e.args):
+            found.append(f"{type(e).__name__} attributes")
+        tb = e.__traceback__
+        while tb is not None:
+            if any(secret in repr(v) for v in tb.tb_frame.f_locals.values()):
+                found.append(f"frame {tb.tb_frame.f_code.co_name}")
+            tb = tb.tb_next
+        todo += [e.__context__, e.__cause__]
+    return found
 
 
 def test_json_that_is_not_an_object(clean_env, auth_file):
