@@ -137,6 +137,8 @@ class App:
         if parsed is not None:
             req._json = parsed  # checked whole: the handler need not parse it again
         write = req.method not in _READ_METHODS
+        if write:
+            self.cloud.warm()  # outside the lock: other kernels never wait for our imports
         if not write and self.clock.kind == "instant":
             with self.store.tx(write=False) as tx:
                 write = self.clock.needs_advance(tx) or bool(tx.due_rg_deletions(self.clock.now(tx)))

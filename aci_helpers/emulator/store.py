@@ -58,6 +58,12 @@ CREATE INDEX IF NOT EXISTS cg_dns ON container_groups (dns_key);
 CREATE TABLE IF NOT EXISTS operations (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS file_shares (key TEXT PRIMARY KEY, doc TEXT NOT NULL);
 """
+#: Added to files of any schema version when opened. The quota check of every create sums
+#: the cores of a region: without this covering index it read every stored document (3 ms
+#: per create at 5,000 groups, growing with the count).
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS cg_quota ON container_groups (location, active, cores, key);
+"""
 _TABLES = {"meta", "resource_groups", "container_groups", "operations", "file_shares"}
 #: Tables added by each schema version, created when an older file is opened.
 _ADDED = {2: {"file_shares": "CREATE TABLE IF NOT EXISTS file_shares (key TEXT PRIMARY KEY, "
@@ -167,6 +173,7 @@ class Store:
         self.path = None if path is None else os.fspath(path)
         self._lock = threading.RLock()
         self._cache: dict[str, tuple[int, str, Any]] = {}
+        self._sums = _CoreSums()
         self._depth = 0
         self._guard_fd: int | None = None
         self._conn: sqlite3.Connection | None = None
@@ -317,6 +324,9 @@ class Store:
                     raise StateFileError(self.label,
                                          f"tables are missing: {sorted(_TABLES - tables)}",
                                          _DAMAGED_ADVICE)
+            for stmt in _INDEXES.strip().split(";"):
+                if stmt.strip():
+                    c.execute(stmt)
 
     # -- transactions -----------------------------------------------------------------------
     @contextlib.contextmanager
@@ -340,8 +350,9 @@ class Store:
                         if conn.in_transaction:  # left by an interrupt outside our control
                             conn.execute("ROLLBACK")
                         conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-                    yield Tx(conn, self._cache, self.label)
+                    yield Tx(conn, self._cache, self.label, self._sums)
                 except BaseException as exc:
+                    self._sums.forget()  # it may count this transaction's undone writes
                     with _HoldInterrupt():
                         self._rollback(conn)
                     if isinstance(exc, sqlite3.Error):
@@ -352,6 +363,7 @@ class Store:
                         with _HoldInterrupt():
                             conn.execute("COMMIT")
                     except sqlite3.Error as exc:
+                        self._sums.forget()
                         with _HoldInterrupt():
                             self._rollback(conn)
                         raise self._state_error(exc) from None
@@ -397,6 +409,7 @@ class Store:
             for table in sorted(_TABLES):
                 t.c.execute(f"DELETE FROM {table}")
         self._cache.clear()
+        self._sums.forget()
 
     def _close_quietly(self) -> None:
         conn, self._conn = self._conn, None
@@ -455,12 +468,14 @@ class Tx:
     A stored document that cannot be read comes back as ``{"_damaged": why, ...}`` instead
     of raising, so that one bad record stays a local problem (the model decides)."""
 
-    __slots__ = ("c", "_cache", "path")
+    __slots__ = ("c", "_cache", "path", "_sums")
 
-    def __init__(self, conn: sqlite3.Connection, cache: dict, path: str = ":memory:") -> None:
+    def __init__(self, conn: sqlite3.Connection, cache: dict, path: str = ":memory:",
+                 sums: "_CoreSums | None" = None) -> None:
         self.c = conn
         self._cache = cache
         self.path = path
+        self._sums = sums if sums is not None else _CoreSums()
 
     # meta
     def meta(self, key: str, default: str | None = None) -> str | None:
@@ -573,6 +588,7 @@ class Tx:
                dns_key: str | None, active: bool, version: int) -> None:
         """Insert or replace a container group and its index columns (``_`` keys are not stored)."""
         body = {k: v for k, v in doc.items() if not k.startswith("_")}
+        self._sums.change(self, key, (body["location"], 1 if active else 0, cores))
         self.c.execute(
             "INSERT INTO container_groups(key, rg_key, name, location, doc, settle_at, cores, "
             "dns_key, active, version) VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE "
@@ -585,15 +601,24 @@ class Tx:
 
     def delete_cg(self, key: str) -> None:
         """Remove the container group stored under ``key``."""
+        self._sums.change(self, key, None)
         self.c.execute("DELETE FROM container_groups WHERE key=?", (key,))
         self._cache.pop(key, None)
 
     def cores_in_use(self, location: str, exclude_key: str | None) -> float:
         """Cores counted against the quota in ``location``, except the group ``exclude_key``."""
-        row = self.c.execute(
-            "SELECT COALESCE(SUM(cores), 0) FROM container_groups WHERE location=? AND active=1 "
-            "AND key != ?", (location, exclude_key or "")).fetchone()
-        return float(row[0])
+        total = self._sums.total(self, location)
+        if exclude_key is not None:
+            row = _quota_row(self, exclude_key)
+            if row is not None and row[0] == location and row[1]:
+                total = round(total - row[2], 6)
+        return total
+
+    def region_cores(self, location: str) -> float:
+        """The sum of active cores in ``location``, straight from the table (a full scan)."""
+        row = self.c.execute("SELECT COALESCE(SUM(cores), 0) FROM container_groups "
+                             "WHERE location=? AND active=1", (location,)).fetchone()
+        return round(float(row[0]), 6)
 
     def count_groups(self, location: str) -> int:
         """How many container groups ``location`` holds."""
@@ -648,3 +673,50 @@ def _rg_doc(key: str, text: Any, until: float | None, name: Any, location: Any) 
         doc = {"name": str(name), "location": str(location), "_damaged": doc["_damaged"]}
     doc["_deleting_until"] = until
     return doc
+
+
+def _quota_row(tx: Tx, key: str) -> tuple[str, int, float] | None:
+    row = tx.c.execute("SELECT location, active, cores FROM container_groups WHERE key=?",
+                       (key,)).fetchone()
+    return None if row is None else (row[0], row[1], float(row[2]))
+
+
+class _CoreSums:
+    """Active cores per region, kept per process so that a create's quota check does not
+    sum every stored group (it read them all: 3 ms per create at 5,000 groups).
+
+    Valid while no other connection has committed (``PRAGMA data_version`` unchanged: this
+    connection's own commits do not change it); this process's writes adjust it, and a
+    rolled-back transaction forgets it. Any doubt means one fresh sum."""
+
+    __slots__ = ("version", "by_region")
+
+    def __init__(self) -> None:
+        self.version: int | None = None
+        self.by_region: dict[str, float] = {}
+
+    def forget(self) -> None:
+        """Drop every sum (recomputed on next use)."""
+        self.version = None
+        self.by_region.clear()
+
+    def _valid(self, tx: Tx) -> None:
+        version = tx.c.execute("PRAGMA data_version").fetchone()[0]
+        if version != self.version:
+            self.by_region.clear()
+            self.version = version
+
+    def total(self, tx: Tx, location: str) -> float:
+        """Active cores in ``location``."""
+        self._valid(tx)
+        if location not in self.by_region:
+            self.by_region[location] = tx.region_cores(location)
+        return self.by_region[location]
+
+    def change(self, tx: Tx, key: str, new: tuple[str, int, float] | None) -> None:
+        """Account for the group ``key`` becoming ``new`` (location, active, cores) or gone."""
+        self._valid(tx)
+        old = _quota_row(tx, key)
+        for row, sign in ((old, -1), (new, 1)):
+            if row is not None and row[1] and row[0] in self.by_region:
+                self.by_region[row[0]] = round(self.by_region[row[0]] + sign * row[2], 6)

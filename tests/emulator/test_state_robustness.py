@@ -22,7 +22,7 @@ from aci_helpers.emulator import Emulator, StateFileError
 from aci_helpers.emulator import store as store_module
 from aci_helpers.emulator.errors import DamagedRecord, StateFileBusy
 
-from .conftest import LOC, RG, Cloud, group
+from .conftest import LOC, RG, Cloud, container, group
 
 LINUX = sys.platform.startswith("linux")
 
@@ -385,3 +385,32 @@ def test_deleted_group_then_not_found_not_damaged(tmp_path):
     c = _cloud(tmp_path / "state.db")
     with pytest.raises(ResourceNotFoundError):
         c.aci.container_groups.get(RG, "nope")
+
+
+# ---- scale: the quota check does not read every group ------------------------------------------
+
+def test_quota_sums_follow_other_kernels_and_rollbacks(tmp_path):
+    """Each process keeps its regions' core sums (a create used to sum every stored group);
+    they follow what another kernel commits, and what this one rolls back."""
+    from azure.core.exceptions import HttpResponseError
+
+    path = tmp_path / "state.db"
+    a = _cloud(path, quota_cores=4)
+    b = Cloud(Emulator(path, clock="instant", quota_cores=4))
+    a.aci.container_groups.begin_create_or_update(RG, "a1", group()).result()  # 1 core
+    b.aci.container_groups.begin_create_or_update(RG, "b1", group()).result()  # 2 in use
+    a.aci.container_groups.begin_create_or_update(RG, "a2", group()).result()  # 3, seen by a
+    with pytest.raises(HttpResponseError, match="Usage: '3' Requested: '2'"):
+        b.aci.container_groups.begin_create_or_update(RG, "big", group(container(cpu=2)))
+    b.aci.container_groups.stop(RG, "a1")  # stopped groups release their cores
+    a.aci.container_groups.begin_create_or_update(RG, "big", group(container(cpu=2))).result()
+    b.aci.container_groups.begin_delete(RG, "big").result()
+    store = a.emu._store
+    with pytest.raises(RuntimeError):
+        with store.tx(write=True) as tx:
+            tx.delete_cg("rg1/a2")
+            assert tx.cores_in_use("westus", None) == 1
+            raise RuntimeError("rolled back")
+    with store.tx(write=False) as tx:
+        assert tx.cores_in_use("westus", None) == 2 == tx.region_cores("westus")
+        assert tx.cores_in_use("westus", "rg1/a2") == 1

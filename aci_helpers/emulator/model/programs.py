@@ -10,6 +10,7 @@ changes (VOLUME_SHARING_ROUNDS at most).
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from .. import assumptions as A
@@ -33,6 +34,15 @@ class Programs:
             self._catalog = rt.ImageCatalog.default()
             self._rt = rt
         return self._rt
+
+    def warm(self) -> bool:
+        """Import the runtime (and the shell's commands, imported late) and load the catalog
+        now, if not done yet; True when this call did it."""
+        if self._rt is not None:
+            return False
+        rt = self.runtime()
+        importlib.import_module(rt.__name__ + ".commands")
+        return True
 
     def resolve(self, image: str, servers: tuple[str, ...]) -> Any:
         """The runtime's image info for ``image`` given these registry servers (cached)."""
