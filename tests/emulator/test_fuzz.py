@@ -431,3 +431,127 @@ def test_schema_files_match_the_specs():
     for v, content in files.items():
         assert (repo / "aci_helpers/emulator/data/api" / f"{v}.json").read_text("utf-8") == \
             gen.render(content), f"{v}: run python tools/gen_api_versions.py"
+
+
+# ---- hostile input (issue 9): text that is not Unicode, bytes that are not UTF-8, nesting
+# ---- deeper than ARM reads in any field, encoded slashes, oversize bodies ------------------
+
+def _strings(o, p=()):
+    """Paths of every string value and every key."""
+    if isinstance(o, dict):
+        for k, v in o.items():
+            yield p + (("key", k),)
+            yield from _strings(v, p + (k,))
+    elif isinstance(o, list):
+        for i, v in enumerate(o):
+            yield from _strings(v, p + (i,))
+    elif isinstance(o, str):
+        yield p
+
+
+def _deep(rng: random.Random, depth: int):
+    node: object = rng.choice(["x", 1, None])
+    for _ in range(depth):
+        node = {"k": node} if rng.random() < 0.7 else [node]
+    return node
+
+
+def _hostile(rng: random.Random, body: dict) -> tuple[bytes, str]:
+    """One hostile version of ``body`` as the bytes sent, and what was done."""
+    b = copy.deepcopy(body)
+    kind = rng.choice(["surrogate", "surrogate", "utf8", "utf8", "deep", "deep", "deep", "big"])
+    if kind == "surrogate":
+        p = rng.choice(list(_strings(b)))
+        lone = rng.choice(["\ud800", "\udfff", "\udbff", "a\udc00b"])
+        if p and isinstance(p[-1], tuple):  # a key
+            parent = _at(b, p[:-1])
+            parent[p[-1][1] + lone] = parent.pop(p[-1][1])
+        else:
+            _at(b, p[:-1])[p[-1]] = _at(b, p) + lone
+        return json.dumps(b).encode(), f"lone surrogate at {p}"
+    if kind == "utf8":
+        raw = json.dumps(b).encode()
+        spots = [i for i in range(len(raw)) if raw[i:i + 1] == b'"']
+        at = rng.choice(spots) + 1
+        bad = rng.choice([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xf8\x88\x80\x80\x80", b"\x80"])
+        return raw[:at] + bad + raw[at:], f"invalid UTF-8 {bad!r} at byte {at}"
+    if kind == "deep":
+        free = [("properties", "extensions"), ("properties", "someFutureFeature"), ("tags",),
+                ("identity",), ("properties", "containers", 0, "properties", "gadget")]
+        where = rng.choice(free) if rng.random() < 0.7 else \
+            rng.choice([p for p in _paths(b) if p][:40])
+        depth = rng.choice([5, 10, 30, 60, 63, 64, 65, 200, 900, 5000])
+        parent = _at(b, where[:-1]) if len(where) > 1 else b
+        try:
+            if where == ("properties", "extensions"):
+                parent[where[-1]] = [{"name": "e", "properties": {
+                    "extensionType": "kube-proxy", "version": "1.0",
+                    "settings": _deep(rng, depth)}}]
+            elif isinstance(parent, (dict, list)):
+                parent[where[-1]] = _deep(rng, depth)
+        except (IndexError, KeyError, TypeError):
+            pass
+        try:
+            return json.dumps(b).encode(), f"nesting {depth} at {where}"
+        except RecursionError:
+            return b"[" * depth + b"]" * depth, f"nesting {depth} (whole body)"
+    size = rng.choice([4 * 1024 * 1024 + 1, 5 * 1024 * 1024])
+    b.setdefault("tags", {})["big"] = "x" * size
+    return json.dumps(b).encode(), f"{size:,}-byte body"
+
+
+def _exercise(w: Wire, name: str, ctx: str) -> None:
+    """Every later call on an accepted group works (deep copies, renders, logs)."""
+    api = "?api-version=2023-05-01"
+    for method, suffix, body in (("GET", "", None), ("POST", "/restart", None),
+                                 ("POST", "/stop", None), ("POST", "/start", None),
+                                 ("PATCH", "", {"tags": {"t": "1"}}),
+                                 ("GET", "/containers/app/logs", None)):
+        s, _, raw = w.send(method, w.cg(name) + suffix + api, body)
+        _check_error(s, raw, f"{ctx}: then {method} {suffix or '(group)'}")
+
+
+def test_hostile_input_is_refused_without_a_trace():
+    """No 5xx; a refusal changes nothing; after every case every read still works."""
+    w = Wire()
+    rng = random.Random(9)
+    api = "?api-version=2023-05-01"
+    w.send("PUT", f"{BASE}/subscriptions/{w.sub}/resourcegroups/rg1?api-version=2025-04-01",
+           {"location": "westus"})
+    for i, shape in enumerate(SHAPES):
+        assert w.send("PUT", w.cg(f"base{i}") + api, shape)[0] == 201
+    snap = w.settled_snapshot()
+    refused = accepted = 0
+    for n in range(160):
+        i = rng.randrange(len(SHAPES))
+        raw, what = _hostile(rng, SHAPES[i])
+        name = rng.choice([f"base{i}", f"base{i}", f"hz{n}", f"hz{n}",
+                           f"base{i}%2Fcontainers%2Fapp%2Flogs", f"hz{n}%2F..%2Fbase0",
+                           "a%252Fb"])
+        ctx = f"case {n} ({what}, group {name!r})"
+        version = "?api-version=" + rng.choice(ACI_API_VERSIONS)  # every served version
+        s, _, out = w.send(rng.choice(["PUT", "PUT", "PUT", "PATCH"]), w.cg(name) + version, raw)
+        err = _check_error(s, out, ctx)
+        now = w.snapshot()  # every read still works, in this and every other case
+        if err:
+            refused += 1
+            assert now == snap, f"{ctx}: a refused request changed the cloud"
+            continue
+        accepted += 1
+        assert "%2F" not in name, f"{ctx}: a name with an encoded slash was accepted"
+        _exercise(w, name, ctx)
+        if name.startswith("hz"):
+            assert w.send("DELETE", w.cg(name) + api)[0] == 200
+        else:
+            assert w.send("PUT", w.cg(name) + api, SHAPES[i])[0] == 200
+        snap = w.settled_snapshot()
+    for path in (w.cg("base0%2Fcontainers%2Fhello%2Flogs") + api,
+                 w.cg("base0") + "%2Fcontainers%2Fhello%2Flogs" + api,
+                 f"{BASE}/subscriptions/{w.sub}/resourceGroups/rg1%2Fproviders%2FMicrosoft."
+                 f"ContainerInstance%2FcontainerGroups%2Fbase0{api}"):
+        for method in ("GET", "DELETE", "POST", "PUT"):
+            s, _, out = w.send(method, path, SHAPES[0] if method == "PUT" else None)
+            assert s in (400, 404, 405) or (method, s) == ("DELETE", 204), (path, method, s)
+            assert b'"content"' not in out  # never a container's logs
+    assert w.snapshot() == snap
+    assert refused > 100 and accepted > 5, (refused, accepted)
