@@ -71,6 +71,7 @@ notebooks: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_emulator.py
+	$(BIN)/python benchmarks/bench_state.py
 	$(BIN)/python benchmarks/bench_notebooks.py
 
 # The book's tools (Jupyter Book 1.x, Sphinx) are an extra: heavy, and no learner needs them.
