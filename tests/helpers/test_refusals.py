@@ -151,3 +151,33 @@ def test_a_state_path_that_cannot_have_a_folder_names_the_variable(clean_env, tm
     clean_env.delenv("ACI_EMULATOR_STATE")
     with pytest.raises(ConfigurationError, match=r"from connect\(state=\.\.\.\)"):
         connect("emulator", state=state)
+
+
+# ---- 2 and 6: a damaged record in the shared state file stays a local problem --------------------
+
+def test_a_damaged_group_leaves_tables_and_cleanup_working(clean_env, tmp_path):
+    """A group stored with a lone surrogate (by an older emulator) used to break list, get,
+    groups_table, cleanup and the resource-group list in every kernel."""
+    import json
+    import sqlite3
+
+    from aci_helpers import groups_table
+
+    path = tmp_path / "state.db"
+    s = connect("emulator", state=path, clock="instant", seed=0)
+    for name in ("aci-good", "aci-bad"):
+        _create(s, name)
+    con = sqlite3.connect(path)
+    doc = json.loads(con.execute("SELECT doc FROM container_groups WHERE name='aci-bad'")
+                     .fetchone()[0])
+    doc["tags"]["note"] = "\ud800"
+    con.execute("UPDATE container_groups SET doc=? WHERE name='aci-bad'", (json.dumps(doc),))
+    con.commit()
+    con.close()
+    other = connect("emulator", state=path, clock="instant", seed=0)  # another kernel
+    assert groups_table(other)["name"].tolist() == ["aci-good"]
+    assert [g.name for g in other.resources.resource_groups.list()] == [other.resource_group]
+    plan = cleanup(other).set_index("name")
+    assert plan.loc["aci-good", "status"] == "would delete"
+    assert plan.loc[other.resource_group, "status"] == "kept"  # it holds something unreadable
+    assert "aci-bad" in plan.loc[other.resource_group, "reason"]
