@@ -78,6 +78,7 @@ def _writer(path: str, prefix: str, n: int, out: Any) -> None:
     done, lat, errors = [], [], 0
     first_put_hold = None
     first_index = None
+    cpu0 = time.process_time()
     for i in range(n):
         name = f"{prefix}-{i}"
         start = time.perf_counter()
@@ -92,9 +93,10 @@ def _writer(path: str, prefix: str, n: int, out: Any) -> None:
             continue
         lat.append(time.perf_counter() - start)
         done.append(name)
+    cpu = (time.process_time() - cpu0) / max(1, len(done))
     later = timer.holds[first_index + 1:] if first_index is not None else []
     out.put(("writer", done, lat, errors, first_put_hold,
-             statistics.median(later) if later else None))
+             statistics.median(later) if later else None, cpu))
 
 
 def _reader(path: str, stop: Any, out: Any) -> None:
@@ -155,6 +157,7 @@ def concurrency(writers: int) -> dict[str, Any]:
             "reads": sum(r[1] for r in results if r[0] == "reader"),
             "median": statistics.median(lat), "p99": lat[int(len(lat) * 0.99) - 1],
             "first_hold": statistics.median(firsts), "later_hold": statistics.median(laters),
+            "cpu": statistics.median(r[6] for r in results if r[0] == "writer"),
             "wall": wall,
         }
 
@@ -162,7 +165,7 @@ def concurrency(writers: int) -> dict[str, Any]:
 def run_concurrency() -> None:
     print("concurrency: writers + 2 readers on one state file, instant clock")
     print(f"{'writers':>7} {'acked':>6} {'lost':>5} {'5xx':>4} {'errors':>6} {'reads':>6} "
-          f"{'median':>9} {'p99':>9} {'1st PUT lock':>13} {'later':>8}")
+          f"{'median':>9} {'p99':>9} {'1st PUT lock':>13} {'later':>8} {'CPU/write':>10}")
     total = lost = s5 = 0
     for w in (2, 4, 8, 16):
         r = concurrency(w)
@@ -171,7 +174,8 @@ def run_concurrency() -> None:
         s5 += r["server_errors"]
         print(f"{w:>7} {r['acked']:>6} {r['lost']:>5} {r['server_errors']:>4} {r['errors']:>6} "
               f"{r['reads']:>6} {r['median'] * 1000:>7.0f}ms {r['p99'] * 1000:>7.0f}ms "
-              f"{r['first_hold'] * 1000:>11.1f}ms {r['later_hold'] * 1000:>6.1f}ms", flush=True)
+              f"{r['first_hold'] * 1000:>11.1f}ms {r['later_hold'] * 1000:>6.1f}ms "
+              f"{r['cpu'] * 1000:>8.1f}ms", flush=True)
     print(f"total: {total} acknowledged writes, {lost} lost (goal 0), {s5} 5xx (goal 0)")
 
 
