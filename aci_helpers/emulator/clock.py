@@ -8,6 +8,7 @@ import math
 import time
 
 from . import assumptions as A
+from .errors import StateFileError
 from .store import Tx
 
 
@@ -45,7 +46,11 @@ class RealtimeClock:
         raw = tx.meta(ANCHOR_KEY)
         if raw is None:
             return None
-        wall, virtual, speed = (float(x) for x in raw.split())
+        try:
+            wall, virtual, speed = (float(x) for x in raw.split())
+        except ValueError:  # a damaged row: one clear error, not an HTTP 500
+            raise StateFileError(tx.path, f"its meta value {ANCHOR_KEY!r} is {raw[:60]!r}, not "
+                                 f"three numbers") from None
         return wall, virtual, speed
 
     def now(self, tx: Tx) -> float:

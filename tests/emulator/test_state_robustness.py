@@ -269,6 +269,19 @@ def test_a_non_numeric_clock_is_a_state_file_error(tmp_path):
     assert "'clock' is 'soon', not a number" in str(info.value) and str(path) in str(info.value)
 
 
+def test_a_damaged_speed_anchor_is_a_state_file_error(tmp_path):
+    path = tmp_path / "state.db"
+    c = Cloud(Emulator(path, clock="realtime", speed=10))
+    c.res.resource_groups.create_or_update(RG, {"location": LOC})
+    con = sqlite3.connect(path)
+    con.execute("UPDATE meta SET value='soon' WHERE key LIKE '%anchor%'")
+    assert con.total_changes == 1
+    con.commit()
+    con.close()
+    with pytest.raises(StateFileError, match="not three numbers"):
+        c.res.resource_groups.get(RG)
+
+
 def _page_of(path, table: str) -> int:
     con = sqlite3.connect(path)
     root = con.execute("SELECT rootpage FROM sqlite_master WHERE name=?", (table,)).fetchone()[0]
