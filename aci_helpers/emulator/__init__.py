@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Any
+from typing import Any, Iterable, Mapping
 
 from azure.core.credentials import AccessToken
 
@@ -19,12 +19,14 @@ from . import assumptions as A
 from .app import App
 from .clock import make_clock
 from .errors import ArmError, EmulatorError, StateFileError
+from .model import registries
 from .model.cloud import Cloud
+from .model.registries import RegistryLogin
 from .store import Store
 from .transport import EmulatorAsyncTransport, EmulatorTransport, Exchange
 
 __all__ = ["Emulator", "EmulatorTransport", "EmulatorAsyncTransport", "Exchange",
-           "StateFileError", "EmulatorError", "ArmError"]
+           "StateFileError", "EmulatorError", "ArmError", "RegistryLogin"]
 
 
 class EmulatorCredential:
@@ -150,8 +152,51 @@ class Emulator:
         self._app.faults.add(method, path, status=status, code=code, message=message,
                              times=times, retry_after=retry_after)
 
+    @property
+    def quota_cores(self) -> float:
+        """The standard-core quota per region this Emulator object enforces and reports."""
+        return self._cloud.quota_cores
+
+    @quota_cores.setter
+    def quota_cores(self, cores: float) -> None:
+        # Per object, like injected faults: other processes on the state file keep theirs.
+        if isinstance(cores, bool) or not isinstance(cores, (int, float)) or not cores > 0 \
+                or cores != cores or cores == float("inf"):
+            raise ValueError(f"quota_cores must be a positive number, not {cores!r}")
+        self._cloud.quota_cores = cores
+
+    def add_registry(self, server: str, images: Mapping[str, str] | None = None, *,
+                     username: str | None = None,
+                     pull_identities: Iterable[str] = ()) -> RegistryLogin:
+        """Model a private registry in the cloud's state (every process on the state file sees
+        it), like an Azure Container Registry with its admin user, and return its login.
+
+        ``images`` maps ``repository:tag`` to the public image it behaves like, as
+        ``az acr import`` copies one (``{"aci-helloworld:v1":
+        "mcr.microsoft.com/azuredocs/aci-helloworld"}``); ``pull_identities`` are the
+        user-assigned identities granted pull (``az role assignment create --role acrpull``).
+        The username defaults to the registry's name; the password is drawn from the seed
+        (the same each time) and stored only as a salted hash. Adding a registry again adds
+        images and identities. Groups pulling from it are checked as ACI would check them:
+        wrong credentials, tags or identities get InaccessibleImage. Raises ValueError,
+        changing nothing, for a malformed argument."""
+        with self._store.tx(write=True) as tx:
+            return registries.add(tx, self.seed, server, images, username, pull_identities)
+
+    def registries(self) -> list[dict]:
+        """The emulated registries: server, username, images, pull identities (no secrets)."""
+        with self._store.tx(write=False) as tx:
+            return registries.describe(tx)
+
+    def remove_registry(self, server: str) -> bool:
+        """Forget an emulated registry (groups already running keep running); True if it was
+        there."""
+        with self._store.tx(write=True) as tx:
+            return registries.remove(tx, server)
+
     def reset(self) -> None:
-        """Empty the cloud (resource groups, container groups, operations, clock, faults)."""
+        """Empty the cloud (resource groups, container groups, operations, registries, clock,
+        faults)."""
         self._store.reset()
         self._app.faults.clear()
 

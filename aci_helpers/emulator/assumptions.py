@@ -279,3 +279,34 @@ LOG_SIMULATED_LINES_LIMIT = 2000
 LOG_SIMULATED_LINES_NOTE = ("[aci-emulator] {hidden:,} earlier lines are not shown: the emulator "
                             "simulates this container's output line by line and returns at most "
                             "the last 2,000 (use tail=N for fewer)")
+
+# --- second track (issue 11, branch beyond): registries, Spot priority -------------------------
+#: The emulator checks registry credentials only for registries it models: emulated registries
+#: (Emulator.add_registry; an Azure Container Registry stand-in with one user, whose password is
+#: kept as a salted hash, the images imported into it and the identities granted pull). A wrong
+#: username or password, an identity not granted pull, a repository or tag that was never
+#: imported: InaccessibleImage, Azure's one answer for all of them. Any other registry that is not
+#: public accepts whatever credentials name its server (the emulator cannot check a real
+#: password) and runs images it does not know as opaque processes (UNKNOWN_PUBLIC_IMAGES_RUN_OPAQUE).
+#: A Key Vault passwordReference cannot be resolved, so an emulated registry refuses it.
+EMULATED_REGISTRIES_CHECK_CREDENTIALS = True
+#: A credential's ``identity`` that is not one of the group's user-assigned identities: the code
+#: and message a user reported from the service (MicrosoftDocs/azure-docs#117644); the status is
+#: a guess. Microsoft's page on pulling with a managed identity: ACI pulls with user-assigned
+#: identities only, so a system-assigned one gets the same answer here.
+ERR_REGISTRY_IDENTITY = ("InvalidImageRegistryIdentity", 400)
+#: A credential with neither an identity nor a username and password (code and message guessed).
+ERR_REGISTRY_CREDENTIAL_INCOMPLETE = ("InvalidImageRegistryCredential", 400)
+#: ``priority`` outside Regular/Spot (matched case-insensitively and canonicalised; code guessed).
+ERR_INVALID_PRIORITY = ("InvalidContainerGroupPriority", 400)
+#: Regions offering Spot container groups, from Microsoft's quota page ("East US 2, West Europe,
+#: and West US"; the recorded Spot create ran in westus).
+SPOT_LOCATIONS = ("eastus2", "westeurope", "westus")
+#: A Spot group elsewhere, or with what Microsoft's Spot page lists as unsupported (a public IP,
+#: a virtual network, the Confidential SKU, zones): refused at PUT, code and message guessed.
+ERR_SPOT_UNSUPPORTED = ("SpotContainerGroupNotSupported", 400)
+#: Azure may evict a Spot group at any time and then restarts it; the emulator never evicts.
+SPOT_NEVER_EVICTED = True
+#: Spot groups count toward the StandardCores usage and quota like Regular ones (Azure's Spot
+#: quota is not documented in the reference).
+SPOT_CORES_COUNT_AS_STANDARD = True

@@ -8,6 +8,7 @@ import pytest
 
 from aci_helpers.emulator.runtime import (CatalogFileError, ImageCatalog, ImageNotFound,
                                           RegistryCredentialsRequired, launch, parse_reference)
+from aci_helpers.emulator.runtime.images import OPAQUE_IMAGE_NOTE
 
 from .conftest import HELLO, SIDECAR, WORDCOUNT, lines
 
@@ -100,12 +101,14 @@ def test_private_registry_needs_credentials(catalog, image):
     assert exc.value.server == parse_reference(image).registry
 
 
-def test_private_registry_with_credentials_is_a_silent_forever_program(catalog):
+def test_private_registry_with_credentials_follows_the_unknown_image_rule(catalog):
+    """With credentials, an image nobody added is one Azure would pull: opaque, like an
+    unknown public image (runs forever, one line saying its output is unknown)."""
     info = catalog.resolve("myregistry.azurecr.io/app:v1", ["MyRegistry.azurecr.io"])
-    assert info.behaviour == "silent"
+    assert info.behaviour == "opaque"
     prog = launch(info, None, {}, [], 0)
     assert prog.exit_after is None and prog.exit_code is None
-    assert prog.output(1e6) == []
+    assert lines(prog) == [OPAQUE_IMAGE_NOTE.format(image="myregistry.azurecr.io/app:v1")]
     # ... but a command override still runs in its shell
     prog = launch(info, ["/bin/sh", "-c", "echo hi"], {}, [], 0)
     assert lines(prog) == ["hi"] and prog.exit_code == 0

@@ -18,8 +18,7 @@ from ..errors import (ArmError, Conflict, ContainerGroupNotFound, InaccessibleIm
                       ResourceGroupNotFound)
 from ..store import Tx
 from . import lifecycle as L
-from . import registration
-from . import shares
+from . import priority, registration, registries, shares
 from . import validation as V
 from . import versions
 from .programs import Programs, servers_of
@@ -263,15 +262,21 @@ class Cloud:
                       dns_key=f"{doc['location']}/{label}" if label else None, active=active,
                       version=ctx.tx.next_seq())
 
-    def _check_images(self, props: dict, group: str) -> None:
+    def _check_images(self, ctx: Ctx, props: dict, group: str, identity: Any) -> dict[str, str]:
+        """Refuse what cannot be pulled; return the pulls from emulated registries."""
         rt = self._progs.runtime()
+        registries.check_credentials(props, identity, group)
+        pulls = registries.resolve_pulls(ctx.tx, props, group)
         servers = servers_of(props)
         for c in props["containers"] + props["initContainers"]:
             image = c["properties"]["image"]
+            if image in pulls:
+                continue
             try:
                 self.resolve(image, servers)
             except (rt.ImageNotFound, rt.RegistryCredentialsRequired) as exc:
                 raise InaccessibleImage(image, group) from exc
+        return pulls
 
     def _check_quota(self, ctx: Ctx, key: str, location: str, cores: float) -> None:
         used = ctx.tx.cores_in_use(location, key)
@@ -307,7 +312,8 @@ class Cloud:
         location = V.canonical_location(body.get("location"), "containerGroups")
         props = V.normalize_properties(body.get("properties"), name)
         tags = V.check_tags(body.get("tags")) if body.get("tags") is not None else None
-        self._check_images(props, name)
+        priority.check(props, location, name, body.get("zones"))
+        pulls = self._check_images(ctx, props, name, body.get("identity"))
         key = f"{rgdoc['name'].lower()}/{name.lower()}"
         old = ctx.tx.get_cg(key)
         if old is not None and group_problem(old) is not None:
@@ -357,6 +363,9 @@ class Cloud:
                 self._new_run(ctx, key, doc, "update", ip)
                 doc["stopped_at"] = None
                 done = ctx.now + A.PULLED_AFTER
+        doc.pop("pulls", None)
+        if pulls:
+            doc["pulls"] = pulls
         doc["api"] = ctx.api
         # Behaviour is Always either way; whether the answer shows it depends on the version.
         doc["restart_default"] = (body.get("properties") or {}).get("restartPolicy") is None

@@ -11,6 +11,7 @@ changes (VOLUME_SHARING_ROUNDS at most).
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from typing import Any
 
 from .. import assumptions as A
@@ -56,6 +57,16 @@ class Programs:
             self._infos[key] = info
         return info
 
+    def info(self, image: str, servers: tuple[str, ...], pulls: dict[str, str]) -> Any:
+        """The image info of ``image``; one pulled from an emulated registry (``pulls``: image ->
+        the public image imported into it) behaves like that image, under its own name."""
+        source = pulls.get(image)
+        if source is None:
+            return self.resolve(image, servers)
+        ref = self.runtime().parse_reference(image)
+        return replace(self.resolve(source, ()), reference=str(ref), registry=ref.registry,
+                       repository=ref.repository, tag=ref.tag, digest=ref.digest)
+
     def of(self, key: str, doc: dict) -> tuple[dict, dict]:
         """Per-container Program and pull reference of the group's current run, cached per
         spec revision and run."""
@@ -68,7 +79,8 @@ class Programs:
         rt = self.runtime()
         props = doc["properties"]
         servers = servers_of(props)
-        infos = {c["name"]: self.resolve(c["properties"]["image"], servers)
+        pulls = doc.get("pulls") or {}
+        infos = {c["name"]: self.info(c["properties"]["image"], servers, pulls)
                  for c in props["containers"]}
         envs = {c["name"]: {e["name"]: e.get("value", e.get("secureValue", ""))
                             for e in c["properties"].get("environmentVariables", [])}

@@ -18,13 +18,14 @@ JSON file named by ``ACI_EMULATOR_IMAGES`` (a list of ``add()`` keyword objects,
 from .errors import (CatalogFileError, ImageNotFound, OutputTooLarge, RegistryCredentialsRequired,
                      RuntimeImageError)
 from .files import FileOp, Mount, Volume
-from .images import BEHAVIOURS, ImageCatalog, ImageInfo, Reference, parse_reference
+from .images import (BEHAVIOURS, PUBLIC_REGISTRIES, ImageCatalog, ImageInfo, Reference,
+                     normalise_server, parse_reference)
 from .launch import container_env, launch
 from .program import Cycle, Program
 
 __all__ = [
     "BEHAVIOURS", "CatalogFileError", "Cycle", "FileOp", "ImageCatalog", "ImageInfo",
-    "ImageNotFound", "Mount", "OutputTooLarge", "Program", "Reference",
+    "ImageNotFound", "Mount", "OutputTooLarge", "PUBLIC_REGISTRIES", "Program", "Reference",
     "RegistryCredentialsRequired", "RuntimeImageError", "Volume", "container_env", "launch",
-    "parse_reference",
+    "normalise_server", "parse_reference",
 ]

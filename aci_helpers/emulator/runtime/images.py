@@ -18,9 +18,10 @@ Resolution rules (see README.md for the full list and the reasons):
 * Any other host (``*.azurecr.io``, ``myregistry.example.com:5000``) is private: without
   that server among ``registry_servers`` (the group's imageRegistryCredentials) it is
   :class:`RegistryCredentialsRequired`; with it, an image nobody added resolves to a
-  generic Linux image (dash shell and the usual utilities) whose default program runs
-  forever and prints nothing. The same holds for an unknown repository on a public host
-  when the group has credentials for that host.
+  *opaque* image, as an unknown public image does (its one log line says that its real
+  output is unknown). The same holds for an unknown repository on a public host when the
+  group has credentials for that host. (Registries the emulator models, with users and
+  imported images, are checked before the catalog is asked: see model/registries.py.)
 
 Adding images: ``catalog.add("myreg.azurecr.io/app:v1", default_command=[...])`` (or
 ``behaviour="nginx"`` to reuse a built-in program), or point ``ACI_EMULATOR_IMAGES`` at
@@ -345,7 +346,9 @@ def _edits(a: str, b: str) -> int:
     return min(prev[-1], 3)
 
 
-def _server_key(server: str) -> str:
+def normalise_server(server: str) -> str:
+    """A registry login server as the catalog matches it: lower case, no scheme, no trailing
+    slash; Docker Hub's aliases are ``docker.io``."""
     s = server.strip().lower()
     for prefix in ("https://", "http://"):
         s = s.removeprefix(prefix)
@@ -445,7 +448,7 @@ class ImageCatalog:
         ``registry_servers`` are the servers of the group's imageRegistryCredentials.
         """
         ref = parse_reference(image)
-        servers = {_server_key(s) for s in registry_servers}
+        servers = {normalise_server(s) for s in registry_servers}
         for key in (ref.digest or ref.tag or "", "*"):
             hit = self._added.get((ref.registry, ref.repository + "\0" + key))
             if hit is not None:
@@ -462,8 +465,10 @@ class ImageCatalog:
             if ref.registry not in servers:
                 raise ImageNotFound(image, f"the repository has no tag {ref.tag!r}")
         if ref.registry in servers:
+            # The rule for unknown images: Azure would pull it with the credentials; what it
+            # prints is unknown here, and the log says so.
             return ImageInfo(reference=str(ref), registry=ref.registry, repository=ref.repository,
-                             tag=ref.tag, digest=ref.digest, **_family("silent", ref))
+                             tag=ref.tag, digest=ref.digest, **_family("opaque", ref))
         if ref.registry in PUBLIC_REGISTRIES:
             near = self._typo_of(ref)
             if near is not None:
