@@ -48,6 +48,9 @@ _EXPORTS = {
     # second track: volumes (09)
     "file_share": "storage", "FileShare": "storage",
     "ArgumentError": "errors",
+    # second track: private registries (08), diagnosis (10)
+    "private_registry": "registry", "PrivateRegistry": "registry", "Secret": "registry",
+    "diagnose": "diagnose", "diagnose_group": "diagnose", "Diagnosis": "diagnose",
 }
 
 __all__ = ["connect", "Session", "ConfigurationError", "cleanup", "wait", *_EXPORTS]
@@ -71,10 +74,12 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time the names load on f
                            multi_container_group, public_ip, resources, single_container_group,
                            task_container_group, tutorial_tags)
     from .cost import CostEstimate, estimate_cost, price_table  # noqa: F401
+    from .diagnose import Diagnosis, diagnose, diagnose_group  # noqa: F401
     from .errors import (AciHelpersError, ArgumentError, AuthenticationError,  # noqa: F401
                          WaitTimeout, aci_errors, explain, explain_error)
     from .logs import follow_logs, get_logs  # noqa: F401
     from .names import unique_name  # noqa: F401
+    from .registry import PrivateRegistry, Secret, private_registry  # noqa: F401
     from .session import (TUTORIAL_TAGS, Settings, default_state_path,  # noqa: F401
                           ensure_resource_group, load_settings)
     from .storage import FileShare, file_share  # noqa: F401

@@ -63,9 +63,16 @@ HINTS: dict[str, str] = {
     "s.aci.container_groups.list_by_resource_group(s.resource_group).",
     "ResourceGroupNotFound": "Create the resource group first (ensure_resource_group(s)) "
     "or set ACI_RESOURCE_GROUP to one that exists.",
-    "InaccessibleImage": "Check the image name and tag (e.g. "
-    "mcr.microsoft.com/azuredocs/aci-helloworld); a private registry needs "
-    "image_registry_credentials.",
+    "InaccessibleImage": "Three usual causes: a typo in the image name, a tag the registry does "
+    "not have, or missing or wrong credentials for a private registry "
+    "(image_registry_credentials with its login server).",
+    "InvalidImageRegistryIdentity": "The identity of an image registry credential must be one of "
+    "the group's user-assigned identities: add its resource id to identity.user_assigned_identities.",
+    "InvalidImageRegistryCredential": "Give the registry credential a username and a password, or "
+    "the resource id of a user-assigned managed identity the group carries.",
+    "InvalidContainerGroupPriority": "priority is 'Regular' (the default) or 'Spot'.",
+    "SpotContainerGroupNotSupported": "Spot groups: only in the regions Microsoft lists, and without "
+    "a public IP address, virtual network, zones or the Confidential SKU.",
     "RegistryErrorResponse": "The registry refused or throttled the pull; wait a minute and retry.",
     "ContainerGroupQuotaReached": "The region's CPU quota is used up: delete groups you no longer "
     "need (cleanup(s, dry_run=False)), ask for fewer CPUs, use another region (ACI_LOCATION) or "

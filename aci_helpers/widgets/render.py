@@ -210,7 +210,7 @@ def containers_html(g: Any) -> str:
     return ('<table class="aci-table aci-containers"><tr><th>Container</th><th>Image</th>'
             "<th>State</th><th>Restarts</th><th>Exit code</th><th>Resources</th>"
             f"<th>Command</th><th>Environment</th></tr>{''.join(rows)}</table>{note}"
-            f"{volumes_html(g)}")
+            f"{volumes_html(g)}{registries_html(g)}")
 
 
 _VOLUME_NOTES = {
@@ -244,6 +244,22 @@ def volumes_html(g: Any) -> str:
         return ""
     return ('<p><b>Volumes</b></p><table class="aci-table aci-volumes"><tr><th>Volume</th>'
             f"<th>Kind</th><th>Holds</th><th>Mounted by</th></tr>{''.join(rows)}</table>")
+
+
+def registries_html(g: Any) -> str:
+    """The group's private registries: login server and how it signs in (a username, or a
+    managed identity); a password is never shown, even if a locally built model holds one."""
+    items = []
+    for cred in getattr(g, "image_registry_credentials", None) or []:
+        if cred.identity:
+            how = f"managed identity <code>{esc(cred.identity.rsplit('/', 1)[-1])}</code>"
+        else:
+            how = f"user <code>{esc(cred.username or '—')}</code>, password " \
+                  f'<span class="aci-secure">{MASK}</span><span class="aci-tag">secret</span>'
+        items.append(f"<li><b>{esc(cred.server)}</b>: {how}</li>")
+    if not items:
+        return ""
+    return f'<div class="aci-registries">Registries: <ul>{"".join(items)}</ul></div>'
 
 
 def events_html(g: Any) -> str:

@@ -171,3 +171,31 @@ def test_a_locally_built_secret_volume_shows_its_file_names_not_values():
         volumes=[m.Volume(name="s", secret={"api-key": "c2VjcmV0LXZhbHVl"})])
     html = render.volumes_html(g)
     assert "file api-key" in html and render.MASK in html and "c2VjcmV0" not in html
+
+
+def test_registry_servers_in_the_details_and_never_a_password(s):
+    """Private registries of a group (notebook 08): server and how it signs in, no password,
+    even in a locally built model that still holds one."""
+    from azure.mgmt.containerinstance import models as m
+
+    from aci_helpers import private_registry
+
+    reg = private_registry(s)
+    cg = m.ContainerGroup(
+        location=s.location, os_type="Linux", restart_policy="Never",
+        identity=m.ContainerGroupIdentity(type="UserAssigned", user_assigned_identities={
+            reg.identity: m.UserAssignedIdentities()}),
+        image_registry_credentials=[
+            m.ImageRegistryCredential(server=reg.server, username=reg.username, password=reg.password),
+            m.ImageRegistryCredential(server="other.azurecr.io", identity=reg.identity)],
+        containers=[m.Container(name="c", image=reg.image(), resources=m.ResourceRequirements(
+            requests=m.ResourceRequests(cpu=1, memory_in_gb=1)))])
+    local = render.containers_html(cg)
+    served = render.containers_html(s.aci.container_groups.begin_create_or_update(
+        s.resource_group, "private", cg).result())
+    for html in (local, served):
+        assert f"<b>{reg.server}</b>: user <code>{reg.username}</code>, password" in html
+        assert "<b>other.azurecr.io</b>: managed identity <code>aci-tutorial-pull</code>" in html
+        assert str(reg.password) not in html and "••••••" in html
+    assert "Registries" not in render.containers_html(m.ContainerGroup(
+        location="eastus", os_type="Linux", containers=[]))
