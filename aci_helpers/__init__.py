@@ -34,7 +34,7 @@ _EXPORTS = {
     "SIDECAR_IMAGE": "builders", "WORDCOUNT_IMAGE": "builders",
     # waiting
     "wait_for_operation": "wait", "wait_for_state": "wait",
-    "wait_for_container": "wait",
+    "wait_for_container": "wait", "wait_for_restarts": "wait",
     # views
     "groups_table": "views", "containers_table": "views", "events_table": "views",
     "plot_timeline": "views",
@@ -84,4 +84,5 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time the names load on f
                           ensure_resource_group, load_settings)
     from .storage import FileShare, file_share  # noqa: F401
     from .views import containers_table, events_table, groups_table, plot_timeline  # noqa: F401
-    from .wait import wait_for_container, wait_for_operation, wait_for_state  # noqa: F401
+    from .wait import (wait_for_container, wait_for_operation, wait_for_restarts,  # noqa: F401
+                       wait_for_state)

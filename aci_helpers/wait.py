@@ -312,6 +312,38 @@ def wait_for_container(
                           resource_group=resource_group, timeout=timeout)
 
 
+def wait_for_restarts(
+    session: "Session",
+    name: str,
+    at_least: int = 2,
+    *,
+    container: str | None = None,
+    resource_group: str | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> "ContainerGroup":
+    """Poll until ``container`` (default: the group's first) has restarted ``at_least`` times:
+    a crash loop caught in the act. The progress line lists the restart counts seen."""
+    rg = resource_group or session.resource_group
+    progress = _Progress(f"{name}: restarts")
+    poll = Poll(session, timeout)
+    try:
+        while True:
+            group = session.aci.container_groups.get(rg, name)
+            c = next((c for c in group.containers if container in (None, c.name)), None)
+            if c is None:
+                raise ValueError(f"{name} has no container {container!r}")
+            count = (c.instance_view.restart_count or 0) if c.instance_view else 0
+            progress.see(str(count))
+            if count >= at_least:
+                return group
+            if poll.expired():
+                raise WaitTimeout(f"{name} restarted {count} time(s) in {timeout:g} s, not "
+                                  f"{at_least}. Nothing was changed.")
+            poll.sleep()
+    finally:
+        progress.close()
+
+
 def wait(target: Any, *args: Any, **kwargs: Any) -> Any:
     """``wait(poller)`` waits for an operation; ``wait(s, name)`` for a group's final state."""
     from azure.core.polling import LROPoller  # noqa: PLC0415

@@ -153,3 +153,15 @@ def test_absent_group(s):
     ensure_resource_group(s)
     d = diagnose(s, "nothing-here")
     assert d.kinds == ["not-found"] and "404" in d.findings[0].evidence[0]
+
+
+def test_wait_for_restarts_catches_a_loop_and_gives_up_on_a_steady_group(s):
+    from aci_helpers import WaitTimeout, wait_for_restarts
+
+    ensure_resource_group(s)
+    run(s, "loop", ["/bin/sh", "-c", "echo once"], "Always")
+    g = wait_for_restarts(s, "loop", 2)
+    assert g.containers[0].instance_view.restart_count >= 2
+    run(s, "steady", ["/bin/sh", "-c", "tail -f /dev/null"], "Always")
+    with pytest.raises(WaitTimeout, match="restarted 0 time"):
+        wait_for_restarts(s, "steady", 1, timeout=5)
