@@ -57,3 +57,12 @@ def test_on_azure_the_environment_names_the_registry(monkeypatch, clean_env, no_
     assert (reg.server, reg.username, str(reg.password)) == ("myreg.azurecr.io", "myreg",
                                                              "s3cret-from-env")
     assert "s3cret" not in repr(reg)
+
+
+def test_no_committed_notebook_holds_the_registry_password(s):
+    """The committed outputs come from seed 0: that registry's password appears nowhere."""
+    from pathlib import Path
+
+    reg = private_registry(s)
+    for path in (Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"):
+        assert str(reg.password) not in path.read_text(), path.name
