@@ -50,7 +50,7 @@ _EXPORTS = {
     "ArgumentError": "errors",
     # second track: private registries (08), diagnosis (10)
     "private_registry": "registry", "PrivateRegistry": "registry", "Secret": "registry",
-    "diagnose": "diagnose", "diagnose_group": "diagnose", "Diagnosis": "diagnose",
+    "diagnose": "diagnosis", "diagnose_group": "diagnosis", "Diagnosis": "diagnosis",
 }
 
 __all__ = ["connect", "Session", "ConfigurationError", "cleanup", "wait", *_EXPORTS]
@@ -74,7 +74,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time the names load on f
                            multi_container_group, public_ip, resources, single_container_group,
                            task_container_group, tutorial_tags)
     from .cost import CostEstimate, estimate_cost, price_table  # noqa: F401
-    from .diagnose import Diagnosis, diagnose, diagnose_group  # noqa: F401
+    from .diagnosis import Diagnosis, diagnose, diagnose_group  # noqa: F401
     from .errors import (AciHelpersError, ArgumentError, AuthenticationError,  # noqa: F401
                          WaitTimeout, aci_errors, explain, explain_error)
     from .logs import follow_logs, get_logs  # noqa: F401

@@ -528,3 +528,17 @@ CHECKS: dict[str, Callable[..., Feedback]] = {
     "05": check_container_states, "06": check_deleted, "07": check_stopped,
     "09": check_share_reader,
 }
+
+
+# ---- 08, 10, 11: the second track's checks live in their own module -------------------------
+
+_SECOND_TRACK = ("check_identity_pull", "check_fixed_loop", "check_spot_task")
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use: the module imports this one (Feedback and the helpers above).
+    if name in _SECOND_TRACK:
+        from . import _exercises_second  # noqa: PLC0415
+
+        return getattr(_exercises_second, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

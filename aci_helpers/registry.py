@@ -2,7 +2,7 @@
 managed identity allowed to pull from it, on either backend.
 
 - On the emulator, :func:`private_registry` sets up an emulated Azure Container Registry in the
-  emulator's state (``acitutorial<6 hex digits>.azurecr.io``, the two tutorial images imported as
+  emulator's state (``acitutorial<your name suffix>.azurecr.io``, the two tutorial images imported as
   ``aci-helloworld:v1`` and ``aci-wordcount:v1``, a user-assigned identity granted pull) and
   returns its login. The emulator checks credentials only for registries it models like this
   one (docs/emulator-support.md).
@@ -18,7 +18,6 @@ whole. ``str(secret)`` (and ``print(secret)``) still give the value: do not.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -100,10 +99,11 @@ def identity_id(s: "Session", name: str = IDENTITY_NAME) -> str:
 def private_registry(s: "Session") -> PrivateRegistry:
     """The tutorial's private registry: emulated on the emulator, yours on Azure (see module)."""
     if s.backend == "emulator":
-        # One registry per emulated cloud and seed: running the notebook again finds it.
-        digits = hashlib.sha256(f"acr:{s.settings.seed}".encode()).hexdigest()[:6]
+        from .names import name_suffix  # noqa: PLC0415
+
+        # The learner's stable suffix: running the notebook again finds the same registry.
         identity = identity_id(s)
-        login = s.emulator.add_registry(f"acitutorial{digits}.azurecr.io", IMAGES,
+        login = s.emulator.add_registry(f"acitutorial{name_suffix(s)}.azurecr.io", IMAGES,
                                         pull_identities=[identity])
         return PrivateRegistry(login.server, login.username, Secret(login.password), identity)
     values = {k: (os.environ.get(v) or "").strip() for k, v in ENV.items()}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from azure.mgmt.containerinstance import models as m
 
 from aci_helpers import ensure_resource_group, private_registry, task_container_group, wait_for_container
-from aci_helpers.exercises_second import check_fixed_loop, check_identity_pull, check_spot_task
+from aci_helpers.exercises import check_fixed_loop, check_identity_pull, check_spot_task
 
 
 def create(s, name, group):

@@ -56,6 +56,17 @@ EXPECTED: dict[str, list[str]] = {
            r"the writer's log: ''", r"\('BENVOLIO', 74\)", r"key returned: False",
            r"Dockerfile\nLICENSE\nREADME.md\napp", r"InvalidVolume",
            r"groups of this notebook left: \[\]"],
+    # second track: 08, 10, 11 (beyond)
+    "08": [r"listening on port 80", r"password returned: False",
+           r"tag never pushed\s+-> 400 InaccessibleImage", r"wrong password\s+-> 400 InaccessibleImage",
+           r"identity UserAssigned: aci-tutorial-pull", r"InvalidImageRegistryIdentity"],
+    "10": [r"(?m)-crash: restarts: (.* → )?2$", r"crash loop: the container exits with code 3",
+           r"exit code 127: not found", r"cannot be pulled", r"DnsNameLabelNotAvailable",
+           r"ContainerGroupQuotaReached", r"429 twice, Retry-After 1: \[429, 429, 200\] returned",
+           r"500 every time: +\[500, 500, 500, 500\] raised", r"409 no capacity, on PUT: +\[409\] raised",
+           r"created in westeurope", r"attempts: \[409, 200\] returned", r"now: Registered"],
+    "11": [r"at most 3 tasks at once", r"same results both ways: True",
+           r"6 tasks, 3 at a time: \d+ s; one after another: \d+ s", r"batch groups left: \[\]"],
 }
 
 

@@ -8,6 +8,8 @@ emulator: every case starts from the notebook's setup cells in a fresh cloud.
 from __future__ import annotations
 
 import ast
+import asyncio
+import inspect
 from pathlib import Path
 
 import nbformat
@@ -49,11 +51,16 @@ def _cells(key: str) -> tuple[list[str], str, str, list[str]]:
 
 
 def _run(source: str, ns: dict):
-    """Execute a cell; return the value of its last line if it is an expression."""
+    """Execute a cell; return the value of its last line if it is an expression. A cell with
+    a top-level ``await`` (IPython allows it; notebook 11) runs in its own event loop."""
     tree = ast.parse(source)
     last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-    exec(compile(tree, "<cell>", "exec"), ns)
-    return eval(compile(ast.Expression(last.value), "<cell>", "eval"), ns) if last else None
+    flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+    ran = eval(compile(tree, "<cell>", "exec", flags=flags), ns)
+    if inspect.iscoroutine(ran):
+        asyncio.run(ran)
+    value = eval(compile(ast.Expression(last.value), "<cell>", "eval", flags=flags), ns) if last else None
+    return asyncio.run(value) if inspect.iscoroutine(value) else value
 
 
 def attempt(key: str, answer: str | None) -> Feedback:
@@ -172,6 +179,30 @@ WRONG = {
     "07": [
         ("ex.row_button(duo).click()\nex.stop_button.click()",
          "duo-970777 is Stopped, but web-970777 is Running"),
+    ],
+    # second track: 08, 10, 11 (beyond)
+    "08": [
+        ("my_credentials = [ImageRegistryCredential(server=reg.server, username=reg.username, "
+         "password=reg.password)]", "leave username and password out"),
+        ("my_credentials = ImageRegistryCredential(server=reg.server, identity=reg.identity)",
+         "takes a list"),
+        ("my_credentials = [ImageRegistryCredential(server='acitutorial.azurecr.io', identity=reg.identity)]",
+         "the credential's server is 'acitutorial.azurecr.io'"),
+        ("my_credentials = [ImageRegistryCredential(server=reg.server, identity=reg.identity)]",
+         "is not in the cloud"),
+    ],
+    "10": [
+        ("my_restart_policy = 'Always'", "'Always' is what restarts"),
+        ("my_restart_policy = 'Sometimes'", "not a restart policy"),
+        # set in Python, but the cell was not run: the cloud still has the looping group
+        ("my_restart_policy = 'Never'", "still has restart policy Always"),
+    ],
+    "11": [
+        ("my_spot_task = task_container_group(spot_name, 'westus')", "set it to 'Spot'"),
+        ("my_spot_task = task_container_group(spot_name, s.location)\nmy_spot_task.priority = 'Spot'",
+         "does not offer Spot groups"),
+        ("my_spot_task = task_container_group(spot_name, 'westus')\nmy_spot_task.priority = 'Spot'",
+         "is not in the cloud"),
     ],
     "09": [
         (reader(mount="VolumeMount(name='results', mount_path='/mnt/results')") + SEND_READER +

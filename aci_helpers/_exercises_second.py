@@ -1,4 +1,5 @@
-"""The checks of the second track's "Try it" exercises (notebooks 08, 10, 11).
+"""The checks of the second track's "Try it" exercises (notebooks 08, 10, 11), served by
+:mod:`aci_helpers.exercises` (``from aci_helpers.exercises import check_spot_task``).
 
 Like every check: it reads the cloud (and the learner's answer) and says ``Not yet: <hint>``
 or ``Pass: <what was seen>``; it never changes anything.
@@ -6,12 +7,10 @@ or ``Pass: <what was seen>``; it never changes anything.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from azure.core.exceptions import ResourceNotFoundError
-
-from .diagnose import _md, diagnose
+from .diagnosis import diagnose
+from .exercises import Feedback, _container_view, _get, _not_yet, _pass
 
 if TYPE_CHECKING:
     from azure.mgmt.containerinstance.models import ContainerGroup
@@ -21,47 +20,6 @@ if TYPE_CHECKING:
 
 #: Regions Microsoft's quota page lists for Spot container groups.
 SPOT_REGIONS = ("eastus2", "westeurope", "westus")
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """A check's answer: ``passed`` and the sentence shown (``Pass: ...`` / ``Not yet: ...``)."""
-
-    passed: bool
-    text: str
-
-    def __str__(self) -> str:
-        return self.text
-
-    __repr__ = __str__
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(self.text)
-
-    def _repr_markdown_(self) -> str:
-        head, _, rest = self.text.partition(": ")
-        return f"**{head}:** {_md(rest)}"
-
-
-def _pass(text: str) -> Feedback:
-    return Feedback(True, f"Pass: {text}")
-
-
-def _not_yet(text: str) -> Feedback:
-    return Feedback(False, f"Not yet: {text}")
-
-
-def _get(s: "Session", name: str) -> "ContainerGroup | None":
-    try:
-        return s.aci.container_groups.get(s.resource_group, name)
-    except ResourceNotFoundError:
-        return None
-
-
-def _ended(group: "ContainerGroup") -> tuple[str | None, int | None]:
-    view = group.containers[0].instance_view
-    cur = view.current_state if view is not None else None
-    return (cur.state, cur.exit_code) if cur is not None else (None, None)
 
 
 # ---- 08 ------------------------------------------------------------------------------------
@@ -100,7 +58,7 @@ def check_identity_pull(s: "Session", name: str, reg: "PrivateRegistry",
     if not sent or sent[0].identity is None:
         return _not_yet(f"{name} in the cloud still pulls with a username and password: run the "
                         "cell again with my_credentials.")
-    state, code = _ended(group)
+    state, code = _container_view(group)
     if state != "Terminated" or code != 0:
         return _not_yet(f"{name}'s word count is {state} (exit code {code}); wait for it to end.")
     who = reg.identity.rsplit("/", 1)[-1]
@@ -160,7 +118,7 @@ def check_spot_task(s: "Session", name: str, my_spot_task: Any) -> Feedback:
     if str(getattr(group.priority, "value", group.priority)) != "Spot":
         return _not_yet(f"{name} in the cloud has priority {group.priority}: send my_spot_task "
                         "again (a different priority needs a new group: delete it first).")
-    state, code = _ended(group)
+    state, code = _container_view(group)
     if state != "Terminated" or code != 0:
         return _not_yet(f"{name} is {state} (exit code {code}); wait for the task to end.")
     return _pass(f"{name} ran as a Spot group in {group.location} and ended with exit code 0; "

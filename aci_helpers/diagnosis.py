@@ -18,14 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
-try:  # the exercises' Markdown escaping (branch learner-notebooks); the same rule until then
-    from .errors import _md
-except ImportError:  # pragma: no cover
-    import html
-    import re
-
-    def _md(text: str) -> str:
-        return re.sub(r"([\\`*_\[\]#|])", r"\\\1", html.escape(text, quote=False))
+from .errors import _md
 
 if TYPE_CHECKING:
     from azure.mgmt.containerinstance.models import Container, ContainerGroup
