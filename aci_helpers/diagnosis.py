@@ -5,7 +5,8 @@ containers' logs, and says in a few lines what it sees: a crash loop, a command 
 found, a task that failed or finished, an image that could not be pulled, a group still
 starting, stopped or running. Each finding lists the fields it was read from (the evidence),
 so the raw data can be checked beside it. ``diagnose_group(group, logs)`` is the same reading
-of data you already have (no request).
+of data you already have (an SDK model, or a group's JSON as the REST API returns it; no
+request).
 
 Requests Azure refuses at once (a bad image name, a DNS label taken, quota) never become a
 group: their error *is* the diagnosis; :func:`aci_helpers.explain` gives its hint.
@@ -201,8 +202,21 @@ def _container_findings(c: "Container", policy: str, log: str | None) -> list[Fi
                      *(_event_text(e) for e in events[-2:])))]
 
 
-def diagnose_group(group: "ContainerGroup", logs: dict[str, str] | None = None) -> Diagnosis:
-    """The diagnosis of a group read with ``get`` (``logs``: container name -> log text)."""
+def _as_model(group: Any) -> "ContainerGroup":
+    """An SDK ContainerGroup from the JSON of one as the REST API returns it (either SDK
+    generation: msrest models have ``deserialize``, newer ones take the mapping)."""
+    from azure.mgmt.containerinstance.models import ContainerGroup  # noqa: PLC0415
+
+    if not isinstance(group, dict):
+        return group
+    deserialize = getattr(ContainerGroup, "deserialize", None)
+    return deserialize(group) if deserialize is not None else ContainerGroup(group)
+
+
+def diagnose_group(group: "ContainerGroup | dict", logs: dict[str, str] | None = None) -> Diagnosis:
+    """The diagnosis of a group read with ``get``, or of its JSON as the REST API returns it
+    (``logs``: container name -> log text)."""
+    group = _as_model(group)
     name = group.name or "?"
     policy = _enum(group.restart_policy) or "Always"
     findings: list[Finding] = []

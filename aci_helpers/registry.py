@@ -12,8 +12,9 @@ managed identity allowed to pull from it, on either backend.
   ``os.environ[...] = getpass.getpass()``), never in a notebook cell: cells are saved.
 
 The password is a :class:`Secret`: a ``str`` that the SDK sends as it is, but whose ``repr``
-and formatting show ``********`` — in a notebook output, a traceback, or an SDK model printed
-whole. ``str(secret)`` (and ``print(secret)``) still give the value: do not.
+and formatting show ``********`` (a notebook output, a traceback; an SDK model of
+azure-mgmt-containerinstance 10.1 keeps it, newer ones copy it into a plain ``str``).
+``str(secret)`` (and ``print(secret)``) still give the value: do not.
 """
 
 from __future__ import annotations

@@ -82,6 +82,13 @@ def test_command_not_found_from_the_log_or_a_warning_event():
     assert f.kind == "command-not-found" and "executable file not found" in f.evidence[-1]
 
 
+def test_the_json_of_a_group_is_read_too():
+    """As the REST API (or `az container show`) returns it: converted with the SDK's models."""
+    g = built(view(state("Terminated", 0, "Completed")), policy="Never")
+    as_json = g.serialize(keep_readonly=True)
+    assert diagnose_group(as_json).kinds == ["completed"]
+
+
 def test_a_pull_failure_in_events_is_found_first():
     """The shape of Microsoft's troubleshooting page: Pulling, Failed, BackOff pulling image."""
     img = "mcr.microsoft.com/azuredocs/aci-hellowrld"

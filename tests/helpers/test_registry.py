@@ -11,6 +11,8 @@ from aci_helpers.registry import ENV, MASK, Secret
 
 
 def test_secret_is_masked_everywhere_but_str():
+    """And inside an azure-mgmt-containerinstance 10.1 model (newer models copy it to a str:
+    notebook 08 prints a credential's fields, never the credential)."""
     pw = Secret("hunter2-value")
     assert repr(pw) == repr(MASK) and f"{pw}" == MASK and f"{pw:>10}" == f"{MASK:>10}"
     assert str(pw) == "hunter2-value" and pw == "hunter2-value"

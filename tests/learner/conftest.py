@@ -59,7 +59,7 @@ EXPECTED: dict[str, list[str]] = {
     # second track: 08, 10, 11 (beyond)
     "08": [r"listening on port 80", r"password returned: False",
            r"tag never pushed\s+-> 400 InaccessibleImage", r"wrong password\s+-> 400 InaccessibleImage",
-           r"identity UserAssigned: aci-tutorial-pull", r"InvalidImageRegistryIdentity"],
+           r"carries aci-tutorial-pull: principal id", r"InvalidImageRegistryIdentity"],
     "10": [r"(?m)-crash: restarts: (.* → )?2$", r"crash loop: the container exits with code 3",
            r"exit code 127: not found", r"cannot be pulled", r"DnsNameLabelNotAvailable",
            r"ContainerGroupQuotaReached", r"429 twice, Retry-After 1: \[429, 429, 200\] returned",
