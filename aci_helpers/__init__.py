@@ -49,7 +49,7 @@ _EXPORTS = {
     "file_share": "storage", "FileShare": "storage",
     "ArgumentError": "errors",
     # second track: private registries (08), diagnosis (10)
-    "private_registry": "registry", "PrivateRegistry": "registry", "Secret": "registry",
+    "private_registry": "registry", "PrivateRegistry": "registry", "Secret": "storage",
     "diagnose": "diagnosis", "diagnose_group": "diagnosis", "Diagnosis": "diagnosis",
 }
 
@@ -79,10 +79,10 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time the names load on f
                          WaitTimeout, aci_errors, explain, explain_error)
     from .logs import follow_logs, get_logs  # noqa: F401
     from .names import unique_name  # noqa: F401
-    from .registry import PrivateRegistry, Secret, private_registry  # noqa: F401
+    from .registry import PrivateRegistry, private_registry  # noqa: F401
     from .session import (TUTORIAL_TAGS, Settings, default_state_path,  # noqa: F401
                           ensure_resource_group, load_settings)
-    from .storage import FileShare, file_share  # noqa: F401
+    from .storage import FileShare, Secret, file_share  # noqa: F401
     from .views import containers_table, events_table, groups_table, plot_timeline  # noqa: F401
     from .wait import (wait_for_container, wait_for_operation, wait_for_restarts,  # noqa: F401
                        wait_for_state)

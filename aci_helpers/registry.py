@@ -11,7 +11,7 @@ managed identity allowed to pull from it, on either backend.
   ``ACI_REGISTRY_IDENTITY``. Set the password in the shell that starts Jupyter (or with
   ``os.environ[...] = getpass.getpass()``), never in a notebook cell: cells are saved.
 
-The password is a :class:`Secret`: a ``str`` that the SDK sends as it is, but whose ``repr``
+The password is a :class:`~aci_helpers.storage.Secret` (as 09's storage key): a ``str`` that the SDK sends as it is, but whose ``repr``
 and formatting show ``********`` (a notebook output, a traceback; an SDK model of
 azure-mgmt-containerinstance 10.1 keeps it, newer ones copy it into a plain ``str``).
 ``str(secret)`` (and ``print(secret)``) still give the value: do not.
@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigurationError
+from .storage import MASK, Secret
 
 if TYPE_CHECKING:
     from .session import Session
 
-MASK = "********"
 #: The images the tutorial's registry holds (``az acr import`` of the public ones).
 IMAGES = {"aci-helloworld:v1": "mcr.microsoft.com/azuredocs/aci-helloworld",
           "aci-wordcount:v1": "mcr.microsoft.com/azuredocs/aci-wordcount"}
@@ -52,21 +52,6 @@ then, in the shell that starts Jupyter:
   export ACI_REGISTRY_PASSWORD=$(az acr credential show -n <registry> --query 'passwords[0].value' -o tsv)
   export ACI_REGISTRY_IDENTITY=$(az identity show -g {rg} -n {identity} --query id -o tsv)
 Missing now: {missing}."""
-
-
-class Secret(str):
-    """A secret string: ``repr`` and ``format`` show ``********``; ``str()`` is the value."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return repr(MASK)
-
-    def __format__(self, spec: str) -> str:
-        return format(MASK, spec)
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(repr(self))
 
 
 @dataclass(frozen=True)
