@@ -167,8 +167,10 @@ def wait_for_operation(
 
     def see(status: str | None) -> None:
         """Show a polled status on the label."""
-        # Deterministic label: the initial state, then only real states from the polls.
-        if status == _GENERIC_STATUS and progress.states:
+        # Deterministic label: the initial state, then only real states from the polls. An
+        # answer without a state (start/restart: 204, no body) shows none of the poller's
+        # generic "InProgress": whether its thread has finished yet is a matter of timing.
+        if status == _GENERIC_STATUS and (progress.states or first is None):
             return
         progress.see(status)
 

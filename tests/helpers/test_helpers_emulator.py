@@ -318,12 +318,20 @@ def test_wait_summary_does_not_depend_on_the_polling_thread(s, monkeypatch, caps
     if late:
         poller.result()  # the thread is done before wait() reads anything
     wait_for_operation(poller)
+    # start and restart answer 204 without a state: only the polled final state shows
+    s.aci.container_groups.stop(s.resource_group, name)
+    for begin in (s.aci.container_groups.begin_start, s.aci.container_groups.begin_restart):
+        action = begin(s.resource_group, name)
+        if late:
+            action.result()
+        wait_for_operation(action)
     rg_poller = s.resources.resource_groups.begin_delete(s.resource_group)
     if late:
         rg_poller.result()
     wait_for_operation(rg_poller)
     lines = capsys.readouterr().out.splitlines()
-    assert lines == [f"create {name}: Pending → Succeeded",
+    assert lines == [f"create {name}: Pending → Succeeded", f"start {name}: Succeeded",
+                     f"restart {name}: Succeeded",
                      f"delete resource group {s.resource_group}: InProgress → Succeeded"]
 
 
