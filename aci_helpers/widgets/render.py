@@ -259,7 +259,7 @@ def registries_html(g: Any) -> str:
         items.append(f"<li><b>{esc(cred.server)}</b>: {how}</li>")
     if not items:
         return ""
-    return f'<div class="aci-registries"><b>Registries</b><ul>{"".join(items)}</ul></div>'
+    return f'<p><b>Registries</b></p><ul class="aci-registries">{"".join(items)}</ul>'
 
 
 def events_html(g: Any) -> str:
