@@ -78,9 +78,9 @@ HINTS: dict[str, str] = {
     "need (cleanup(s, dry_run=False)), ask for fewer CPUs, use another region (ACI_LOCATION) or "
     "ask Azure support for a higher quota.",
     "ServiceUnavailable": "Read 'Resource requested' in the message: if it is more than one group "
-    "may have (4 CPUs and 16 GB for a standard Linux group in most regions), ask for less per "
-    "container; otherwise the region has no capacity right now: retry later or use another "
-    "region (ACI_LOCATION).",
+    "may have in the region (Microsoft's 'resource availability by region' page; 4 CPUs and 16 GB "
+    "on the emulator), ask for less per container or split the group; otherwise the region has "
+    "no capacity right now: retry later or use another region (ACI_LOCATION).",
     "NoRegisteredProviderFound": "The api-version is not supported; upgrade "
     "azure-mgmt-containerinstance.",
     "MissingSubscriptionRegistration": "Register the provider once: "
@@ -94,9 +94,8 @@ HINTS: dict[str, str] = {
     "the group's total requests.",
     "InvalidContainerGroupUpdate": "CPU, memory, GPU, OS type, restart policy and network profile "
     "cannot be changed: delete the group, then create it again.",
-    "InvalidContainerGroupResourceRequest": "The sum of the containers' requests is what counts: a "
-    "standard Linux group may have 1 to 4 CPUs and 1 to 16 GB in all. Ask for less per container "
-    "(a sidecar rarely needs a whole CPU) or split the containers into several groups.",
+    "InvalidContainerGroupResourceRequest": "Every request must be a positive number, and the "
+    "group as a whole needs at least 1 CPU and 1 GB (one container may ask for less).",
     "InvalidResourceRequestPrecision": "CPU and memory take at most one decimal place, e.g. cpu=1.5, "
     "memory_gb=0.5.",
     "DuplicateContainerNames": "Give each container of the group its own name, e.g. <group>-1, <group>-2.",

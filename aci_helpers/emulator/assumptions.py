@@ -112,6 +112,27 @@ MAX_GROUP_CPU = 4.0
 MAX_GROUP_MEMORY_GB = 16.0
 MIN_GROUP_CPU = 1.0
 MIN_GROUP_MEMORY_GB = 1.0
+#: A group asking more than MAX_GROUP_CPU / MAX_GROUP_MEMORY_GB (the real maximum differs
+#: per region and has grown over time) gets the capacity answer, as public reports of real
+#: Azure show: 409 ServiceUnavailable at the PUT (virtual-kubelet/virtual-kubelet#592, the
+#: message below); the same words appear in 2024-2025 reports. Those reports are of
+#: virtual-network groups (the message ends "virtual network"); the shorter ending for other
+#: groups is a guess.
+ERR_OVER_REGION_MAXIMUM = ("ServiceUnavailable", 409)
+
+
+def over_region_maximum_message(location: str, cpu: str, memory_gb: str, os_type: str,
+                                virtual_network: bool) -> str:
+    """The capacity message real Azure sends for a request over the region's maximum."""
+    return (f"The requested resource is not available in the location '{location}' at this "
+            f"moment. Please retry with a different resource request or in another location. "
+            f"Resource requested: '{cpu}' CPU '{memory_gb}' GB memory '{os_type}' OS"
+            + (" virtual network" if virtual_network else ""))
+
+
+#: Requests past any region's size (e.g. cpu 1e30) are refused as invalid values, not
+#: answered with the capacity message (what real Azure does with such numbers is unknown).
+MAX_SANE_REQUEST = {"cpu": "1000", "memoryInGB": "10000"}
 MAX_CONTAINERS = 60
 MAX_VOLUMES = 20
 MAX_PORTS_PER_IP = 5

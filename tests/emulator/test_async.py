@@ -153,5 +153,5 @@ def test_aio_model_flows_through_the_same_validation(cloud):
                 await aci.container_groups.begin_create_or_update(RG, "big", g)
             return e.value.error.code
 
-    assert asyncio.run(bad()) == "InvalidContainerGroupResourceRequest"
+    assert asyncio.run(bad()) == "ServiceUnavailable"
     assert m.ContainerGroup  # the sync models serve the aio clients too

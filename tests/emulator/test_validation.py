@@ -62,11 +62,16 @@ def test_cpu_memory_limits(cloud):
         "InvalidResourceRequestPrecision"
     assert refuse(cloud, "g1", group(container(mem=1.55))).error.code == \
         "InvalidResourceRequestPrecision"
+    # Over the region's maximum: the capacity answer real Azure gives (409 ServiceUnavailable,
+    # virtual-kubelet/virtual-kubelet#592), not a validation error.
     err = refuse(cloud, "g1", group(container(cpu=4.5)))
-    assert err.error.code == "InvalidContainerGroupResourceRequest"
+    assert (err.status_code, err.error.code) == (409, "ServiceUnavailable")
+    assert err.error.message.startswith(
+        "The requested resource is not available in the location 'westus' at this moment. "
+        "Please retry with a different resource request or in another location.")
     err = refuse(cloud, "g1", group(container(name="a", cpu=3, mem=9),
                                     container(name="b", cpu=1, mem=8)))
-    assert "at most 4 CPU and 16 GB" in err.error.message
+    assert err.error.message.endswith("Resource requested: '4' CPU '17' GB memory 'Linux' OS")
     err = refuse(cloud, "g1", group(container(cpu=0.5, mem=0.5)))
     assert "at least 1 CPU and 1 GB" in err.error.message
     # a container may ask for less than 1 CPU when the group as a whole has enough

@@ -371,7 +371,7 @@ def _env_named(s, var):
      "InvalidDnsNameLabel", "DNS name labels: 5-63"),
     (lambda s: ("aci-env", _env_named(s, "_bad")), "InvalidEnvironmentVariableName", "letters, digits and '_'"),
     (lambda s: ("aci-big", multi_container_group("aci-big", s.location, cpu=3, memory_gb=2)),
-     "InvalidContainerGroupResourceRequest", "sum of the containers' requests"),
+     "ServiceUnavailable", "Read 'Resource requested'"),
     (lambda s: ("aci-p", single_container_group("aci-p", s.location, cpu=1.25)),
      "InvalidResourceRequestPrecision", "one decimal place"),
     (lambda s: ("aci-loc", single_container_group("aci-loc", "marsnorth")),

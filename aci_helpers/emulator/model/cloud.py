@@ -311,6 +311,7 @@ class Cloud:
         body = V.conform_container_group(body, ctx.api)
         location = V.canonical_location(body.get("location"), "containerGroups")
         props = V.normalize_properties(body.get("properties"), name)
+        V.check_region_maximum(props, location, name)
         tags = V.check_tags(body.get("tags")) if body.get("tags") is not None else None
         priority.check(props, location, name, body.get("zones"))
         pulls = self._check_images(ctx, props, name, body.get("identity"))

@@ -267,6 +267,11 @@ def _resources(res: dict, name: str, group: str) -> dict:
                 raise bad(A.ERR_INVALID_RESOURCES,
                           f"The {key} {part[:-1]} '{r[key]}' of container '{name}' in container "
                           f"group '{group}' is invalid. It must be greater than 0.")
+            if d > Decimal(A.MAX_SANE_REQUEST[key]):
+                raise bad(A.ERR_INVALID_RESOURCES,
+                          f"The {key} {part[:-1]} '{r[key]}' of container '{name}' in container "
+                          f"group '{group}' is invalid. It must be at most "
+                          f"{A.MAX_SANE_REQUEST[key]}.")
             if not _one_decimal(d):
                 raise bad(A.ERR_RESOURCE_PRECISION,
                           f"The {key} {part[:-1]} '{r[key]}' of container '{name}' in container "
@@ -353,12 +358,6 @@ def _check_group_resources(p: dict, group: str) -> None:
               for c in p["containers"])
     mem = sum(Decimal(str(c["properties"]["resources"]["requests"]["memoryInGB"]))
               for c in p["containers"])
-    if cpu > Decimal(str(A.MAX_GROUP_CPU)) or mem > Decimal(str(A.MAX_GROUP_MEMORY_GB)):
-        raise bad(A.ERR_INVALID_RESOURCES,
-                  f"The requested resource of container group '{group}' with 'cpu' {cpu} and "
-                  f"'memoryInGB' {mem} is not supported in the region. The total of the "
-                  f"containers' requests must be at most {A.MAX_GROUP_CPU:g} CPU and "
-                  f"{A.MAX_GROUP_MEMORY_GB:g} GB of memory for a {p['osType']} container group.")
     if cpu < Decimal(str(A.MIN_GROUP_CPU)) or mem < Decimal(str(A.MIN_GROUP_MEMORY_GB)):
         raise bad(A.ERR_INVALID_RESOURCES,
                   f"The requested resource of container group '{group}' with 'cpu' {cpu} and "
@@ -375,6 +374,21 @@ def _check_group_resources(p: dict, group: str) -> None:
                           f"The '{what}' limit '{_g(lim[key])}' in container '{c['name']}' is "
                           f"greater than the total request '{_g(total)}' of container group "
                           f"'{group}'.")
+
+
+def check_region_maximum(p: dict, location: str, group: str) -> None:
+    """A group asking more CPU or memory than the region offers gets the capacity answer.
+
+    Real Azure answers such a PUT with 409 ServiceUnavailable and the same words as when
+    the region has no capacity at all (see A.ERR_OVER_REGION_MAXIMUM)."""
+    cpu = sum(Decimal(str(c["properties"]["resources"]["requests"]["cpu"]))
+              for c in p["containers"])
+    mem = sum(Decimal(str(c["properties"]["resources"]["requests"]["memoryInGB"]))
+              for c in p["containers"])
+    if cpu > Decimal(str(A.MAX_GROUP_CPU)) or mem > Decimal(str(A.MAX_GROUP_MEMORY_GB)):
+        raise bad(A.ERR_OVER_REGION_MAXIMUM,
+                  A.over_region_maximum_message(location, _g(cpu), _g(mem), p["osType"],
+                                                bool(p.get("subnetIds"))))
 
 
 def _g(x: Any) -> str:
