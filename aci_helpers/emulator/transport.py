@@ -77,11 +77,11 @@ class _AsyncRestResponse(AsyncHttpResponseImpl):
         self._content = resp.body
 
 
-class _LegacyAsyncResponse(LegacyAsyncHttpResponse):
-    """``azure.core.pipeline.transport.AsyncHttpResponse`` over an in-memory body."""
+class _InMemoryLegacy:
+    """What the legacy sync and async responses share: status, headers and body in memory."""
 
     def __init__(self, request: Any, resp: Response) -> None:
-        super().__init__(request, None)
+        super().__init__(request, None)  # type: ignore[call-arg]
         self.status_code = resp.status
         self.headers = case_insensitive_dict(resp.headers)
         self.reason = reason(resp.status)
@@ -91,26 +91,18 @@ class _LegacyAsyncResponse(LegacyAsyncHttpResponse):
     def body(self) -> bytes:
         """The whole response body."""
         return self._body
+
+
+class _LegacyAsyncResponse(_InMemoryLegacy, LegacyAsyncHttpResponse):
+    """``azure.core.pipeline.transport.AsyncHttpResponse`` over an in-memory body."""
 
     async def stream_download(self, pipeline: Any, **kwargs: Any) -> AsyncIterator[bytes]:
         """The body, as a single chunk."""
         yield self._body
 
 
-class _LegacyResponse(LegacyHttpResponse):
+class _LegacyResponse(_InMemoryLegacy, LegacyHttpResponse):
     """``azure.core.pipeline.transport.HttpResponse`` over an in-memory body."""
-
-    def __init__(self, request: Any, resp: Response) -> None:
-        super().__init__(request, None)
-        self.status_code = resp.status
-        self.headers = case_insensitive_dict(resp.headers)
-        self.reason = reason(resp.status)
-        self.content_type = self.headers.get("Content-Type")
-        self._body = resp.body
-
-    def body(self) -> bytes:
-        """The whole response body."""
-        return self._body
 
     def stream_download(self, pipeline: Any, **kwargs: Any) -> Iterator[bytes]:
         """The body, as a single chunk."""
