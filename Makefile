@@ -15,7 +15,8 @@ LAB_DIR ?= my-notebooks
 # worker fills those waits (measured 15% faster than 2, three times out of three).
 JOBS ?= 3
 # uv installs in seconds what pip takes a minute or more for. Found on PATH, else installed
-# into .venv with pip; pip alone is the fallback where uv cannot be had.
+# into .venv with pip; pip alone is the fallback where uv cannot be had. uv also leaves out
+# what tools/uv-excludes.txt names (a 2 s import in every Jupyter process; see the file).
 UV ?= $(shell command -v uv 2>/dev/null)
 BOOK_EXTRAS := dev,book
 
@@ -24,7 +25,8 @@ define install
 	@uv="$(UV)"; \
 	if [ -z "$$uv" ] && [ -x $(BIN)/uv ]; then uv=$(BIN)/uv; fi; \
 	if [ -z "$$uv" ] && $(BIN)/python -m pip install --quiet uv >/dev/null 2>&1; then uv=$(BIN)/uv; fi; \
-	if [ -n "$$uv" ] && "$$uv" pip install --quiet --python $(BIN)/python -e ".[$(1)]"; then \
+	if [ -n "$$uv" ] && "$$uv" pip install --quiet --python $(BIN)/python \
+		--excludes tools/uv-excludes.txt -e ".[$(1)]"; then \
 		echo "installed .[$(1)] into .venv with uv"; \
 	else \
 		echo "uv is not available: installing .[$(1)] with pip (slower)"; \

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 NOTEBOOK_ENV = {
     "ACI_BACKEND": "emulator",
     "ACI_EMULATOR_CLOCK": "instant",
@@ -20,28 +22,65 @@ for var in ("ACI_LOCATION", "ACI_RESOURCE_GROUP", "AZURE_AUTH_LOCATION", "ACI_EM
     os.environ.pop(var, None)
 
 
+#: nbval's notebooks, by what one run takes on the instant clock (s) where it stands out:
+#: 10 waits 10 s inside the SDK's own provider registration. The rest take 1-3 s.
+NOTEBOOK_SECONDS = {"notebooks/10_troubleshooting.ipynb": 12, "notebooks/11_many_tasks.ipynb": 4,
+                    "notebooks/09_volumes.ipynb": 4}
+
+#: Tests that share nothing with the other tests of their file (each runs a notebook in its
+#: own cloud): pytest-xdist may hand each to a different worker. Every other test goes with
+#: its whole file (a notebook's cells, a path run in order, module-scoped fixtures).
+EACH_ON_ITS_OWN = (
+    "tests/learner/test_path_alone.py::",
+    "tests/trainer/test_release.py::test_the_real_notebooks_release_without_solutions[",
+)
+
+
+def work_unit(nodeid: str) -> str:
+    """What pytest-xdist hands to one worker: the test's file, or the test alone."""
+    return nodeid if nodeid.startswith(EACH_ON_ITS_OWN) else nodeid.split("::")[0]
+
+
 def pytest_configure(config) -> None:
     config.addinivalue_line(
         "markers", "slow(seconds): a test that takes about that many seconds of wall-clock "
         "time (a real browser, the realtime clock); run first, longest first")
 
 
-def pytest_collection_modifyitems(config, items) -> None:
-    """Files with long tests first (``@pytest.mark.slow(seconds)``), longest first; the rest
-    in collection order.
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent under -p no:xdist
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile`` (`make test`), except that EACH_ON_ITS_OWN tests are units of their
+    own. (pytest-xdist's ``loadgroup`` would do this with marks, but it renames node ids,
+    which pytest 9.2 no longer allows.) Other ``--dist`` modes are pytest-xdist's."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling  # noqa: PLC0415 - only under xdist
 
-    `make test` runs pytest-xdist with ``--dist loadfile --no-loadscope-reorder``: files are
-    handed to the workers in this order, one each in turn, so the long ones start at once,
+    class WorkUnits(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return WorkUnits(config, log)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Work units with long tests first (``@pytest.mark.slow(seconds)``), longest first;
+    the rest in collection order.
+
+    `make test` runs pytest-xdist with ``--dist loadfile --no-loadscope-reorder``: units
+    (``work_unit``) are handed to the workers in this order, so the long ones start at once,
     side by side on different workers, instead of queueing behind each other at the end.
-    A file moves as a whole and the sort is stable: tests of one file (a notebook's cells, a
-    path run in order) keep their order.
+    The sort is stable: the tests of one file (a notebook's cells, a path in order) keep
+    their order.
     """
     def cost(item) -> float:
         mark = item.get_closest_marker("slow")
-        return float(mark.args[0]) if mark and mark.args else 0.0
+        if mark and mark.args:
+            return float(mark.args[0])
+        return float(NOTEBOOK_SECONDS.get(item.nodeid.split("::")[0], 0))
 
-    per_file: dict[str, float] = {}
+    per_unit: dict[str, float] = {}
     for item in items:
-        path = item.nodeid.split("::")[0]
-        per_file[path] = max(per_file.get(path, 0.0), cost(item))
-    items.sort(key=lambda item: -per_file[item.nodeid.split("::")[0]])
+        unit = work_unit(item.nodeid)
+        per_unit[unit] = max(per_unit.get(unit, 0.0), cost(item))
+    items.sort(key=lambda item: -per_unit[work_unit(item.nodeid)])

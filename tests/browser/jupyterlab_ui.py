@@ -14,31 +14,47 @@ def run_all(page) -> None:
     """Run → Run All Cells once the kernel is idle, and make sure execution started.
 
     JupyterLab can drop a Run All clicked while it is still wiring the kernel up; so wait
-    for an idle kernel (picking one if JupyterLab asks), click, and check that a cell is
-    running (a ``[*]`` prompt, or a busy kernel) — click again if none is. A "File
-    Changed" dialog on the way is answered with Overwrite.
+    for an idle kernel, click, and check that a cell is running (a ``[*]`` prompt, or a busy
+    kernel) — click again if none is. A dialog on the way (a kernel to pick, "File Changed")
+    is answered as a learner would (``answer_dialog``), whenever it appears.
     """
     page.locator(".jp-NotebookPanel").wait_for()
     idle = page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]')
-    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
     deadline = time.monotonic() + KERNEL_IDLE_TIMEOUT_S
     while not idle.count():
         if time.monotonic() > deadline:
             raise AssertionError(f"the kernel was not idle after {KERNEL_IDLE_TIMEOUT_S} s")
-        if dialog.count() and dialog.is_visible():
-            dialog.locator(".jp-mod-accept").first.click()
-        keep_mine_if_file_changed(page)
+        answer_dialog(page)
         page.wait_for_timeout(200)
     for _ in range(RUN_ALL_ATTEMPTS):
-        keep_mine_if_file_changed(page)
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
-        try:  # the committed prompts already read [1], [2]...: look for a running cell
+        try:
+            answer_dialog(page)
+            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click(timeout=5_000)
+            page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click(
+                timeout=5_000)
+            # the committed prompts already read [1], [2]...: look for a running cell
             page.wait_for_function(EXECUTING, polling=50, timeout=10_000)
             return
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError; try the menu again
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError (a dialog came up?)
             page.keyboard.press("Escape")
+    answer_dialog(page)
     raise AssertionError(f"Run All Cells did not start execution after {RUN_ALL_ATTEMPTS} tries")
+
+
+def answer_dialog(page) -> None:
+    """Answer the dialog JupyterLab shows, if any, as a learner would: "Select Kernel" with
+    the proposed kernel, "File Changed" with Overwrite. Any other dialog fails the test
+    with its text (it is something a learner would see)."""
+    dialog = page.locator(".jp-Dialog")
+    if not dialog.count() or not dialog.first.is_visible():
+        return
+    if keep_mine_if_file_changed(page):
+        return
+    text = dialog.first.inner_text()
+    if "Select Kernel" in text:
+        dialog.first.locator(".jp-mod-accept").first.click()
+        return
+    raise AssertionError(f"JupyterLab shows a dialog: {text[:800]!r}")
 
 
 def wait_until_idle(page, timeout_ms: int) -> None:

@@ -45,31 +45,57 @@ def lab(jupyter_server, tmp_path):
 
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--allow-root")
-    port, _ = jupyter_server("jupyter", args, cwd=root, ACI_EMULATOR_CLOCK="realtime")
-    return f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK}?token={token}"
+    port, log = jupyter_server("jupyter", args, cwd=root, ACI_EMULATOR_CLOCK="realtime")
+    return f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK}?token={token}", log
 
 
 def _top(locator) -> None:
     locator.evaluate("el => el.scrollIntoView({block: 'start'})")
 
 
+def _prompts(page) -> str:
+    """The execution prompts of the notebook's code cells, in order ("[1]:", "[*]:", "[ ]:")."""
+    return " ".join(t.strip() for t in page.locator(".jp-CodeCell .jp-InputArea-prompt").all_inner_texts())
+
+
+def _wait_for_rows(page, rows, count: int) -> None:
+    """Wait until the explorer shows ``count`` rows. A dialog in the meantime fails at once:
+    on a starved machine JupyterLab can lose its kernel connection mid-run and ask to select
+    a kernel (jupyter-server/jupyter_server#1265), and the run will not go on by itself."""
+    deadline = time.monotonic() + RENDER_TIMEOUT_MS / 1000
+    while rows.count() != count:
+        dialog = page.locator(".jp-Dialog")
+        if dialog.count() and dialog.first.is_visible():
+            raise AssertionError(f"JupyterLab shows a dialog: {dialog.first.inner_text()[:300]!r}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the explorer shows {rows.count()} rows, not {count}, "
+                                 f"{RENDER_TIMEOUT_MS / 1000:g} s after Run All")
+        page.wait_for_timeout(250)
+
+
 def test_explorer_in_jupyterlab(lab, new_page, screenshot):
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import expect
 
+    lab, log = lab
     started = time.monotonic()
     page, errors = new_page(PROJECTOR, STEP_TIMEOUT_MS)
     ex = page.locator(".aci-explorer")
     rows = ex.locator(".aci-row")
-    # JupyterLab's first start in a fresh venv is heavy; if the explorer does not render,
-    # keep the evidence, reload the page and run the notebook once more before failing.
+    # JupyterLab's first start in a fresh venv is heavy, and on a starved machine it can lose
+    # its kernel connection mid-run; if the explorer does not render, keep the evidence
+    # (test-artifacts/explorer-lab-failure-1.*), reload the page and Run All once more.
     for attempt in (1, 2):
-        page.goto(lab, timeout=STEP_TIMEOUT_MS)
-        _run_all(page)
         try:
-            expect(rows).to_have_count(3, timeout=RENDER_TIMEOUT_MS)
+            page.goto(lab, timeout=STEP_TIMEOUT_MS)
+            _run_all(page)
+            _wait_for_rows(page, rows, 3)
             break
-        except AssertionError as err:
-            screenshot(page, f"explorer-lab-failure-{attempt}.png")
+        except (AssertionError, PlaywrightError) as err:
+            shot = screenshot(page, f"explorer-lab-failure-{attempt}.png")
+            shot.with_suffix(".txt").write_text(
+                f"{err}\nnotebook errors:\n{_notebook_errors(page)}\nprompts: {_prompts(page)}\n"
+                f"page errors: {errors}\n--- server log (tail) ---\n{log.read_text()[-4000:]}\n")
             if attempt == 2:
                 raise AssertionError(f"{err}\nnotebook errors:\n{_notebook_errors(page)}\n"
                                      f"page errors: {errors}") from None

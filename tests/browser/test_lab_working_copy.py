@@ -3,7 +3,7 @@
 leaves notebooks/ byte for byte as committed, and the hygiene tests stay green.
 
 Every notebook is covered by construction (the server's root is the copy: the Contents API
-serves and saves only there, and refuses a path out of it); two are run for real: edited,
+serves and saves only there, and refuses a path out of it); one is run for real: edited,
 Run All in Chromium on the realtime clock (sped up ten times), autosaved every 2 s. The
 whole-suite nbval needs nothing more: it reads notebooks/, which is proved unchanged.
 """
@@ -27,8 +27,8 @@ from jupyterlab_ui import keep_mine_if_file_changed, notebook_errors, run_all, w
 pytestmark = pytest.mark.slow(55)  # longest first under pytest-xdist (see conftest.py)
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
-# run for real: a create (01) and the task notebook, which waits on the realtime clock (03)
-RUN_PREFIXES = ("01_", "03_")
+# run for real: the task notebook, which creates and waits on the realtime clock (03)
+RUN_PREFIXES = ("03_",)
 NOTE = "# my note: a learner was here"
 AUTOSAVE_S = 2  # JupyterLab's default is 120
 RUN_TIMEOUT_MS = 120_000
@@ -112,7 +112,7 @@ def test_a_lab_session_leaves_the_committed_notebooks_untouched(jupyter_server, 
         assert api(base, token, name, "PUT", {"type": "notebook", "format": "json",
                                               "content": model["content"]})[0] == 200
 
-    # Two for real: edit a code cell, Run All on the realtime clock, let autosave happen.
+    # One for real: edit a code cell, Run All on the realtime clock, let autosave happen.
     page, errors = new_page(PROJECTOR, STEP_TIMEOUT_MS)
     for name in run:
         saved_before = (copy / name).read_text()

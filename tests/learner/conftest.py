@@ -1,9 +1,10 @@
 """The learner's path: notebooks run as a learner runs them, on the realtime clock.
 
 Each notebook runs in its own nbclient kernel, whose environment is the learner's: the
-emulator's realtime clock (sped up with ACI_EMULATOR_SPEED, which the emulator ignores
-until it supports it) on a state file shared by the notebooks of one path, progress bars
-on, a private cache dir. Runs are timed and the clouds counted; the figures go to
+emulator's realtime clock (sped up with ACI_EMULATOR_SPEED: ten times for a notebook opened
+alone, thirty for the path in order, the suite's longest chain; ACI_LEARNER_PATH_SPEED sets
+both) on a state file shared by the notebooks of one path, progress bars on, a private cache
+dir. Runs are timed and the clouds counted; the figures go to
 test-artifacts/learner-path-<path>.json for the report.
 """
 
@@ -28,6 +29,7 @@ from run_notebooks import problems  # noqa: E402
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))
 ARTIFACTS = ROOT / "test-artifacts"
 SPEED = os.environ.get("ACI_LEARNER_PATH_SPEED", "10")
+IN_ORDER_SPEED = os.environ.get("ACI_LEARNER_PATH_SPEED", "30")
 CELL_TIMEOUT = 300
 
 # Where the prose names a state, what the outputs must show (regular expressions, searched
@@ -100,11 +102,11 @@ def output_text(nb: nbformat.NotebookNode) -> str:
     return "\n".join(parts)
 
 
-def learner_env(state: Path, cache: Path) -> dict[str, str]:
+def learner_env(state: Path, cache: Path, speed: str = SPEED) -> dict[str, str]:
     """A learner's kernel environment, on ``state``, with a private cache dir."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("ACI_", "AZURE_")) and k != "TQDM_DISABLE"}
-    env.update(ACI_BACKEND="emulator", ACI_EMULATOR_CLOCK="realtime", ACI_EMULATOR_SPEED=SPEED,
+    env.update(ACI_BACKEND="emulator", ACI_EMULATOR_CLOCK="realtime", ACI_EMULATOR_SPEED=speed,
                ACI_EMULATOR_STATE=str(state), ACI_EMULATOR_SEED="0", XDG_CACHE_HOME=str(cache))
     return env
 
@@ -146,14 +148,30 @@ def check_run(key: str, run: Run) -> None:
     assert "Not yet: " in run.text and "Pass: " in run.text, key
 
 
-def record(section: str, key: str, figures: dict) -> None:
-    """Keep the figures of one notebook of one path in that path's report file (one file per
-    path: the paths run on different pytest-xdist workers)."""
+def record(section: str, key: str, figures: dict, speed: str = SPEED) -> None:
+    """Keep the figures of one notebook of one path in that path's report file. The notebooks
+    of a path may run on different pytest-xdist workers at once: the file is locked while it
+    is read and rewritten."""
+    import fcntl  # noqa: PLC0415 - POSIX only, like the rest of the learner tests' runs
+
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"learner-path-{section}.json"
-    data = json.loads(path.read_text()) if path.exists() else {}
-    data[key] = {**figures, "speed": SPEED}
-    path.write_text(json.dumps(data, indent=1, sort_keys=True))
+    with (ARTIFACTS / f".learner-path-{section}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        data = json.loads(path.read_text()) if path.exists() else {}
+        data[key] = {**figures, "speed": speed}
+        path.write_text(json.dumps(data, indent=1, sort_keys=True))
+
+
+#: What a run of each notebook takes on the learner's path (s, at the default speed), for
+#: pytest-xdist's longest-first order; 10 includes the SDK's own 10 s registration wait.
+SECONDS = {"10": 20, "11": 8, "09": 6, "03": 5, "03b": 5, "05": 5}
+
+
+def notebook_params() -> list:
+    """The notebooks as pytest parameters (id: '03b'), each marked with its cost."""
+    return [pytest.param(p, id=key_of(p), marks=pytest.mark.slow(SECONDS.get(key_of(p), 3)))
+            for p in NOTEBOOKS]
 
 
 @pytest.fixture

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import NOTEBOOKS, check_run, key_of, learner_env, record, run_twice
+from .conftest import check_run, key_of, learner_env, notebook_params, record, run_twice
 
-pytestmark = pytest.mark.slow(60)  # longest first under pytest-xdist (see conftest.py)
+# Each notebook in its own cloud: pytest-xdist may spread them over its workers, longest
+# first (EACH_ON_ITS_OWN in the root conftest.py).
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=key_of)
+@pytest.mark.parametrize("path", notebook_params())
 def test_alone_in_an_empty_cloud(path, tmp_path, cache_dir):
     (run,) = run_twice(path, learner_env(tmp_path / "cloud.db", cache_dir), times=1)
     record("alone", key_of(path), {"seconds": round(run.seconds, 1), "groups_left": run.groups})

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import NOTEBOOKS, check_run, key_of, learner_env, record, run_twice
+from .conftest import IN_ORDER_SPEED, NOTEBOOKS, check_run, key_of, learner_env, record, run_twice
 
 pytestmark = pytest.mark.slow(70)  # longest first under pytest-xdist (see conftest.py)
 
@@ -26,9 +26,10 @@ def shared_state(tmp_path_factory) -> tuple[Path, Path]:
 def test_in_order_then_again(path, shared_state):
     state, cache = shared_state
     key = key_of(path)
-    first, again = run_twice(path, learner_env(state, cache), times=2)
+    first, again = run_twice(path, learner_env(state, cache, IN_ORDER_SPEED), times=2)
     record("in_order", key, {"seconds": round(first.seconds, 1), "groups_left": first.groups,
-                             "seconds_again": round(again.seconds, 1), "groups_left_again": again.groups})
+                             "seconds_again": round(again.seconds, 1), "groups_left_again": again.groups},
+           IN_ORDER_SPEED)
     check_run(key, first)
     check_run(key, again)
     assert again.groups == first.groups, f"{key}: a second run left {again.groups} groups, not {first.groups}"

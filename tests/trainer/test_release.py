@@ -118,24 +118,31 @@ def _tagged_notebooks() -> list[Path]:
 @pytest.mark.skipif(not _tagged_notebooks(), reason="no notebook in notebooks/ tags a cell "
                     "'solution' yet (the exercise convention lands with the learner-notebooks "
                     "branch); this test turns on by itself when one does")
-@pytest.mark.slow(45)  # longest first under pytest-xdist (see conftest.py)
-def test_the_real_notebooks_release_without_solutions(tmp_path, cli):
+# one notebook per test, so that pytest-xdist may spread them (EACH_ON_ITS_OWN, root conftest.py)
+@pytest.mark.parametrize("path", [pytest.param(p, id=p.name.split("_")[0],
+                                               marks=pytest.mark.slow(12 if p.name.startswith("10") else 3))
+                                  for p in _tagged_notebooks()])
+def test_the_real_notebooks_release_without_solutions(path, tmp_path, cli):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    (folder / path.name).write_bytes(path.read_bytes())
     out = tmp_path / "release"
-    code, printed, _ = cli("release", str(out), "--notebooks", str(NOTEBOOKS))
+    code, printed, _ = cli("release", str(out), "--notebooks", str(folder))
     assert code == 0, printed
-    for path in _tagged_notebooks():
-        nb = nbformat.read(path, as_version=4)
-        part = nbformat.read(out / "participant" / path.name, as_version=4)
-        nbformat.validate(part)
-        kept = {ln.strip() for c in nb.cells if "solution" not in c.metadata.get("tags", [])
-                for ln in c.source.splitlines()}
-        secret = {ln.strip() for c in nb.cells if "solution" in c.metadata.get("tags", [])
-                  for ln in c.source.splitlines()} - kept - {""}
-        shown = {ln.strip() for c in part.cells for ln in c.source.splitlines()}
-        assert not secret & shown, (path.name, sorted(secret & shown)[:3])
-        assert all(not c.get("outputs") for c in part.cells if c.cell_type == "code")
-        run(part)
-        for c in part.cells:
-            if "check" in c.metadata.get("tags", []):
-                shown = text_of(c.outputs)
-                assert "Not yet" in shown and "Pass" not in shown, (path.name, shown[:300])
+    nb = nbformat.read(path, as_version=4)
+    part = nbformat.read(out / "participant" / path.name, as_version=4)
+    nbformat.validate(part)
+    kept = {ln.strip() for c in nb.cells if "solution" not in c.metadata.get("tags", [])
+            for ln in c.source.splitlines()}
+    secret = {ln.strip() for c in nb.cells if "solution" in c.metadata.get("tags", [])
+              for ln in c.source.splitlines()} - kept - {""}
+    shown = {ln.strip() for c in part.cells for ln in c.source.splitlines()}
+    assert not secret & shown, (path.name, sorted(secret & shown)[:3])
+    assert all(not c.get("outputs") for c in part.cells if c.cell_type == "code")
+    # the participant's copy runs from top to bottom, its check saying "Not yet"
+    NotebookClient(part, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(out / "participant")}}).execute()
+    for c in part.cells:
+        if "check" in c.metadata.get("tags", []):
+            said = text_of(c.outputs)
+            assert "Not yet" in said and "Pass" not in said, (path.name, said[:300])
