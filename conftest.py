@@ -30,10 +30,7 @@ NOTEBOOK_SECONDS = {"notebooks/10_troubleshooting.ipynb": 12, "notebooks/11_many
 #: Tests that share nothing with the other tests of their file (each runs a notebook in its
 #: own cloud): pytest-xdist may hand each to a different worker. Every other test goes with
 #: its whole file (a notebook's cells, a path run in order, module-scoped fixtures).
-EACH_ON_ITS_OWN = (
-    "tests/learner/test_path_alone.py::",
-    "tests/trainer/test_release.py::test_the_real_notebooks_release_without_solutions[",
-)
+EACH_ON_ITS_OWN = ("tests/learner/test_path_alone.py::",)
 
 
 def work_unit(nodeid: str) -> str:

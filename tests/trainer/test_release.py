@@ -118,11 +118,11 @@ def _tagged_notebooks() -> list[Path]:
 @pytest.mark.skipif(not _tagged_notebooks(), reason="no notebook in notebooks/ tags a cell "
                     "'solution' yet (the exercise convention lands with the learner-notebooks "
                     "branch); this test turns on by itself when one does")
-# one notebook per test, so that pytest-xdist may spread them (EACH_ON_ITS_OWN, root conftest.py)
-@pytest.mark.parametrize("path", [pytest.param(p, id=p.name.split("_")[0],
-                                               marks=pytest.mark.slow(12 if p.name.startswith("10") else 3))
-                                  for p in _tagged_notebooks()])
+@pytest.mark.parametrize("path", _tagged_notebooks(), ids=lambda p: p.name.split("_")[0])
 def test_the_real_notebooks_release_without_solutions(path, tmp_path, cli):
+    """No line of a solution is shown, no output is left. That each participant copy runs
+    from top to bottom, its checks saying "Not yet", is the learner's path opened alone
+    (tests/learner/test_path_alone.py runs exactly these copies, on the realtime clock)."""
     folder = tmp_path / "notebooks"
     folder.mkdir()
     (folder / path.name).write_bytes(path.read_bytes())
@@ -139,10 +139,4 @@ def test_the_real_notebooks_release_without_solutions(path, tmp_path, cli):
     shown = {ln.strip() for c in part.cells for ln in c.source.splitlines()}
     assert not secret & shown, (path.name, sorted(secret & shown)[:3])
     assert all(not c.get("outputs") for c in part.cells if c.cell_type == "code")
-    # the participant's copy runs from top to bottom, its check saying "Not yet"
-    NotebookClient(part, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(out / "participant")}}).execute()
-    for c in part.cells:
-        if "check" in c.metadata.get("tags", []):
-            said = text_of(c.outputs)
-            assert "Not yet" in said and "Pass" not in said, (path.name, said[:300])
+    assert any("check" in c.metadata.get("tags", []) for c in part.cells), path.name
