@@ -94,17 +94,19 @@ def output_text(nb: nbformat.NotebookNode) -> str:
 
 
 def cells_text(cells: list) -> str:
-    """Every output of these cells as text (streams, text/plain results, errors)."""
+    """Every output of these cells as text (streams, text/plain results, errors). A stream's
+    text goes on as written: the kernel flushes a long print in as many pieces as the machine's
+    load makes it (``print("left:", x)`` can arrive as "left:" and " []")."""
     parts = []
     for cell in cells:
         for out in cell.get("outputs", []):
             if out.output_type == "stream":
                 parts.append(out.text)
             elif out.output_type == "error":
-                parts.append(f"{out.ename}: {out.evalue}")
+                parts.append(f"\n{out.ename}: {out.evalue}\n")
             else:
-                parts.append(out.get("data", {}).get("text/plain", ""))
-    return "\n".join(parts)
+                parts.append(f"\n{out.get('data', {}).get('text/plain', '')}\n")
+    return "".join(parts)
 
 
 def learner_env(state: Path, cache: Path, speed: str = SPEED) -> dict[str, str]:
