@@ -196,7 +196,10 @@ def test_explorer_in_jupyterlab(lab, new_page, screenshot):
     busy = form.locator(".aci-busy")
     expect(busy).to_contain_text("create lab-1")
     expect(create).to_be_disabled()
-    busy.scroll_into_view_if_needed()
+    try:  # the progress line is redrawn as the create advances: it may be gone by now
+        busy.scroll_into_view_if_needed(timeout=2_000)
+    except PlaywrightError:
+        pass
     screenshot(page, "explorer-lab-create-progress.png")
     expect(form.locator(".aci-ok")).to_contain_text("Created lab-1", timeout=STEP_TIMEOUT_MS)
     expect(create).to_be_enabled()
