@@ -8,6 +8,7 @@ import json
 import logging
 import threading
 from dataclasses import dataclass
+from typing import Callable
 from urllib.parse import parse_qsl, urlsplit
 
 from . import assumptions as A
@@ -18,7 +19,7 @@ from .handlers.base import Env, Reply, Request
 from .model.cloud import Cloud, Ctx
 from .model.versions import versions_documenting
 from .model.util import http_date
-from .store import Store
+from .store import Store, Tx
 
 log = logging.getLogger("aci_helpers.emulator")
 
@@ -140,17 +141,27 @@ class App:
         if write:
             self.cloud.warm()  # outside the lock: other kernels never wait for our imports
         if not write and self.clock.kind == "instant":
+            # A read answers from one snapshot, unless the instant clock must first move on
+            # (a group settles, a resource-group deletion ends): then it becomes a write.
             with self.store.tx(write=False) as tx:
-                write = self.clock.needs_advance(tx) or bool(tx.due_rg_deletions(self.clock.now(tx)))
+                now = self.clock.now(tx)
+                if not (self.clock.needs_advance(tx, now) or tx.due_rg_deletions(now)):
+                    return self._serve(req, route, handler, sub, tx, now, False), now
+            write = True
         with self.store.tx(write=write) as tx:
             now = self.clock.advance(tx) if write else self.clock.now(tx)
             if write:
                 for key in tx.due_rg_deletions(now):
                     tx.delete_rg(key)
-            env = Env(req, self.cloud, Ctx(tx, now, write, req.api_version))
-            if (route.family == "aci" or route.family.startswith("aci:")) and sub is not None:
-                self.cloud.require_registered(env.ctx)   # ARM checks before the provider sees it
-            return handler(env), now
+            return self._serve(req, route, handler, sub, tx, now, write), now
+
+    def _serve(self, req: Request, route: routing.Route, handler: Callable[[Env], Reply],
+               sub: str | None, tx: Tx, now: float, write: bool) -> Reply:
+        """The handler's answer, inside the request's transaction."""
+        env = Env(req, self.cloud, Ctx(tx, now, write, req.api_version))
+        if (route.family == "aci" or route.family.startswith("aci:")) and sub is not None:
+            self.cloud.require_registered(env.ctx)   # ARM checks before the provider sees it
+        return handler(env)
 
     def _check_api_version(self, req: Request, route: routing.Route, params: dict) -> None:
         v = req.query.get("api-version")

@@ -62,7 +62,7 @@ class RealtimeClock:
         w0, v0, speed = anchor
         return v0 + speed * (wall - w0)
 
-    def needs_advance(self, tx: Tx) -> bool:
+    def needs_advance(self, tx: Tx, now: float | None = None) -> bool:
         """Never: wall-clock time moves by itself."""
         return False
 
@@ -119,9 +119,10 @@ class InstantClock:
                 target = t
         return min(target, now + A.INSTANT_MAX_ADVANCE_SECONDS)
 
-    def needs_advance(self, tx: Tx) -> bool:
-        """True when a group settles or a resource-group deletion ends after now."""
-        now = self.now(tx)
+    def needs_advance(self, tx: Tx, now: float | None = None) -> bool:
+        """True when a group settles or a resource-group deletion ends after ``now`` (read
+        from the state when not given)."""
+        now = self.now(tx) if now is None else now
         return self._target(tx, now) > now
 
     def advance(self, tx: Tx) -> float:

@@ -56,13 +56,28 @@ def _reader(path: str, errors: str, stop) -> None:
 
 def _kernel(path: str, prefix: str, acks: str, errors: str, requests, answers) -> None:
     """A kernel someone keeps interrupting: each Ctrl-C stops the current cell, the next
-    cell runs. At the end it is asked to prove it still works."""
+    cell runs. At the end it is asked to prove it still works.
+
+    Like ipykernel, it turns SIGINT into KeyboardInterrupt only while a cell runs, and once
+    per cell: an interrupt that lands in the kernel's own loop (here, the except clause) must
+    not end the process (it did, now and then, on a loaded machine)."""
+    in_cell = False
+
+    def interrupt(signum, frame):  # noqa: ARG001
+        nonlocal in_cell
+        if in_cell:
+            in_cell = False
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
     c = Cloud(Emulator(path, clock="instant", quota_cores=100_000))
     answers.put((prefix, "ready"))  # interrupts start once every kernel is up
     i = 0
     while True:
         try:
+            in_cell = True
             if not requests.empty():
+                in_cell = False  # the proof is not interrupted: it is asked after the storm
                 requests.get()
                 name = f"{prefix}-final"
                 c.aci.container_groups.begin_create_or_update(RG, name, group()).result()
@@ -75,9 +90,11 @@ def _kernel(path: str, prefix: str, acks: str, errors: str, requests, answers) -
             _log(acks, name)
             c.aci.container_groups.stop(RG, name)
             list(c.aci.container_groups.list_by_resource_group(RG))
+            in_cell = False
         except KeyboardInterrupt:
             continue
         except Exception:
+            in_cell = False
             _log(errors, f"kernel {prefix}: " + traceback.format_exc(limit=3).replace("\n", " | "))
 
 
