@@ -126,8 +126,12 @@ class Explorer(W.VBox):
         self.sort_by = W.Dropdown(options=list(SORT_KEYS), value="Name", description="Sort by",
                                   style={"description_width": "60px"},
                                   layout=W.Layout(width="230px"))
-        self.sort_desc = W.ToggleButton(value=False, description="descending", icon="sort-amount-desc",
-                                        layout=W.Layout(width="130px"))
+        # The button names the order shown now (a toggle labelled with the other order read
+        # as "descending" above an ascending table); a click reverses it.
+        self.sort_desc = W.ToggleButton(value=False, layout=W.Layout(width="130px"),
+                                        tooltip="click to reverse the order")
+        self._label_order()
+        self.sort_desc.observe(lambda _: self._label_order(), names="value")
         for w in (self.text_filter, self.state_filter, self.sort_by, self.sort_desc):
             w.observe(self._on_filter, names="value")
 
@@ -312,6 +316,11 @@ class Explorer(W.VBox):
                 self.rg_filter.value = current
             finally:
                 self._quiet = False
+
+    def _label_order(self) -> None:
+        desc = self.sort_desc.value
+        self.sort_desc.description = "descending" if desc else "ascending"
+        self.sort_desc.icon = "sort-amount-desc" if desc else "sort-amount-asc"
 
     def _on_filter(self, _: Any) -> None:
         s = self.state

@@ -229,8 +229,10 @@ def test_text_state_filters_and_sort(s, ex, make_group):
     assert names_in_table(ex) == ["job-1"]
     ex.state_filter.value = "Running"
     assert names_in_table(ex) == ["web-1", "web-2"]
+    assert ex.sort_desc.description == "ascending"  # the order shown, not the other one
     ex.sort_desc.value = True
     assert names_in_table(ex) == ["web-2", "web-1"]
+    assert (ex.sort_desc.description, ex.sort_desc.icon) == ("descending", "sort-amount-desc")
     ex.state_filter.value = "Failed"
     assert names_in_table(ex) == []
     assert "No group matches the filters" in ex.table.children[-1].value
