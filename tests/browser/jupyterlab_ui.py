@@ -45,16 +45,19 @@ def answer_dialog(page) -> None:
     """Answer the dialog JupyterLab shows, if any, as a learner would: "Select Kernel" with
     the proposed kernel, "File Changed" with Overwrite. Any other dialog fails the test
     with its text (it is something a learner would see)."""
-    dialog = page.locator(".jp-Dialog")
-    if not dialog.count() or not dialog.first.is_visible():
+    text = dialog_text(page)
+    if text is None or keep_mine_if_file_changed(page):
         return
-    if keep_mine_if_file_changed(page):
-        return
-    text = dialog.first.inner_text()
     if "Select Kernel" in text:
         dialog.first.locator(".jp-mod-accept").first.click()
         return
     raise AssertionError(f"JupyterLab shows a dialog: {text[:800]!r}")
+
+
+def dialog_text(page) -> str | None:
+    """The text of the dialog JupyterLab shows now, or None when there is none."""
+    dialog = page.locator(".jp-Dialog").first
+    return dialog.inner_text() if dialog.count() and dialog.is_visible() else None
 
 
 def wait_until_idle(page, timeout_ms: int) -> None:

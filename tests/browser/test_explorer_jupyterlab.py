@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from jupyterlab_ui import dialog_text as _dialog_text
 from jupyterlab_ui import notebook_errors as _notebook_errors
 from jupyterlab_ui import run_all as _run_all
 
@@ -64,9 +65,9 @@ def _wait_for_rows(page, rows, count: int) -> None:
     a kernel (jupyter-server/jupyter_server#1265), and the run will not go on by itself."""
     deadline = time.monotonic() + RENDER_TIMEOUT_MS / 1000
     while rows.count() != count:
-        dialog = page.locator(".jp-Dialog")
-        if dialog.count() and dialog.first.is_visible():
-            raise AssertionError(f"JupyterLab shows a dialog: {dialog.first.inner_text()[:300]!r}")
+        dialog = _dialog_text(page)
+        if dialog is not None:
+            raise AssertionError(f"JupyterLab shows a dialog: {dialog[:300]!r}")
         if time.monotonic() > deadline:
             raise AssertionError(f"the explorer shows {rows.count()} rows, not {count}, "
                                  f"{RENDER_TIMEOUT_MS / 1000:g} s after Run All")
@@ -92,13 +93,13 @@ def test_explorer_in_jupyterlab(lab, new_page, screenshot):
             _wait_for_rows(page, rows, 3)
             break
         except (AssertionError, PlaywrightError) as err:
+            report = f"{err}\nnotebook errors:\n{_notebook_errors(page)}\npage errors: {errors}"
             shot = screenshot(page, f"explorer-lab-failure-{attempt}.png")
             shot.with_suffix(".txt").write_text(
-                f"{err}\nnotebook errors:\n{_notebook_errors(page)}\nprompts: {_prompts(page)}\n"
-                f"page errors: {errors}\n--- server log (tail) ---\n{log.read_text()[-4000:]}\n")
+                f"{report}\nprompts: {_prompts(page)}\n"
+                f"--- server log (tail) ---\n{log.read_text()[-4000:]}\n")
             if attempt == 2:
-                raise AssertionError(f"{err}\nnotebook errors:\n{_notebook_errors(page)}\n"
-                                     f"page errors: {errors}") from None
+                raise AssertionError(report) from None
     expect(ex.locator(".aci-row .aci-state-stopped")).to_have_count(1)  # the "Try it" cell
     # wait for the notebook to finish (its last cell prints "Kept ...")
     expect(page.locator(".jp-OutputArea-output", has_text="Kept web-")).to_have_count(1)

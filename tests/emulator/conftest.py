@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import multiprocessing as mp
+from typing import Callable, Iterator
 
 import pytest
 from azure.core.rest import HttpRequest
@@ -76,3 +79,19 @@ def group(*containers: m.Container, restart: str | None = None, ip=None, **kw) -
 def task(command: str, restart: str = "Never", **kw) -> m.ContainerGroup:
     return group(container(image="alpine:latest", command=["/bin/sh", "-c", command]),
                  restart=restart, **kw)
+
+
+@contextlib.contextmanager
+def another_process(target: Callable, path: str) -> Iterator[mp.Process]:
+    """Run ``target(path, ready, release)`` in a spawned process (another kernel) until the
+    block ends; the block starts once it has set ``ready`` (what it holds, it holds now)."""
+    ctx = mp.get_context("spawn")
+    ready, release = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=target, args=(path, ready, release))
+    holder.start()
+    try:
+        assert ready.wait(60), f"{target.__name__} did not get ready within 60 s"
+        yield holder
+    finally:
+        release.set()
+        holder.join(30)

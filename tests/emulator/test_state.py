@@ -9,7 +9,7 @@ import pytest
 
 from aci_helpers.emulator import Emulator, StateFileError
 
-from .conftest import LOC, RG, Cloud, container, group, task
+from .conftest import LOC, RG, Cloud, another_process, container, group, task
 
 
 def _scenario(seed: int) -> list[tuple]:
@@ -153,17 +153,9 @@ def _hold_open(path: str, ready, done) -> None:
 def test_state_file_deleted_under_a_running_kernel(tmp_path):
     """A learner deletes the state file while a kernel still has it open: the next one starts empty."""
     path = str(tmp_path / "state.db")
-    ctx = mp.get_context("spawn")
-    ready, done = ctx.Event(), ctx.Event()
-    holder = ctx.Process(target=_hold_open, args=(path, ready, done))
-    holder.start()
-    try:
-        assert ready.wait(60)
+    with another_process(_hold_open, path):
         (tmp_path / "state.db").unlink()  # its -wal and -shm stay, still open in the holder
         c = Cloud(Emulator(path, clock="instant"))
         assert [g.name for g in c.res.resource_groups.list()] == []
         c.res.resource_groups.create_or_update("rg-new", {"location": LOC})
         assert [g.name for g in c.res.resource_groups.list()] == ["rg-new"]
-    finally:
-        done.set()
-        holder.join(30)

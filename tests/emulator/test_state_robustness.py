@@ -22,7 +22,7 @@ from aci_helpers.emulator import Emulator, StateFileError
 from aci_helpers.emulator import store as store_module
 from aci_helpers.emulator.errors import DamagedRecord, StateFileBusy
 
-from .conftest import LOC, RG, Cloud, container, group
+from .conftest import LOC, RG, Cloud, another_process, container, group
 
 LINUX = sys.platform.startswith("linux")
 
@@ -122,12 +122,7 @@ def test_a_busy_file_waits_then_names_the_holder_and_never_says_delete(tmp_path,
     """4. A kernel blocked by another one's lock is told who holds it, not "corrupt"."""
     path = str(tmp_path / "state.db")
     c = _cloud(path)
-    ctx = mp.get_context("spawn")
-    ready, release = ctx.Event(), ctx.Event()
-    holder = ctx.Process(target=_hold_write_lock, args=(path, ready, release))
-    holder.start()
-    try:
-        assert ready.wait(60)
+    with another_process(_hold_write_lock, path) as holder:
         c.emu._store._conn.execute("PRAGMA busy_timeout = 300")
         start = time.monotonic()
         with pytest.raises(StateFileBusy) as info:
@@ -139,9 +134,6 @@ def test_a_busy_file_waits_then_names_the_holder_and_never_says_delete(tmp_path,
         if LINUX:
             assert f"process {holder.pid}" in msg
         assert info.value._render_traceback_() == [f"StateFileBusy: {msg}"]
-    finally:
-        release.set()
-        holder.join(30)
     c.aci.container_groups.begin_create_or_update(RG, "g1", group()).result()  # then it works
 
 
@@ -187,19 +179,11 @@ def _hold_open_guard(path: str, ready, release) -> None:
 def test_opening_while_another_process_sets_the_file_up(tmp_path, monkeypatch):
     """4. Opening waits for the process setting the file up, then names it."""
     path = str(tmp_path / "state.db")
-    ctx = mp.get_context("spawn")
-    ready, release = ctx.Event(), ctx.Event()
-    holder = ctx.Process(target=_hold_open_guard, args=(path, ready, release))
-    holder.start()
-    try:
-        assert ready.wait(60)
+    with another_process(_hold_open_guard, path) as holder:
         monkeypatch.setattr(store_module, "BUSY_TIMEOUT_SECONDS", 0.3)
         with pytest.raises(StateFileBusy) as info:
             Emulator(path)
         assert f"process {holder.pid}" in str(info.value)
-    finally:
-        release.set()
-        holder.join(30)
     Emulator(path).close()
 
 
