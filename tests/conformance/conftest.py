@@ -7,11 +7,25 @@ test that needs it skips with a clear reason. Nothing from it is copied into the
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
+
+def _find_reference() -> Path:
+    """``$ACI_REFERENCE`` if set, else ``shared/reference`` beside the checkout or beside any
+    folder above it (a git worktree under ``wt/`` finds the main checkout's)."""
+    if os.environ.get("ACI_REFERENCE"):
+        return Path(os.environ["ACI_REFERENCE"])
+    repo = Path(__file__).resolve().parents[2]
+    for folder in repo.parents:
+        if (folder / "shared" / "reference").is_dir():
+            return folder / "shared" / "reference"
+    return repo.parent / "shared" / "reference"
+
+
+REFERENCE = _find_reference()
 SKIP_REASON = ("../shared/reference not found beside the checkout: conformance tests need the "
                "reference spec and recordings (CI has them)")
 SPEC_FILE = REFERENCE / "aci-rest" / "2023-05-01" / "containerInstance.json"
