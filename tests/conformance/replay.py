@@ -1,8 +1,9 @@
 """Replaying a vcrpy cassette of real Azure traffic against the emulator.
 
 Each recorded interaction is sent again, adapted: the emulator's subscription instead of the
-recording's, and the 2023-05-01 api-version where the recording used an older
-Microsoft.ContainerInstance one (unless the interaction is *about* the api-version). The
+recording's, and the 2023-05-01 api-version where the recording used a
+Microsoft.ContainerInstance one the emulator does not serve (unless the interaction is *about*
+the api-version). The
 async operation URLs are the emulator's own (its operation ids differ). Names of resource
 groups and container groups are kept: they are valid in both clouds.
 """
@@ -14,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from aci_helpers.emulator.assumptions import ACI_API_VERSIONS
 
 from .scenarios import Cloud
 from .wire import ASYNC_URL, OPERATION_STATUS, is_aci
@@ -87,14 +90,14 @@ def api_version_is_the_point(rec: Recorded) -> bool:
 @dataclass
 class Replayer:
     cloud: Cloud
-    cassette: dict
+    recorded: list[Recorded]
     #: recorded operation id -> the emulator's Azure-AsyncOperation URL for the same step
     operations: dict[str, str] = field(default_factory=dict)
 
     def setup(self) -> None:
         """Create the resource groups the recording's successful requests used, with the
         location and tags the recording shows."""
-        recs = interactions(self.cassette)
+        recs = self.recorded
         rgs: dict[str, dict] = {}
         for rec in recs:
             m = _RG_IN_PATH.search(rec.path)
@@ -122,7 +125,7 @@ class Replayer:
             return self.operations[op]
         parts = urlsplit(rec.url.replace(RECORDED_SUB, self.cloud.sub))
         query = dict(parse_qsl(parts.query))
-        if is_aci(rec.path) and query.get("api-version") != API and \
+        if is_aci(rec.path) and query.get("api-version") not in ACI_API_VERSIONS and \
                 not api_version_is_the_point(rec):
             query["api-version"] = API
         return f"{parts.scheme}://{parts.netloc}{parts.path}?{urlencode(query)}"

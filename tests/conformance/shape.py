@@ -133,8 +133,11 @@ def _cmp(rec: Any, act: Any, path: str, key: str | None, o: ShapeOptions,
 
 
 def _form(m: re.Match) -> tuple:
+    """A timestamp's form: its zone and its precision, where up to 3 fraction digits are one
+    form (real answers write milliseconds with trailing zeros trimmed: ``05.78Z``, ``05Z``)."""
     frac = m.group("frac")
-    return (len(frac) - 1 if frac else 0, m.group("zone"))
+    digits = len(frac) - 1 if frac else 0
+    return ("ms" if digits <= 3 else digits, m.group("zone"))
 
 
 def _cmp_list(rec: list, act: list, path: str, key: str | None, o: ShapeOptions,
