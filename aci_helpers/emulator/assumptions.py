@@ -331,3 +331,26 @@ SPOT_NEVER_EVICTED = True
 #: Spot groups count toward the StandardCores usage and quota like Regular ones (Azure's Spot
 #: quota is not documented in the reference).
 SPOT_CORES_COUNT_AS_STANDARD = True
+
+# --- evidence review (issue 17): behaviours no cited public source backs -----------------------
+#: ARM's conventions the emulator follows without a cited recording or document (each a row marked
+#: *guess* in the support matrix): what a missing token, a missing api-version, malformed JSON, a
+#: missing resource group and resource-group writes answer.
+ARM_CONVENTIONS_UNCITED = (
+    "401 AuthenticationFailed without Authorization",
+    "400 MissingApiVersionParameter without api-version",
+    "400 InvalidRequestContent for malformed JSON and wrong JSON types (code and message)",
+    "404 ResourceGroupNotFound",
+    "resource groups: PUT 201/200, HEAD 204/404, DELETE 202 + Location, list paging",
+)
+#: GET .../outboundNetworkDependenciesEndpoints answers an empty list (the spec gives the shape,
+#: an array of strings; no recorded answer).
+OUTBOUND_DEPENDENCIES_EMPTY = True
+#: ``extensions[].properties.protectedSettings`` is never returned (no spec version marks it
+#: ``x-ms-secret``; treated like the secrets that are).
+PROTECTED_SETTINGS_NEVER_RETURNED = True
+#: An exec-form command whose argv[0] is not in the image starts a container that prints
+#: "executable file not found in $PATH" and exits 127. Public reports contradict this: the create
+#: itself fails with a CodePackage activation error (MicrosoftDocs/azure-docs#106296); the next
+#: phase models that (issue 17).
+EXEC_FORM_MISSING_PROGRAM_EXITS_127 = True
