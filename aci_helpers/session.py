@@ -35,6 +35,10 @@ DEFAULT_LOCATION = "eastus"  # the 2019 sample's region
 DEFAULT_RESOURCE_GROUP = "aci-tutorial-rg"
 DEFAULT_SEED = 0
 TUTORIAL_TAGS = {"created-by": "aci-tutorial"}
+# A workshop's resource groups (``aci-tutorial workshop setup``) carry these besides
+# TUTORIAL_TAGS: the trainer's tools write them, the explorer's trainer view reads them.
+WORKSHOP_TAG = "aci-tutorial-workshop"
+PARTICIPANT_TAG = "aci-tutorial-participant"
 
 # Real ACI sends no Retry-After, so the SDK's 30 s default interval would apply; 5 s
 # keeps a ~30 s create responsive without hammering ARM. The emulator sends Retry-After.

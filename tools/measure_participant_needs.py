@@ -4,7 +4,7 @@ Runs every notebook in order in fresh kernels on ONE emulator state file (instan
 seed 0), the way a participant works through them, and after each notebook reads the
 region's usage (``location.list_usage``): standard cores and container groups in use. The
 peak is what ``aci-tutorial workshop plan`` counts per participant. Writes
-aci_helpers/data/participant_needs.json; rerun it when the notebooks change.
+aci_helpers/trainer/data/participant_needs.json; rerun it when the notebooks change.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "aci_helpers" / "data" / "participant_needs.json"
+OUT = ROOT / "aci_helpers" / "trainer" / "data" / "participant_needs.json"
 
 
 def main() -> int:

@@ -1,7 +1,7 @@
-"""``python -m aci_helpers.cli``: the same as the ``aci-tutorial`` command."""
+"""``python -m aci_helpers.trainer``: the same as the ``aci-tutorial`` command."""
 
 import sys
 
-from . import main
+from .cli import main
 
 sys.exit(main())

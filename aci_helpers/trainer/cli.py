@@ -72,7 +72,7 @@ def cmd_preflight(args: argparse.Namespace) -> int:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     """Participants per region against the quota."""
-    from ..workshop import cores_to_ask, plan, spread  # noqa: PLC0415
+    from .workshop import cores_to_ask, plan, spread  # noqa: PLC0415
 
     _positive(args.participants, "--participants")
     regions = args.region or [None]
@@ -101,7 +101,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def cmd_setup(args: argparse.Namespace) -> int:
     """One tagged resource group per participant; the line each participant sets."""
-    from ..workshop import check_workshop_id, participant_names, setup  # noqa: PLC0415
+    from .workshop import check_workshop_id, participant_names, setup  # noqa: PLC0415
 
     check_workshop_id(args.workshop)
     names = participant_names(args.participants, args.names)
@@ -120,7 +120,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Participants, groups, states, CPU in use, cost so far."""
-    from ..workshop import check_workshop_id, status  # noqa: PLC0415
+    from .workshop import check_workshop_id, status  # noqa: PLC0415
 
     check_workshop_id(args.workshop)
     with _connect(args.azure) as s:
@@ -143,7 +143,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_cleanup(args: argparse.Namespace, ask: Callable[[str], str] = input) -> int:
     """List, ask, delete, wait, report what is left."""
-    from ..workshop import check_workshop_id, cleanup, cleanup_plan  # noqa: PLC0415
+    from .workshop import check_workshop_id, cleanup, cleanup_plan  # noqa: PLC0415
 
     check_workshop_id(args.workshop)
     with _connect(args.azure) as s:
@@ -182,7 +182,7 @@ def cmd_cleanup(args: argparse.Namespace, ask: Callable[[str], str] = input) -> 
 
 def cmd_release(args: argparse.Namespace) -> int:
     """Participant copies without solutions and outputs; the trainer's copy with them."""
-    from ..release import release  # noqa: PLC0415
+    from .release import release  # noqa: PLC0415
     from .preflight import find_notebooks  # noqa: PLC0415
 
     src = find_notebooks(args.notebooks)
@@ -309,8 +309,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return its exit code."""
     from ..errors import AciHelpersError  # noqa: PLC0415
-    from ..release import ReleaseError  # noqa: PLC0415
-    from ..workshop import WorkshopError  # noqa: PLC0415
+    from .release import ReleaseError  # noqa: PLC0415
+    from .workshop import WorkshopError  # noqa: PLC0415
 
     # Box-drawing and check marks in a Windows console or a C locale must not crash.
     for stream in (sys.stdout, sys.stderr):

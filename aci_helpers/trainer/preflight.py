@@ -255,7 +255,7 @@ def check_quota(session: "Session", region: str, participants: int) -> Check:
     """The region's free standard cores and container groups fit ``participants``."""
     from azure.core.exceptions import HttpResponseError  # noqa: PLC0415
 
-    from ..workshop import plan  # noqa: PLC0415
+    from .workshop import plan  # noqa: PLC0415
 
     try:
         needs, (r,) = plan(session, [region])

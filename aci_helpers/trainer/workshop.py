@@ -22,13 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 from azure.core.exceptions import ResourceNotFoundError
 
-from .session import TUTORIAL_TAGS
+from ..session import PARTICIPANT_TAG, TUTORIAL_TAGS, WORKSHOP_TAG
 
 if TYPE_CHECKING:
-    from .session import Session
+    from ..session import Session
 
-WORKSHOP_TAG = "aci-tutorial-workshop"
-PARTICIPANT_TAG = "aci-tutorial-participant"
 RG_PREFIX = "aci-ws-"
 WORKSHOP_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,22}[a-z0-9]$|^[a-z0-9]$")
 MAX_PARTICIPANTS = 500
@@ -213,8 +211,8 @@ def status(session: "Session", workshop: str) -> list[ParticipantStatus]:
 
 
 def _participant_status(session: "Session", rg: Any) -> ParticipantStatus:
-    from .cost import estimate_cost  # noqa: PLC0415
-    from .widgets.state import GroupRow  # noqa: PLC0415 - pure model, no widgets
+    from ..cost import estimate_cost  # noqa: PLC0415
+    from ..widgets.state import GroupRow  # noqa: PLC0415 - pure model, no widgets
 
     out = ParticipantStatus((rg.tags or {}).get(PARTICIPANT_TAG, rg.name), rg.name, rg.location)
     cg = session.aci.container_groups
@@ -292,8 +290,8 @@ class Needs:
 
 
 def participant_needs() -> Needs:
-    """The measured peak (aci_helpers/data/participant_needs.json)."""
-    data = json.loads(importlib_resources.files("aci_helpers").joinpath(
+    """The measured peak (aci_helpers/trainer/data/participant_needs.json)."""
+    data = json.loads(importlib_resources.files(__package__).joinpath(
         "data/participant_needs.json").read_text())
     return Needs(int(data["peak"]["cores"]), int(data["peak"]["groups"]), data["how"])
 

@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 from azure.core.exceptions import ResourceNotFoundError
 
-from ..workshop import PARTICIPANT_TAG, WORKSHOP_TAG
+from ..session import PARTICIPANT_TAG, WORKSHOP_TAG
 
 ALL = ""  # the filters' "no filter" value
 STATES = ("Running", "Pending", "Stopped", "Succeeded", "Failed")

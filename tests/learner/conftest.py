@@ -124,7 +124,7 @@ def run_twice(path: Path, env: dict[str, str], times: int = 2, participant: bool
     gets (``aci-tutorial release``: no solution cells, no outputs)."""
     nb = nbformat.read(path, as_version=4)
     if participant:
-        from aci_helpers.release import participant_copy  # noqa: PLC0415
+        from aci_helpers.trainer.release import participant_copy  # noqa: PLC0415
 
         nb = participant_copy(nb)
     client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",

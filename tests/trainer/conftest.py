@@ -22,7 +22,7 @@ def state(tmp_path, monkeypatch):
 @pytest.fixture
 def cli(capsys):
     """Run ``aci-tutorial ARGS`` in-process: returns (exit code, stdout, stderr)."""
-    from aci_helpers.cli import main
+    from aci_helpers.trainer.cli import main
 
     def run(*args: str, **kwargs):
         code = main(list(args), **kwargs) if kwargs else main(list(args))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aci_helpers.builders import single_container_group, task_container_group
-from aci_helpers.workshop import PARTICIPANT_TAG, WORKSHOP_TAG
+from aci_helpers.trainer.workshop import PARTICIPANT_TAG, WORKSHOP_TAG
 
 
 def rg_names(s) -> set[str]:
@@ -56,7 +56,7 @@ def test_setup_status_cleanup_for_30_participants(state, cli):
 
 
 def test_cleanup_asks_and_a_wrong_answer_deletes_nothing(state, cli):
-    from aci_helpers.cli import build_parser, cmd_cleanup
+    from aci_helpers.trainer.cli import build_parser, cmd_cleanup
 
     cli("workshop", "setup", "--workshop", "ws1", "--participants", "3")
     args = build_parser().parse_args(["workshop", "cleanup", "--workshop", "ws1"])
@@ -114,7 +114,7 @@ def test_status_of_an_unknown_workshop(state, cli):
 
 
 def test_plan_says_whether_they_fit_and_how_to_spread(state, cli):
-    from aci_helpers.workshop import participant_needs
+    from aci_helpers.trainer.workshop import participant_needs
 
     needs = participant_needs()
     assert needs.cores >= 1 and needs.groups >= 1

@@ -8,7 +8,7 @@ import pytest
 
 from aci_helpers.widgets import render
 from aci_helpers.widgets.state import CreateForm, ExplorerState, NotNow
-from aci_helpers.workshop import setup
+from aci_helpers.trainer.workshop import setup
 
 
 @pytest.fixture
