@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
 from .errors import ArgumentError
-from .session import TUTORIAL_TAGS
+from .models import is_tutorial_resource
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,12 +28,6 @@ if TYPE_CHECKING:
 
 CLEANUP_COLUMNS = {"kind": "string", "name": "string", "resource_group": "string",
                    "tagged": "bool", "status": "string", "reason": "string"}
-
-
-def is_tutorial_resource(tags: dict[str, str] | None) -> bool:
-    """True if ``tags`` carry the tutorial's tag."""
-    tags = tags or {}
-    return all(tags.get(k) == v for k, v in TUTORIAL_TAGS.items())
 
 
 def _frame(rows: list[dict[str, Any]]) -> "pd.DataFrame":

@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from .errors import ArgumentError
+from .models import group_requests
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -96,13 +97,6 @@ def _fmt_duration(seconds: float) -> str:
     if seconds >= 60 and seconds % 60 == 0:
         return f"{seconds / 60:g} min"
     return f"{seconds:g} s"
-
-
-def group_requests(group: "ContainerGroup") -> tuple[float, float]:
-    """Total CPU and memory (GB) a group requests: the sum over its containers."""
-    cpu = sum(c.resources.requests.cpu or 0 for c in group.containers)
-    mem = sum(c.resources.requests.memory_in_gb or 0 for c in group.containers)
-    return float(cpu), float(mem)
 
 
 def estimate_cost(

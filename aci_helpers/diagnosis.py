@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
 from .errors import _md
+from .models import enum_text, restart_policy
 
 if TYPE_CHECKING:
     from azure.mgmt.containerinstance.models import Container, ContainerGroup
@@ -98,10 +99,6 @@ class Diagnosis:
             if f.advice:
                 out.append(f"  - *do:* {_md(f.advice)}")
         return "\n".join(out)
-
-
-def _enum(value: Any) -> str | None:
-    return None if value is None else str(getattr(value, "value", value))
 
 
 def _events(c: "Container") -> list[Any]:
@@ -218,11 +215,11 @@ def diagnose_group(group: "ContainerGroup | dict", logs: dict[str, str] | None =
     (``logs``: container name -> log text)."""
     group = _as_model(group)
     name = group.name or "?"
-    policy = _enum(group.restart_policy) or "Always"
+    policy = restart_policy(group)
     findings: list[Finding] = []
     view = group.instance_view
     state = view.state if view is not None else None
-    if _enum(group.provisioning_state) == "Failed":
+    if enum_text(group.provisioning_state) == "Failed":
         ev = [_event_text(e) for e in (view.events if view else None) or []]
         findings.append(Finding("deployment-failed", None, "the deployment failed",
                                 (f"provisioningState {group.provisioning_state}", *ev),

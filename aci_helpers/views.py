@@ -9,10 +9,11 @@ say so), so its ``state`` is missing: ``get`` the group to see it.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
+
+from .models import enum_text, group_requests, resource_group_of, restart_policy
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,26 +52,8 @@ def _frame(rows: list[dict[str, Any]], schema: dict[str, str]) -> "pd.DataFrame"
     return pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
 
 
-def _resource_group_of(resource_id: str | None) -> str | None:
-    if not resource_id:
-        return None
-    m = re.search(r"/resourceGroups/([^/]+)", resource_id, re.I)
-    return m.group(1) if m else None
-
-
-def _s(value: Any) -> Any:
-    """An SDK enum member as its wire string (``Never``), anything else unchanged."""
-    return getattr(value, "value", value)
-
-
 def _tags(tags: dict[str, str] | None) -> str:
     return ", ".join(f"{k}={v}" for k, v in sorted((tags or {}).items()))
-
-
-def _requests(group: "ContainerGroup") -> tuple[float, float]:
-    cpu = sum((c.resources.requests.cpu or 0) for c in group.containers if c.resources)
-    mem = sum((c.resources.requests.memory_in_gb or 0) for c in group.containers if c.resources)
-    return float(cpu), float(mem)
 
 
 def groups_table(
@@ -98,19 +81,17 @@ def groups_table(
         groups = list(source)  # type: ignore[arg-type]
     rows = []
     for g in groups:
-        cpu, mem = _requests(g)
+        cpu, mem = group_requests(g)
         ip = g.ip_address
         rows.append({
             "name": g.name,
-            "resource_group": _resource_group_of(g.id),
+            "resource_group": resource_group_of(g.id),
             "state": g.instance_view.state if g.instance_view is not None else None,
             "provisioning_state": g.provisioning_state,
             "location": g.location,
             "ip": ip.ip if ip else None,
             "fqdn": ip.fqdn if ip else None,
-            # api-versions after 2023-05-01 omit restartPolicy when the request did; the
-            # service then applies its documented default, Always.
-            "restart_policy": _s(g.restart_policy) or "Always",
+            "restart_policy": restart_policy(g),
             "cpu": cpu,
             "memory_gb": mem,
             "containers": len(g.containers or []),
@@ -132,7 +113,7 @@ def containers_table(group: "ContainerGroup") -> "pd.DataFrame":
             "state": current.state if current is not None else None,
             "restarts": view.restart_count if view is not None else None,
             "exit_code": current.exit_code if current is not None else None,
-            "ports": ", ".join(f"{p.port}/{_s(p.protocol) or 'TCP'}" for p in (c.ports or [])),
+            "ports": ", ".join(f"{p.port}/{enum_text(p.protocol) or 'TCP'}" for p in (c.ports or [])),
             "cpu": req.cpu if req else None,
             "memory_gb": req.memory_in_gb if req else None,
         })

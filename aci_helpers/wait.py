@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import ArgumentError, WaitTimeout
+from .models import group_state, restart_policy
 
 if TYPE_CHECKING:
     from azure.core.polling import LROPoller
@@ -213,17 +214,9 @@ def _container_state(group: "ContainerGroup", container: str) -> str | None:
     )
 
 
-def group_state(group: "ContainerGroup") -> str | None:
-    """The group's instance-view state, else its provisioning state (list results have no view)."""
-    if group.instance_view is not None and group.instance_view.state:
-        return group.instance_view.state
-    return group.provisioning_state
-
-
 def settled_states(group: "ContainerGroup") -> tuple[str, ...]:
     """The states in which ``group`` has settled: a server's ``Running`` is one, a task's is not."""
-    policy = getattr(group.restart_policy, "value", group.restart_policy) or "Always"
-    return GROUP_FINAL_STATES if str(policy).lower() == "always" else TASK_FINAL_STATES
+    return GROUP_FINAL_STATES if restart_policy(group).lower() == "always" else TASK_FINAL_STATES
 
 
 def wait_for_state(

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from azure.core.exceptions import ResourceNotFoundError
 
+from ..models import GroupRow
 from ..session import PARTICIPANT_TAG, TUTORIAL_TAGS, WORKSHOP_TAG
 
 if TYPE_CHECKING:
@@ -212,7 +213,6 @@ def status(session: "Session", workshop: str) -> list[ParticipantStatus]:
 
 def _participant_status(session: "Session", rg: Any) -> ParticipantStatus:
     from ..cost import estimate_cost  # noqa: PLC0415
-    from ..widgets.state import GroupRow  # noqa: PLC0415 - pure model, no widgets
 
     out = ParticipantStatus((rg.tags or {}).get(PARTICIPANT_TAG, rg.name), rg.name, rg.location)
     cg = session.aci.container_groups

@@ -9,7 +9,8 @@ from typing import Any, Iterable
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
 
 from ..errors import AciHelpersError, explain_error
-from .state import GroupRow, Participant, volume_rows
+from ..models import GroupRow
+from .state import Participant, volume_rows
 
 MASK = "••••••"
 

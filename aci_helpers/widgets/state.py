@@ -9,14 +9,13 @@ drive it directly on the emulator, no ipywidgets needed.
 
 from __future__ import annotations
 
-import re
 import shlex
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any, Callable
 
 from azure.core.exceptions import ResourceNotFoundError
 
+from ..models import GroupRow, group_state, resource_group_of
 from ..session import PARTICIPANT_TAG, WORKSHOP_TAG
 
 ALL = ""  # the filters' "no filter" value
@@ -38,92 +37,12 @@ class NotNow(Exception):
     """An intent that cannot be acted on now; the message says why and what to do."""
 
 
-def enum_value(value: Any) -> Any:
-    """The string of an SDK enum (or the value itself)."""
-    return getattr(value, "value", value)
-
-
-def rg_of(resource_id: str | None) -> str:
-    """The resource group named in an ARM id ('' when there is none)."""
-    m = re.search(r"/resourceGroups/([^/]+)", resource_id or "", re.I)
-    return m.group(1) if m else ""
-
-
-def group_state(group: Any) -> str | None:
-    """The group's state: its instance view's, else its provisioning state."""
-    if group.instance_view is not None and group.instance_view.state:
-        return group.instance_view.state
-    return group.provisioning_state
-
-
 def in_transition(group: Any) -> bool:
     """Still on its way to a final state: pending, or a container waiting to start."""
     if group_state(group) in TRANSITIONS:
         return True
     return any(c.instance_view is not None and c.instance_view.current_state is not None
                and c.instance_view.current_state.state == "Waiting" for c in group.containers)
-
-
-@dataclass
-class GroupRow:
-    """One container group as the table shows it (from a ``get``, so it has a state)."""
-
-    key: str  # the ARM id in lower case: names repeat across resource groups
-    name: str
-    resource_group: str
-    state: str | None
-    location: str
-    ip: str | None
-    fqdn: str | None
-    restart_policy: str
-    cpu: float
-    memory_gb: float
-    images: str
-    group: Any
-
-    @classmethod
-    def of(cls, g: Any) -> "GroupRow":
-        """The row of an SDK container group (CPU and memory summed over its containers)."""
-        cpu = sum((c.resources.requests.cpu or 0) for c in g.containers if c.resources)
-        mem = sum((c.resources.requests.memory_in_gb or 0) for c in g.containers if c.resources)
-        ip = g.ip_address
-        return cls(key=(g.id or g.name).lower(), name=g.name, resource_group=rg_of(g.id),
-                   state=group_state(g), location=g.location or "",
-                   ip=ip.ip if ip else None, fqdn=ip.fqdn if ip else None,
-                   # newer api-versions omit a defaulted policy; the service applies Always
-                   restart_policy=str(enum_value(g.restart_policy) or "Always"), cpu=float(cpu),
-                   memory_gb=float(mem), images=" ".join(c.image or "" for c in g.containers),
-                   group=g)
-
-    def matches(self, text: str) -> bool:
-        """True when each word of ``text`` occurs in the row's text fields (case-insensitive)."""
-        hay = " ".join(str(v or "") for v in (self.name, self.resource_group, self.state,
-                                              self.location, self.ip, self.fqdn, self.images))
-        return all(word in hay.lower() for word in text.lower().split())
-
-    @property
-    def address(self) -> str:
-        """What the details header says about the group's public address ('' when none).
-
-        A stopped group keeps its DNS name but has no IP: ACI releases it, and a start
-        may bring a different one."""
-        if self.ip is None and self.fqdn is None:
-            return ""
-        if self.ip:
-            ip = self.ip
-        elif self.state == "Stopped":
-            ip = "none while stopped (a start assigns one, maybe a new one)"
-        else:
-            ip = "not assigned yet"
-        return ip if not self.fqdn else f"{ip} · FQDN {self.fqdn}"
-
-    def running_since(self) -> datetime | None:
-        """When its earliest running container started (None when none is running)."""
-        starts = [c.instance_view.current_state.start_time for c in self.group.containers
-                  if c.instance_view is not None and c.instance_view.current_state is not None
-                  and c.instance_view.current_state.state == "Running"
-                  and c.instance_view.current_state.start_time is not None]
-        return min(starts) if starts else None
 
 
 @dataclass(frozen=True)
@@ -298,7 +217,7 @@ class ExplorerState:
         for g in listed:
             try:
                 # A list result carries no instance view, so no state: get each group.
-                row = GroupRow.of(aci.container_groups.get(rg_of(g.id), g.name))
+                row = GroupRow.of(aci.container_groups.get(resource_group_of(g.id), g.name))
             except ResourceNotFoundError:
                 continue  # deleted between list and get
             rows[row.key] = row
@@ -501,7 +420,3 @@ class ExplorerState:
                                       lambda rg=rg, name=name: cg.stop(rg, name)))
         return actions
 
-
-def now_utc() -> datetime:
-    """The wall clock, in UTC (one place, so a caller can compare SDK timestamps)."""
-    return datetime.now(timezone.utc)
