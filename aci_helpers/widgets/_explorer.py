@@ -21,11 +21,12 @@ from typing import Any, Callable
 import ipywidgets as W
 from azure.core.polling import LROPoller
 
+from ..models import GroupRow, group_state
 from . import render
+from ._confirm import BUTTON_STYLE, ConfirmBox
 from ._trainer import TrainerView
 from .render import CSS, HEAD_CELLS, MASK, badge, busy, error_html, esc, sdk_call
-from .state import (ALL, SORT_KEYS, STATES, Action, CreateForm, ExplorerState, GroupRow,
-                    NotNow, group_state, in_transition)
+from .state import ALL, SORT_KEYS, STATES, Action, CreateForm, ExplorerState, NotNow, in_transition
 
 __all__ = ["Explorer", "GroupRow", "MASK", "badge"]
 
@@ -33,7 +34,6 @@ TAILS = (("last 20 lines", 20), ("last 50 lines", 50), ("last 200 lines", 200), 
 INTERVALS = tuple((f"every {n} s", n) for n in (5, 10, 30, 60))
 RESTART_POLICIES = ("Always", "OnFailure", "Never")
 
-_BUTTON_STYLE = {"font_size": "15px"}
 # The compact columns first, the address last: it takes what is left of the row and wraps
 # onto its own line when less than 220 px are left (a 1280 px JupyterLab window with the
 # file browser open), so it is never off-screen; the table scrolls sideways only when even
@@ -101,7 +101,7 @@ class Explorer(W.VBox):
             layout=W.Layout(flex="1 1 420px"))  # a narrow panel wraps the buttons below it
         self.refresh_button = W.Button(description="Refresh", icon="refresh", button_style="primary",
                                        tooltip="List the groups again (keeps the selection)",
-                                       style=_BUTTON_STYLE, layout=W.Layout(width="130px"))
+                                       style=BUTTON_STYLE, layout=W.Layout(width="130px"))
         self.refresh_button.on_click(lambda _: self.refresh())
         self.auto_refresh = W.Checkbox(value=False, description="Auto-refresh", indent=False,
                                        layout=W.Layout(width="120px"))
@@ -160,19 +160,10 @@ class Explorer(W.VBox):
         self.empty_details = W.HTML(
             '<div class="aci-empty">Select a group (click its name) to see its containers, '
             "events and logs, and to start, stop, restart or delete it.</div>")
-        self.delete_confirm_text = W.Text(placeholder="type the group's name",
-                                          continuous_update=True, layout=W.Layout(width="240px"))
-        self.delete_confirm_button = W.Button(description="Delete permanently", icon="trash",
-                                              button_style="danger", disabled=True,
-                                              style=_BUTTON_STYLE, layout=W.Layout(width="190px"))
-        self.delete_cancel_button = W.Button(description="Cancel", style=_BUTTON_STYLE)
-        self.delete_prompt = W.HTML()
-        self.delete_confirm_text.observe(self._on_confirm_text, names="value")
-        self.delete_confirm_button.on_click(lambda _: self._delete_confirmed())
-        self.delete_cancel_button.on_click(lambda _: self._hide_delete_confirm())
-        self.delete_box = W.VBox([self.delete_prompt, W.HBox(
-            [self.delete_confirm_text, self.delete_confirm_button, self.delete_cancel_button])],
-            layout=W.Layout(display="none", padding="6px", border="2px solid #cf222e"))
+        self.delete_box = ConfirmBox(placeholder="type the group's name",
+                                     confirm="Delete permanently", icon="trash",
+                                     button_width="190px", on_confirm=self._delete_confirmed,
+                                     on_change=self._update_buttons)
 
         self.containers_html = W.HTML()
         self.events_html = W.HTML()
@@ -181,7 +172,7 @@ class Explorer(W.VBox):
         self.logs_tail = W.Dropdown(options=TAILS, value=50, layout=W.Layout(width="150px"))
         self.logs_timestamps = W.Checkbox(value=False, description="timestamps", indent=False,
                                           layout=W.Layout(width="120px"))
-        self.logs_refresh = W.Button(description="Refresh logs", icon="refresh", style=_BUTTON_STYLE,
+        self.logs_refresh = W.Button(description="Refresh logs", icon="refresh", style=BUTTON_STYLE,
                                      layout=W.Layout(width="150px"))
         self.logs_refresh.on_click(lambda _: self.load_logs())
         for w in (self.logs_container, self.logs_tail, self.logs_timestamps):
@@ -196,11 +187,11 @@ class Explorer(W.VBox):
         self.details.add_class("aci-details")
 
         self._build_form()
-        self.trainer = TrainerView(self)
+        self.trainer = TrainerView(self.state, self._after_trainer_action)
 
     def _action_button(self, label: str, icon: str, style: str, action: str) -> W.Button:
         b = W.Button(description=label, icon=icon, button_style=style, disabled=True,
-                     style=_BUTTON_STYLE, layout=W.Layout(width="125px"))
+                     style=BUTTON_STYLE, layout=W.Layout(width="125px"))
         b.on_click(lambda _: self._on_action(action))
         return b
 
@@ -244,7 +235,7 @@ class Explorer(W.VBox):
                                             layout=W.Layout(width="210px", display="none"))
         self.create_secure_clear.on_click(lambda _: self._clear_secure())
         self.create_button = W.Button(description="Create", icon="plus", button_style="success",
-                                      style=_BUTTON_STYLE, layout=W.Layout(width="140px"),
+                                      style=BUTTON_STYLE, layout=W.Layout(width="140px"),
                                       tooltip="s.aci.container_groups.begin_create_or_update(...)")
         self.create_button.on_click(lambda _: self.create())
         self.create_result = W.HTML()
@@ -343,7 +334,7 @@ class Explorer(W.VBox):
     def select(self, key: str | None) -> None:
         """Select a group by key (its ARM id, any case) and read it again with ``get``."""
         self.status.value = ""  # an earlier action's outcome is about another group
-        self._hide_delete_confirm()
+        self.delete_box.hide()
         row = self.groups.get(key.lower() if key else "")
         if row is not None:
             self._show_call(f"s.aci.container_groups.get({row.resource_group!r}, {row.name!r})")
@@ -438,10 +429,10 @@ class Explorer(W.VBox):
         self.logs_html.value = render.log_html(text)
 
     def _update_buttons(self) -> None:
-        b = self.state.buttons(self.delete_confirm_text.value)
+        b = self.state.buttons(self.delete_box.text.value)
         self.start_button.disabled, self.stop_button.disabled = b.start, b.stop
         self.restart_button.disabled, self.delete_button.disabled = b.restart, b.delete
-        self.delete_confirm_button.disabled = b.delete_confirm
+        self.delete_box.button.disabled = b.delete_confirm
         self.create_button.disabled = b.create
         for button, action in ((self.start_button, "start"), (self.stop_button, "stop"),
                                (self.restart_button, "restart"), (self.delete_button, "delete")):
@@ -450,6 +441,11 @@ class Explorer(W.VBox):
     def _show_call(self, call: str) -> None:
         self.last_call = call
         self.sdk_call.value = sdk_call(call)
+
+    def _after_trainer_action(self, call: str) -> None:
+        """The trainer's view acted: list the groups again, then show the call it made."""
+        self.refresh()
+        self._show_call(call)
 
     # ------------------------------------------------------------------ acting
     def _note(self, err: NotNow, out: W.HTML | None = None) -> None:
@@ -471,28 +467,17 @@ class Explorer(W.VBox):
     def _show_delete_confirm(self) -> None:
         row = self.state.selected_row
         assert row is not None
-        self.delete_prompt.value = (
+        self.delete_box.ask(
             f"<b>Delete {esc(row.name)}</b> (resource group {esc(row.resource_group)})? Its "
             "containers and logs are gone for good. Type its name to confirm.")
-        self.delete_confirm_text.value = ""
-        self.delete_box.layout.display = "flex"
-        self._update_buttons()
-
-    def _hide_delete_confirm(self) -> None:
-        self.delete_box.layout.display = "none"
-        self.delete_confirm_text.value = ""
-
-    def _on_confirm_text(self, _: Any) -> None:
-        self._update_buttons()
 
     def _delete_confirmed(self) -> None:
-        typed = self.delete_confirm_text.value if self.delete_box.layout.display != "none" else ""
         try:
-            act = self.state.delete(typed)
+            act = self.state.delete(self.delete_box.typed)
         except NotNow as err:
             self._note(err)
             return
-        self._hide_delete_confirm()
+        self.delete_box.hide()
         name = self.groups[act.key].name
 
         def deleted(_: Any) -> None:

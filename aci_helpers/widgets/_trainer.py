@@ -1,28 +1,28 @@
 """The trainer's view of a workshop, inside the explorer: participants (their resource
 groups' ``aci-tutorial-participant`` tag) with their container groups, the CPU and the
 estimated cost per hour of what runs, totals, and "stop all of this workshop" behind a
-typed confirmation. A thin view over :class:`~.state.ExplorerState`."""
+typed confirmation. A thin view over :class:`~.state.ExplorerState`: it gets the state and
+a callback that refreshes the explorer after an action, never the explorer itself."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Callable
 
 import ipywidgets as W
 
 from . import render
+from ._confirm import BUTTON_STYLE, ConfirmBox
 from .render import error_html, esc
-from .state import NotNow
-
-if TYPE_CHECKING:
-    from ._explorer import Explorer
+from .state import ExplorerState, NotNow
 
 
 class TrainerView:
     """The "Trainer: workshops" section; ``section`` is the widget the explorer shows."""
 
-    def __init__(self, explorer: "Explorer") -> None:
-        self.explorer = explorer
-        self.state = explorer.state
+    def __init__(self, state: ExplorerState, refresh: Callable[[str], None]) -> None:
+        """``refresh(call)`` lists the groups again and shows ``call``, the SDK call made."""
+        self.state = state
+        self._refresh = refresh
         self.workshop = W.Dropdown(options=[("(no workshop)", "")], value="",
                                    description="Workshop", style={"description_width": "80px"},
                                    layout=W.Layout(width="320px"))
@@ -31,21 +31,12 @@ class TrainerView:
         self.result = W.HTML()
         self.stop_all = W.Button(description="Stop all of this workshop…", icon="stop",
                                  button_style="warning", disabled=True,
-                                 layout=W.Layout(width="260px"), style={"font_size": "15px"})
+                                 layout=W.Layout(width="260px"), style=BUTTON_STYLE)
         self.stop_all.on_click(lambda _: self._ask())
-        self.confirm_text = W.Text(placeholder="type the workshop's id", continuous_update=True,
-                                   layout=W.Layout(width="240px"))
-        self.confirm_text.observe(lambda _: self._update_buttons(), names="value")
-        self.confirm_button = W.Button(description="Stop every running group", icon="stop",
-                                       button_style="danger", disabled=True,
-                                       layout=W.Layout(width="240px"), style={"font_size": "15px"})
-        self.confirm_button.on_click(lambda _: self.stop_confirmed())
-        self.cancel_button = W.Button(description="Cancel")
-        self.cancel_button.on_click(lambda _: self._hide())
-        self.prompt = W.HTML()
-        self.confirm_box = W.VBox(
-            [self.prompt, W.HBox([self.confirm_text, self.confirm_button, self.cancel_button])],
-            layout=W.Layout(display="none", padding="6px", border="2px solid #cf222e"))
+        self.confirm_box = ConfirmBox(placeholder="type the workshop's id",
+                                      confirm="Stop every running group", icon="stop",
+                                      button_width="240px", on_confirm=self.stop_confirmed,
+                                      on_change=self._update_buttons)
         body = W.VBox([W.HBox([self.workshop, self.stop_all],
                               layout=W.Layout(align_items="center", flex_flow="row wrap")),
                        self.confirm_box, self.result, self.table])
@@ -72,35 +63,27 @@ class TrainerView:
         ws = self.workshop.value
         busy = f"workshop:{ws}" in self.state.busy
         self.stop_all.disabled = not ws or busy or self._running() == 0
-        self.confirm_button.disabled = busy or not ws or self.confirm_text.value.strip() != ws
+        self.confirm_box.button.disabled = (busy or not ws
+                                            or self.confirm_box.text.value.strip() != ws)
 
     def _ask(self) -> None:
         ws = self.workshop.value
         if not ws:
             return
-        self.prompt.value = (f"<b>Stop all {self._running()} running groups of workshop "
+        self.confirm_box.ask(f"<b>Stop all {self._running()} running groups of workshop "
                              f"{esc(ws)}?</b> Participants lose what their containers hold in "
                              "memory; their groups stay (Start brings them back). Type the "
                              "workshop's id to confirm.")
-        self.confirm_text.value = ""
-        self.confirm_box.layout.display = "flex"
-        self._update_buttons()
-
-    def _hide(self) -> None:
-        self.confirm_box.layout.display = "none"
-        self.confirm_text.value = ""
-        self._update_buttons()
 
     def stop_confirmed(self) -> None:
         """Stop every running group of the workshop (``stop`` is not long-running)."""
         ws = self.workshop.value
-        typed = self.confirm_text.value if self.confirm_box.layout.display != "none" else ""
         try:
-            actions = self.state.stop_workshop(ws, typed)
+            actions = self.state.stop_workshop(ws, self.confirm_box.typed)
         except NotNow as err:
             self.result.value = render.box("note", esc(err))
             return
-        self._hide()
+        self.confirm_box.hide()
         key = f"workshop:{ws}"
         self.state.busy[key] = f"stopping workshop {ws}"
         failed: list[str] = []
@@ -112,9 +95,7 @@ class TrainerView:
                     failed.append(error_html(err, act.label.capitalize()))
         finally:
             self.state.busy.pop(key, None)
-        ex = self.explorer
-        ex.refresh()
-        ex._show_call(f"s.aci.container_groups.stop(resource_group, name) for each running "
+        self._refresh(f"s.aci.container_groups.stop(resource_group, name) for each running "
                       f"group of workshop {ws!r}")
         done = len(actions) - len(failed)
         self.result.value = render.box("ok", f"Stopped {done} group{'s' * (done != 1)} of "

@@ -135,16 +135,16 @@ def test_delete_needs_an_explicit_confirmation(s, ex, make_group):
     ex.delete_button.click()
     assert group_names(s) == {"web-1"}  # asking is not deleting
     assert ex.delete_box.layout.display == "flex"
-    assert ex.delete_confirm_button.disabled
-    ex.delete_confirm_button.click()  # click() fires even on a disabled button
+    assert ex.delete_box.button.disabled
+    ex.delete_box.button.click()  # click() fires even on a disabled button
     assert group_names(s) == {"web-1"}
-    ex.delete_confirm_text.value = "web-"  # not the name
-    ex.delete_confirm_button.click()
+    ex.delete_box.text.value = "web-"  # not the name
+    ex.delete_box.button.click()
     assert group_names(s) == {"web-1"} and "Nothing was deleted" in ex.status.value
-    ex.delete_cancel_button.click()
+    ex.delete_box.cancel.click()
     assert ex.delete_box.layout.display == "none"
-    ex.delete_confirm_text.value = "web-1"  # typed while the confirmation is hidden
-    ex.delete_confirm_button.click()
+    ex.delete_box.text.value = "web-1"  # typed while the confirmation is hidden
+    ex.delete_box.button.click()
     assert group_names(s) == {"web-1"}
 
 
@@ -154,9 +154,9 @@ def test_delete_with_confirmation_deletes(s, ex, make_group):
     ex.refresh_button.click()
     ex.row_button("web-1").click()
     ex.delete_button.click()
-    ex.delete_confirm_text.value = "web-1"
-    assert not ex.delete_confirm_button.disabled
-    ex.delete_confirm_button.click()
+    ex.delete_box.text.value = "web-1"
+    assert not ex.delete_box.button.disabled
+    ex.delete_box.button.click()
     assert group_names(s) == {"web-2"}
     assert names_in_table(ex) == ["web-2"] and ex.selected is None
     assert "Deleted web-1." in ex.status.value

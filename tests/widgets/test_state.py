@@ -125,13 +125,13 @@ def test_trainer_section_in_the_explorer(s, ex, make_group):
     t = ex.trainer
     assert t.workshop.value == "ws1" and "Ada" in t.table.value and not t.stop_all.disabled
     t.stop_all.click()
-    assert t.confirm_box.layout.display == "flex" and t.confirm_button.disabled
-    t.confirm_button.click()  # fires even when disabled: nothing happens
+    assert t.confirm_box.layout.display == "flex" and t.confirm_box.button.disabled
+    t.confirm_box.button.click()  # fires even when disabled: nothing happens
     assert s.aci.container_groups.get("aci-ws-ws1-ada", "ada-web").instance_view.state == "Running"
     t.stop_all.click()
-    t.confirm_text.value = "ws1"
-    assert not t.confirm_button.disabled
-    t.confirm_button.click()
+    t.confirm_box.text.value = "ws1"
+    assert not t.confirm_box.button.disabled
+    t.confirm_box.button.click()
     assert s.aci.container_groups.get("aci-ws-ws1-ada", "ada-web").instance_view.state == "Stopped"
     assert "Stopped 1 group of workshop ws1." in t.result.value and t.stop_all.disabled
     assert "for each running group of workshop 'ws1'" in ex.last_call
