@@ -51,7 +51,7 @@ def pytest_xdist_make_scheduler(config, log):
     which pytest 9.2 no longer allows.) Other ``--dist`` modes are pytest-xdist's."""
     if config.getoption("dist") != "loadfile":
         return None
-    from xdist.scheduler import LoadFileScheduling  # noqa: PLC0415 - only under xdist
+    from xdist.scheduler import LoadFileScheduling  # only under xdist
 
     class WorkUnits(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:

@@ -18,8 +18,8 @@ from .session import Session, connect
 # lazily, whichever of ``import aci_helpers.wait`` (e.g. by ``wait_for_state``) and
 # ``from aci_helpers import wait`` came first decided what the name meant, and a learner
 # could get the module ("'module' object is not callable"). Both modules are light.
-from .cleanup import cleanup  # noqa: E402
-from .wait import wait  # noqa: E402
+from .cleanup import cleanup
+from .wait import wait
 
 _EXPORTS = {
     # session

@@ -215,7 +215,7 @@ def explain(err: BaseException) -> str:
 def _show(obj: ExplainedError) -> None:
     try:
         from IPython import get_ipython  # noqa: PLC0415  (optional dependency)
-        from IPython.display import display
+        from IPython.display import display  # noqa: PLC0415
 
         if get_ipython() is not None:
             display(obj)

@@ -29,7 +29,7 @@ from azure.mgmt.resource.resources import ResourceManagementClient
 
 from aci_helpers.emulator import Emulator
 from aci_helpers.emulator.app import Response
-from aci_helpers.emulator.transport import EmulatorTransport, _RestResponse
+from aci_helpers.emulator.transport import _RestResponse
 
 RG = "bench-rg"
 GROUPS = 400

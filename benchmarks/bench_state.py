@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_emulator import FixedTransport, clients, group  # noqa: E402
+from bench_emulator import FixedTransport, clients, group
 
 RG = "bench-rg"
 WRITES_PER_WRITER = 40                  # 2+4+8+16 writers x 40 = 1,200 acknowledged writes
@@ -87,7 +87,7 @@ def _writer(path: str, prefix: str, n: int, out: Any) -> None:
             aci.container_groups.begin_create_or_update(RG, name, group(name)).result()
             if first_put_hold is None:
                 first_put_hold, first_index = timer.holds[before], before
-        except Exception as exc:  # counted, the run goes on
+        except Exception as exc:  # noqa: BLE001 - counted, the run goes on
             errors += 1
             print(f"writer {prefix}: {type(exc).__name__}: {str(exc)[:200]}", file=sys.stderr)
             continue

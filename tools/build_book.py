@@ -20,7 +20,7 @@ SRC = ROOT / "build" / "book"
 
 def main() -> int:
     """Stage the pages, write the table of contents, run jupyter-book."""
-    from aci_helpers.trainer.release import book_copy  # noqa: PLC0415
+    from aci_helpers.trainer.release import book_copy
 
     shutil.rmtree(SRC, ignore_errors=True)
     (SRC / "notebooks").mkdir(parents=True)

@@ -42,7 +42,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from aci_helpers.emulator.model.schema import build  # noqa: E402  (one builder, shared)
+from aci_helpers.emulator.model.schema import build  # one builder, shared
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO.parent / "shared" / "reference" / "aci-rest"

@@ -24,7 +24,7 @@ OUT = ROOT / "aci_helpers" / "trainer" / "data" / "participant_needs.json"
 
 def main() -> int:
     """Run the notebooks, record the usage after each, write the peak."""
-    from aci_helpers import connect  # noqa: PLC0415
+    from aci_helpers import connect
 
     with tempfile.TemporaryDirectory() as tmp:
         state = str(Path(tmp) / "emulator.db")

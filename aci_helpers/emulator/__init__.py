@@ -38,7 +38,7 @@ class EmulatorCredential:
 
     def get_token_info(self, *scopes: str, options: Any = None) -> Any:
         """The same token, for callers of the newer ``get_token_info`` protocol."""
-        from azure.core.credentials import AccessTokenInfo
+        from azure.core.credentials import AccessTokenInfo  # noqa: PLC0415
         return AccessTokenInfo("aci-emulator-token", int(time.time()) + 3600)
 
     def __repr__(self) -> str:

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from . import assumptions as A
 from . import door, routing
+from .clock import InstantClock, RealtimeClock
 from .errors import ArmError, BadRequest, EmulatorError, Unauthorized
 from .faults import Faults
 from .handlers.base import Env, Reply, Request
@@ -46,7 +47,7 @@ def reason(status: int) -> str:
 class App:
     """Answers HTTP requests against one store."""
 
-    def __init__(self, store: Store, clock, cloud: Cloud) -> None:
+    def __init__(self, store: Store, clock: InstantClock | RealtimeClock, cloud: Cloud) -> None:
         self.store = store
         self.clock = clock
         self.cloud = cloud

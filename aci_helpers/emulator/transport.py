@@ -113,7 +113,7 @@ def _request_body(request: Any) -> bytes:
     for attr in ("content", "data", "body"):
         try:
             value = getattr(request, attr)
-        except Exception:  # rest requests raise on .content for streamed bodies
+        except Exception:  # noqa: BLE001 - rest requests raise on .content for streamed bodies
             continue
         if value is None:
             continue

@@ -36,7 +36,7 @@ def missing_browser(command: str) -> str | None:
     if not Path(CHROMIUM).exists():
         return f"no Chromium at {CHROMIUM} (set ACI_CHROMIUM, or install chromium)"
     try:
-        import playwright.sync_api  # noqa: F401, PLC0415
+        import playwright.sync_api  # noqa: F401
     except ImportError as err:
         return f"the playwright package is not installed ({err})"
     if shutil.which(command, path=str(BIN)) is None:
@@ -156,7 +156,7 @@ class Chromium:
         self.resume()
         if self._browser is None or not self._browser.is_connected():
             if self._playwright is None:
-                from playwright.sync_api import sync_playwright  # noqa: PLC0415
+                from playwright.sync_api import sync_playwright
 
                 self._playwright = sync_playwright().start()
                 self._loop = asyncio._get_running_loop()

@@ -49,7 +49,7 @@ def answer_dialog(page) -> None:
     if text is None or keep_mine_if_file_changed(page):
         return
     if "Select Kernel" in text:
-        dialog.first.locator(".jp-mod-accept").first.click()
+        page.locator(".jp-Dialog").first.locator(".jp-mod-accept").first.click()
         return
     raise AssertionError(f"JupyterLab shows a dialog: {text[:800]!r}")
 

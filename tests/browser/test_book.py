@@ -41,7 +41,7 @@ def solution_lines(notebook: Path) -> set[str]:
 def book():
     """Build the book once for this module (offline, nothing executed)."""
     try:
-        import jupyter_book  # noqa: F401, PLC0415
+        import jupyter_book  # noqa: F401
     except ImportError:
         why = 'the book extra is not installed (make book, or pip install -e ".[book]")'
         if os.environ.get("ACI_REQUIRE_BOOK") == "1":

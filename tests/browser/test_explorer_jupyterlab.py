@@ -42,7 +42,7 @@ def lab(jupyter_server, tmp_path):
     args = ["lab", "--no-browser", "--port={port}", "--ServerApp.ip=127.0.0.1",
             "--ServerApp.port_retries=0", f"--ServerApp.token={token}",
             f"--ServerApp.root_dir={root}", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-    import os  # noqa: PLC0415
+    import os
 
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--allow-root")

@@ -9,7 +9,7 @@ import pytest
 
 from aci_helpers.emulator import Emulator, StateFileError
 
-from .conftest import LOC, RG, Cloud, another_process, container, group, task
+from .conftest import LOC, RG, Cloud, another_process, group, task
 
 
 def _scenario(seed: int) -> list[tuple]:

@@ -143,7 +143,7 @@ def _open_and_write(path: str, name: str, barrier, out) -> None:
         c = Cloud(Emulator(path, clock="instant"))
         c.res.resource_groups.create_or_update(name, {"location": LOC})
         out.put("ok")
-    except BaseException as exc:  # reported to the test
+    except BaseException as exc:  # noqa: BLE001 - reported to the test
         out.put(f"{type(exc).__name__}: {exc}")
 
 

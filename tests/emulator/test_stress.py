@@ -50,7 +50,7 @@ def _reader(path: str, errors: str, stop) -> None:
             groups = list(c.aci.container_groups.list_by_resource_group(RG))
             if groups:
                 c.aci.container_groups.get(RG, groups[-1].name)
-        except Exception:  # any failure of a reader is a finding
+        except Exception:  # noqa: BLE001 - any failure of a reader is a finding
             _log(errors, "reader: " + traceback.format_exc(limit=3).replace("\n", " | "))
 
 
@@ -63,7 +63,7 @@ def _kernel(path: str, prefix: str, acks: str, errors: str, requests, answers) -
     not end the process (it did, now and then, on a loaded machine)."""
     in_cell = False
 
-    def interrupt(signum, frame):  # noqa: ARG001
+    def interrupt(signum, frame):
         nonlocal in_cell
         if in_cell:
             in_cell = False
@@ -93,7 +93,7 @@ def _kernel(path: str, prefix: str, acks: str, errors: str, requests, answers) -
             in_cell = False
         except KeyboardInterrupt:
             continue
-        except Exception:
+        except Exception:  # noqa: BLE001 - a kernel's failure is a finding
             in_cell = False
             _log(errors, f"kernel {prefix}: " + traceback.format_exc(limit=3).replace("\n", " | "))
 

@@ -124,7 +124,7 @@ def run_twice(path: Path, env: dict[str, str], times: int = 2, participant: bool
     gets (``aci-tutorial release``: no solution cells, no outputs)."""
     nb = nbformat.read(path, as_version=4)
     if participant:
-        from aci_helpers.trainer.release import participant_copy  # noqa: PLC0415
+        from aci_helpers.trainer.release import participant_copy
 
         nb = participant_copy(nb)
     client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
@@ -146,7 +146,7 @@ def run_twice(path: Path, env: dict[str, str], times: int = 2, participant: bool
 
 def group_count(state: Path) -> int:
     """Container groups in the cloud of ``state``, every resource group."""
-    from aci_helpers import connect  # noqa: PLC0415
+    from aci_helpers import connect
 
     with connect("emulator", state=str(state), clock="realtime") as s:
         return sum(1 for _ in s.aci.container_groups.list())
@@ -180,7 +180,7 @@ def record(section: str, key: str, figures: dict, speed: str = SPEED) -> None:
     """Keep the figures of one notebook of one path in that path's report file. The notebooks
     of a path may run on different pytest-xdist workers at once: the file is locked while it
     is read and rewritten."""
-    import fcntl  # noqa: PLC0415 - POSIX only, like the rest of the learner tests' runs
+    import fcntl  # POSIX only, like the rest of the learner tests' runs
 
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"learner-path-{section}.json"

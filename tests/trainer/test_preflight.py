@@ -9,7 +9,7 @@ import pytest
 
 from aci_helpers.builders import single_container_group
 from aci_helpers.trainer.out import check_line
-from aci_helpers.trainer.preflight import azure_checks, check_notebooks, local_checks
+from aci_helpers.trainer.preflight import azure_checks, check_notebooks
 
 
 def by_name(checks):

@@ -551,7 +551,7 @@ class Cloud:
             want = A.LOG_SIMULATED_LINES_LIMIT
         lines = prog.output(until, tail=want)
         limit = A.LOG_LIMIT_RUNNING_BYTES if running else A.LOG_LIMIT_STOPPED_BYTES
-        from .util import iso_nano
+        from .util import iso_nano  # noqa: PLC0415
         rendered = [(iso_nano(s + lt) + " " + txt if timestamps else txt) + "\n"
                     for lt, txt in lines]
         total = 0
@@ -632,7 +632,7 @@ def _check_managed_by(body: dict) -> str | None:
 
 def _intish(x: float) -> int:
     # Usage.currentValue/limit are int32 in the spec: fractional cores round up.
-    import math
+    import math  # noqa: PLC0415
     return int(math.ceil(x))
 
 

@@ -31,7 +31,7 @@ class Programs:
     def runtime(self) -> Any:
         """The runtime package (imported late: it is a separate package)."""
         if self._rt is None:
-            from .. import runtime as rt
+            from .. import runtime as rt  # noqa: PLC0415
             self._catalog = rt.ImageCatalog.default()
             self._rt = rt
         return self._rt

@@ -48,7 +48,7 @@ class RegistryLogin:
 
 def server_key(server: str) -> str:
     """A login server as registries are matched: lower case, no scheme, no trailing slash."""
-    from .. import runtime as rt  # late: the runtime is a separate package
+    from .. import runtime as rt  # noqa: PLC0415 - late: the runtime is a separate package
     return rt.normalise_server(server)
 
 
@@ -61,7 +61,7 @@ def add(tx: Any, seed: int, server: str, images: Mapping[str, str] | None,
     """Create or update the emulated registry ``server``; return its login.
 
     Raises ValueError, changing nothing, for a malformed server, user, image or identity."""
-    from .. import runtime as rt
+    from .. import runtime as rt  # noqa: PLC0415
     if not isinstance(server, str) or not _HOST.match(server_key(server) if server else ""):
         raise ValueError(f"server must be a registry login server such as "
                          f"'myregistry.azurecr.io', not {server!r}")
@@ -126,7 +126,7 @@ def remove(tx: Any, server: str) -> bool:
 
 
 def _parse(image: str) -> Any:
-    from .. import runtime as rt
+    from .. import runtime as rt  # noqa: PLC0415
     try:
         return rt.parse_reference(image)
     except rt.RuntimeImageError:

@@ -14,7 +14,6 @@ Node format: ``{"t": "string"|"number"|"integer"|"boolean"|"array"|"object"|"any
 
 from __future__ import annotations
 
-import json
 import math
 from functools import lru_cache
 from typing import Any
@@ -79,7 +78,7 @@ def build(spec: dict, root: str = "ContainerGroup", readonly: bool = False) -> d
 @lru_cache(maxsize=None)
 def container_group_schema(version: str = "2023-05-01") -> dict:
     """The container-group request type tree of api-version ``version``."""
-    from .versions import api
+    from .versions import api  # noqa: PLC0415
     return api(version).request
 
 

@@ -37,7 +37,7 @@ def _stored(tx: Any, key: str) -> dict[str, str]:
 
 
 def _apply(files: dict[str, str], op: Any) -> None:
-    from ..runtime.files import apply  # late: the runtime is a separate package
+    from ..runtime.files import apply  # noqa: PLC0415 - late: the runtime is a separate package
     apply(files, op)
 
 

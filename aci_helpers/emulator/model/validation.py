@@ -117,7 +117,7 @@ def conform_container_group(body: dict, version: str = "2023-05-01") -> dict:
     """The body as ARM's deserializer sees it: JSON types checked against the model of
     api-version ``version`` (the first wrong one is named by its path), nulls and unknown or
     read-only properties dropped."""
-    from .schema import conform, container_group_schema
+    from .schema import conform, container_group_schema  # noqa: PLC0415
     return conform(body, container_group_schema(version))
 
 

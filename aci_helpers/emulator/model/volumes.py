@@ -23,7 +23,6 @@ import base64
 import binascii
 import posixpath
 import re
-from typing import Any
 from urllib.parse import urlsplit
 
 from .. import assumptions as A

@@ -805,7 +805,7 @@ def expr(m: Machine, argv: list[str]) -> int:
             if op in ("=", "!=") and not (a.lstrip("-").isdigit() and b.lstrip("-").isdigit()):
                 v = int((a == b) == (op == "="))
             else:
-                from .shell import _arith_eval
+                from .shell import _arith_eval  # noqa: PLC0415
                 v = _arith_eval(f"{int(a)} {'==' if op == '=' else op} {int(b)}", {})
         elif len(args) == 1:
             m.line(args[0])

@@ -64,7 +64,7 @@ def _launch(info: ImageInfo, cmd: tuple[str, ...], env_key: tuple[tuple[str, str
     description = " ".join(argv)
     notes = [(0.0, n) for n in _notes(mounts)]
     if not argv and info.behaviour == "opaque":
-        from .images import OPAQUE_IMAGE_NOTE
+        from .images import OPAQUE_IMAGE_NOTE  # noqa: PLC0415
         return Program([*notes, (0.0, OPAQUE_IMAGE_NOTE.format(image=info.familiar))],
                        description="(an image the emulator does not know: runs forever)")
     if not argv:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from . import timing, wordcount
 from .images import ImageInfo
 from .program import LineText
-from .shell import SPECIAL, Forever, Machine, Periodic, TimeText, _Exit, strftime_utc
+from .shell import SPECIAL, Machine, TimeText, _Exit, strftime_utc
 
 #: The sidecar's curl version as the docs' access log shows it (User-Agent curl/7.54.0).
 CURL_USER_AGENT = "curl/7.54.0"
@@ -41,7 +41,7 @@ def _sidecar_peer(m: Machine) -> bool:
     return any(p.behaviour == "sidecar" for p in m.peers)
 
 
-def _access_cycle(m: Machine, fmt_line) -> tuple[float, float, list[tuple[float, LineText]]] | None:
+def _access_cycle(m: Machine, fmt_line: Callable[[float], str]) -> tuple[float, float, list[tuple[float, LineText]]] | None:
     if not _sidecar_peer(m):
         return None
     line = TimeText(fmt_line, m.epoch)
@@ -211,7 +211,7 @@ def curl(m: Machine, argv: list[str]) -> int:
         return 2
     mt = re.match(r"^(?:(https?)://)?([^/:]+)(?::(\d+))?(/.*)?$", url)
     if not mt:
-        m.err(f"curl: (3) URL using bad/illegal format or missing URL")
+        m.err("curl: (3) URL using bad/illegal format or missing URL")
         return 3
     scheme, host, port_s, _path = mt.groups()
     port = int(port_s) if port_s else (443 if scheme == "https" else 80)
@@ -420,7 +420,7 @@ class MiniPython:
             return
         raise _Unsupported(type(s).__name__)
 
-    def binop(self, op: ast.operator, a, b, s) -> Any:
+    def binop(self, op: ast.operator, a: Any, b: Any, s: ast.stmt) -> Any:
         """``a op b``; ZeroDivisionError and TypeError become a traceback at ``s``'s line."""
         try:
             if isinstance(op, ast.Pow) and isinstance(b, int) and abs(b) > 1000:

@@ -29,7 +29,7 @@ from .images import ImageInfo
 from .program import Cycle, LineText
 from .replay import timed_events
 from .shell_parse import (AndOr, For, Group, If, Loop, Parser, Pipeline, Redir, Seq, Simple,
-                          ShellSyntaxError, _is_name)
+                          ShellSyntaxError)
 
 SHELLS = {"sh": None, "ash": "ash", "dash": "dash", "bash": "bash"}
 BIN_DIRS = ("/bin", "/usr/bin", "/usr/local/bin", "/sbin", "/usr/sbin", "/usr/local/sbin")
@@ -270,7 +270,7 @@ class Machine:
         except RecursionError:
             self.err("[aci-emulator] the command nests too deeply to simulate")
             code = 2
-        except Exception as exc:  # a bug here must not take the emulator down with it
+        except Exception as exc:  # noqa: BLE001 - a bug here must not take the emulator down with it
             self.err(f"[aci-emulator] internal error while simulating this command "
                      f"({type(exc).__name__}: {exc}); please report it")
             code = 1
@@ -573,7 +573,7 @@ class Machine:
             if fd1 is not None:
                 self.capture_depth -= 1
 
-    def run_cmd(self, node) -> int:
+    def run_cmd(self, node: Simple | Loop | For | If | Group) -> int:
         """Run a simple or compound command with its redirections."""
         if isinstance(node, Simple):
             return self.run_simple(node)
@@ -801,7 +801,7 @@ class Machine:
 
     def command(self, argv: list[str], line: int, shell: bool) -> int:
         """Run one command: a shell builtin, a utility, a special program or a script."""
-        from . import commands  # local import: commands imports this module
+        from . import commands  # noqa: PLC0415 - local import: commands imports this module
 
         name = argv[0]
         base = name.rsplit("/", 1)[-1]
@@ -1136,7 +1136,7 @@ def _arith_eval(text: str, names: dict[str, int]) -> int:
     if tree is None:
         raise ArithError(text)
 
-    def ev(node) -> int:
+    def ev(node: ast.AST) -> int:
         """The integer value of ``node``, with the shell's truncating division."""
         if isinstance(node, ast.Expression):
             return ev(node.body)

@@ -377,7 +377,7 @@ class Parser:
             return self._with_redirs(Group(body, subshell=True))
         return self._simple()
 
-    def _with_redirs(self, node):
+    def _with_redirs(self, node: Loop | For | If | Group) -> Loop | For | If | Group:
         while self.tok.kind in ("IO",) or (self.tok.kind == "OP" and self.tok.text in
                                             (">", ">>", "<", ">&", "<&", "&>")):
             node.redirs.append(self._redir())
