@@ -19,14 +19,14 @@ import json
 import logging
 import os
 import re
-import signal
 import sqlite3
 import threading
 import time
-from typing import Any, Iterator
+from typing import Any
 
 from .errors import DamagedRecord, EmulatorError, StateFileBusy, StateFileError
 from .lockinfo import lock_holder
+from .transaction import Transaction
 
 try:  # POSIX only: Windows has no flock, and cannot delete open files anyway
     import fcntl
@@ -74,48 +74,6 @@ _DAMAGED_ADVICE = (
     "If it is an emulator state file that got damaged, delete the file (and its -wal/-shm "
     "companions) to start from an empty cloud; if it belongs to another program, "
     + _OTHER_PATH + ".")
-
-
-# -- Ctrl-C ---------------------------------------------------------------------------------
-class _HoldInterrupt:
-    """Hold a Ctrl-C (SIGINT) while a transaction starts or ends, and deliver it right after.
-
-    Between ``BEGIN`` and the ``try`` that rolls it back, or in the middle of the rollback
-    itself, a KeyboardInterrupt would leave the transaction open: that kernel would fail
-    every later call, and a write transaction would keep the write lock from every other
-    kernel. Only the main thread receives signals, so other threads need nothing.
-    """
-
-    __slots__ = ("old", "pending")
-
-    def __enter__(self) -> "_HoldInterrupt":
-        self.old = self.pending = None
-        if threading.current_thread() is not threading.main_thread():
-            return self
-        try:
-            old = signal.getsignal(signal.SIGINT)
-            if old is None:       # installed outside Python: cannot be restored, leave it
-                return self
-            signal.signal(signal.SIGINT, self._hold)
-        except (ValueError, OSError):  # not the main interpreter
-            return self
-        self.old = old
-        return self
-
-    def _hold(self, signum: int, frame: Any) -> None:
-        self.pending = (signum, frame)
-
-    def __exit__(self, *exc: object) -> None:
-        old, pending = self.old, self.pending
-        if old is None:
-            return
-        signal.signal(signal.SIGINT, old)
-        if pending is None:
-            return
-        if callable(old):
-            old(*pending)          # the default handler raises KeyboardInterrupt here
-        elif old == signal.SIG_DFL:
-            signal.raise_signal(signal.SIGINT)
 
 
 # -- opening a file ---------------------------------------------------------------------------
@@ -329,54 +287,23 @@ class Store:
                     c.execute(stmt)
 
     # -- transactions -----------------------------------------------------------------------
-    @contextlib.contextmanager
-    def tx(self, write: bool) -> Iterator["Tx"]:
-        """A transaction; ``write=True`` takes the database write lock up front.
+    def tx(self, write: bool) -> Transaction:
+        """A transaction, for ``with store.tx(write) as tx:``; ``write=True`` takes the
+        database write lock up front.
 
         Any sqlite failure becomes a :class:`StateFileError` (a busy file a
-        :class:`StateFileBusy`); the transaction is rolled back whatever happens,
-        KeyboardInterrupt included."""
-        with self._lock:
-            if self._depth:
-                raise RuntimeError("Store.tx is not reentrant")
-            conn = self._conn
-            if conn is None:
-                raise EmulatorError("This emulator was closed (Emulator.close()); create a "
-                                    "new one (in a notebook: connect() again).")
-            self._depth += 1
-            try:
-                try:
-                    with _HoldInterrupt():
-                        if conn.in_transaction:  # left by an interrupt outside our control
-                            conn.execute("ROLLBACK")
-                        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-                    yield Tx(conn, self._cache, self.label, self._sums)
-                except BaseException as exc:
-                    self._sums.forget()  # it may count this transaction's undone writes
-                    with _HoldInterrupt():
-                        self._rollback(conn)
-                    if isinstance(exc, sqlite3.Error):
-                        raise self._state_error(exc) from None
-                    raise
-                else:
-                    try:
-                        with _HoldInterrupt():
-                            conn.execute("COMMIT")
-                    except sqlite3.Error as exc:
-                        self._sums.forget()
-                        with _HoldInterrupt():
-                            self._rollback(conn)
-                        raise self._state_error(exc) from None
-            finally:
-                self._depth -= 1
+        :class:`StateFileBusy`). The transaction ends committed or rolled back whatever
+        happens, a Ctrl-C at any point of entering or leaving included (see
+        :mod:`.transaction`)."""
+        return Transaction(self, write)
 
-    @staticmethod
-    def _rollback(conn: sqlite3.Connection) -> None:
-        if conn.in_transaction:
-            try:
-                conn.execute("ROLLBACK")
-            except sqlite3.Error:  # the connection is broken: nothing is left to undo
-                pass
+    def _tx_object(self, conn: sqlite3.Connection) -> "Tx":
+        """The accessors of a transaction just begun on ``conn``."""
+        return Tx(conn, self._cache, self.label, self._sums)
+
+    def _rolled_back(self) -> None:
+        """Forget what a rolled-back transaction may have counted."""
+        self._sums.forget()
 
     def _state_error(self, exc: sqlite3.Error, opening: bool = False) -> EmulatorError:
         """The :class:`StateFileError` that says what a sqlite failure means for the learner."""
