@@ -327,7 +327,7 @@ def test_worker_threads_keep_writing_while_the_main_thread_is_interrupted(tmp_pa
                 with store.tx(write=True) as tx:
                     tx.set_meta("worker", str(k))
                 acked.append(k)
-            except Exception as exc:  # any failure is a finding
+            except Exception as exc:  # noqa: BLE001 - any failure is a finding
                 errors.append(repr(exc))
             time.sleep(0.0005)
 
