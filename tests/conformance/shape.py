@@ -147,8 +147,10 @@ def _cmp_list(rec: list, act: list, path: str, key: str | None, o: ShapeOptions,
         diff.add(path, f"length differs (recorded {len(rec)}, emulator {len(act)})")
     if not rec or not act:
         return
+    # a key identifies items only when its values are scalars (a usage's "name" is an object)
     ident = next((k for k in IDENTITY_KEYS
-                  if all(isinstance(x, dict) and k in x for x in rec + act)), None)
+                  if all(isinstance(x, dict) and isinstance(x.get(k), (str, int))
+                         for x in rec + act)), None)
     if ident is not None and not variable:
         by_id = {x[ident]: x for x in rec}
         for i, a in enumerate(act):
