@@ -19,6 +19,7 @@ from . import assumptions as A
 from .app import App
 from .clock import make_clock
 from .errors import ArmError, EmulatorError, StateFileError
+from .image_catalog import CatalogFileError, load_catalog
 from .model import registries
 from .model.cloud import Cloud
 from .model.registries import RegistryLogin
@@ -26,7 +27,7 @@ from .store import Store
 from .transport import EmulatorAsyncTransport, EmulatorTransport, Exchange
 
 __all__ = ["Emulator", "EmulatorTransport", "EmulatorAsyncTransport", "Exchange",
-           "StateFileError", "EmulatorError", "ArmError", "RegistryLogin"]
+           "StateFileError", "EmulatorError", "ArmError", "RegistryLogin", "CatalogFileError"]
 
 
 class EmulatorCredential:
@@ -83,6 +84,10 @@ class Emulator:
     :param speed: realtime clock only: virtual time runs ``speed`` times faster than the
         wall clock (a number >= 1; default 1), states come in the same order, and the
         transport's ``sleep`` sleeps ``speed`` times less.
+
+    The images the containers may run are the runtime's built-ins plus those of the JSON
+    file named by ``ACI_EMULATOR_IMAGES``, read here, once (a file that cannot be used
+    raises :class:`CatalogFileError` before the state is opened).
     """
 
     def __init__(self, state: str | os.PathLike | None = None, clock: str = "realtime",
@@ -102,10 +107,11 @@ class Emulator:
                 or quota_cores <= 0:
             raise ValueError(f"quota_cores must be a positive number, not {quota_cores!r}")
         self._clock = make_clock(clock, speed)
+        self._catalog = load_catalog()
         self.seed = seed
         self.subscription_id = A.SUBSCRIPTION_ID
         self._store = Store(state)
-        self._cloud = Cloud(self.subscription_id, seed, quota_cores)
+        self._cloud = Cloud(self.subscription_id, seed, quota_cores, self._catalog)
         self._app = App(self._store, self._clock, self._cloud)
 
     @property
@@ -181,7 +187,8 @@ class Emulator:
         wrong credentials, tags or identities get InaccessibleImage. Raises ValueError,
         changing nothing, for a malformed argument."""
         with self._store.tx(write=True) as tx:
-            return registries.add(tx, self.seed, server, images, username, pull_identities)
+            return registries.add(tx, self.seed, self._catalog, server, images, username,
+                                  pull_identities)
 
     def registries(self) -> list[dict]:
         """The emulated registries: server, username, images, pull identities (no secrets)."""

@@ -14,7 +14,7 @@ ROMEO = "http://shakespeare.mit.edu/romeo_juliet/full.html"
 
 @pytest.fixture(scope="session")
 def catalog() -> ImageCatalog:
-    return ImageCatalog.default(extra_images="")
+    return ImageCatalog.default()
 
 
 @pytest.fixture

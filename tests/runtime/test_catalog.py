@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from aci_helpers.emulator.runtime import (CatalogFileError, ImageCatalog, ImageNotFound,
+from aci_helpers.emulator.runtime import (ImageCatalog, ImageNotFound,
                                           RegistryCredentialsRequired, launch, parse_reference)
 from aci_helpers.emulator.runtime.images import OPAQUE_IMAGE_NOTE
 
@@ -120,7 +118,7 @@ def test_credentials_for_another_server_do_not_help(catalog):
 
 
 def test_add_private_image():
-    cat = ImageCatalog.default(extra_images="")
+    cat = ImageCatalog.default()
     cat.add("myreg.azurecr.io/web:v1", default_command=["/bin/sh", "-c", "echo up; sleep infinity"],
             ports=[8080], env={"MODE": "prod"})
     info = cat.resolve("myreg.azurecr.io/web:v1")  # added images need no credentials
@@ -132,7 +130,7 @@ def test_add_private_image():
 
 
 def test_add_with_behaviour_and_any_tag():
-    cat = ImageCatalog.default(extra_images="")
+    cat = ImageCatalog.default()
     cat.add("contoso/web", behaviour="nginx", any_tag=True)
     info = cat.resolve("contoso/web:2.0")
     assert info.behaviour == "nginx"
@@ -140,16 +138,3 @@ def test_add_with_behaviour_and_any_tag():
     assert "/docker-entrypoint.sh: Configuration complete; ready for start up" in out
     with pytest.raises(ValueError, match="unknown behaviour"):
         cat.add("contoso/x", behaviour="nope")
-
-
-def test_extra_images_json(tmp_path, monkeypatch):
-    path = tmp_path / "images.json"
-    path.write_text(json.dumps([{"reference": "myreg.azurecr.io/job:1",
-                                 "default_command": ["echo", "done"]}]))
-    monkeypatch.setenv("ACI_EMULATOR_IMAGES", str(path))
-    cat = ImageCatalog.default()
-    prog = launch(cat.resolve("myreg.azurecr.io/job:1"), None, {}, [], 0)
-    assert lines(prog) == ["done"] and prog.exit_code == 0
-    path.write_text("{not json")
-    with pytest.raises(CatalogFileError, match="images.json"):
-        ImageCatalog.default()

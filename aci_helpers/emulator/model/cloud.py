@@ -42,11 +42,11 @@ class Ctx:
 class Cloud:
     """Business rules over the store. Holds caches of runtime objects (never state)."""
 
-    def __init__(self, sub: str, seed: int, quota_cores: float) -> None:
+    def __init__(self, sub: str, seed: int, quota_cores: float, catalog: Any) -> None:
         self.sub = sub
         self.seed = seed
         self.quota_cores = quota_cores
-        self._progs = Programs()
+        self._progs = Programs(catalog)
 
     # ------------------------------------------------------------------ runtime adapter
     def warm(self) -> None:

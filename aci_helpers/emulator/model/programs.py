@@ -22,8 +22,8 @@ from .util import det_hex
 class Programs:
     """Image resolution and launched programs, cached (never state)."""
 
-    def __init__(self) -> None:
-        self._catalog: Any = None
+    def __init__(self, catalog: Any) -> None:
+        self._catalog = catalog     # the runtime's ImageCatalog, made once by the Emulator
         self._rt: Any = None
         self._infos: dict[tuple, Any] = {}
         self._programs: dict[tuple, tuple[dict, dict]] = {}
@@ -32,7 +32,6 @@ class Programs:
         """The runtime package (imported late: it is a separate package)."""
         if self._rt is None:
             from .. import runtime as rt  # noqa: PLC0415
-            self._catalog = rt.ImageCatalog.default()
             self._rt = rt
         return self._rt
 

@@ -56,9 +56,10 @@ def _hash(salt: str, password: str) -> str:
     return hashlib.sha256(f"{salt}\x1f{password}".encode()).hexdigest()
 
 
-def add(tx: Any, seed: int, server: str, images: Mapping[str, str] | None,
+def add(tx: Any, seed: int, catalog: Any, server: str, images: Mapping[str, str] | None,
         username: str | None, pull_identities: Iterable[str]) -> RegistryLogin:
-    """Create or update the emulated registry ``server``; return its login.
+    """Create or update the emulated registry ``server``; return its login. Each imported
+    image's source must be one the Emulator's ``catalog`` (a runtime ImageCatalog) runs.
 
     Raises ValueError, changing nothing, for a malformed server, user, image or identity."""
     from .. import runtime as rt  # noqa: PLC0415
@@ -74,7 +75,6 @@ def add(tx: Any, seed: int, server: str, images: Mapping[str, str] | None,
     if not isinstance(user, str) or not _USER.match(user):
         raise ValueError(f"username must be 1-64 letters, digits or . _ @ -, not {username!r}")
     old = get(tx, key) or {}
-    catalog = rt.ImageCatalog.default()
     mapped = dict(old.get("images", {}))
     for target, source in (images or {}).items():
         rest = target.removeprefix(key + "/") if isinstance(target, str) else ""

@@ -1,6 +1,6 @@
 """The emulator's simulated container runtime: which images exist, what a container
-prints and when it exits. Pure and deterministic: no clock, no network, no threads; the
-only I/O is loading the shipped word-count data (and an optional extra-images file).
+prints and when it exits. Pure and deterministic: no clock, no network, no threads, no
+settings; the only I/O is loading the shipped word-count data.
 
     from aci_helpers.emulator.runtime import ImageCatalog, launch
 
@@ -10,13 +10,12 @@ only I/O is loading the shipped word-count data (and an optional extra-images fi
     prog.exit_after, prog.exit_code      # None, None: a web server runs forever
     prog.output(until=10.0)              # [(0.0, 'listening on port 80')]
 
-Add images with ``catalog.add(reference, default_command=[...], behaviour=...)`` or a
-JSON file named by ``ACI_EMULATOR_IMAGES`` (a list of ``add()`` keyword objects, read by
-``ImageCatalog.default()``). See README.md in this directory.
+Add images with ``catalog.add(reference, default_command=[...], behaviour=...)`` or
+``catalog.add_entries([...])`` (a list of ``add()`` keyword objects: the emulator reads
+them from the file named by ``ACI_EMULATOR_IMAGES``). See README.md in this directory.
 """
 
-from .errors import (CatalogFileError, ImageNotFound, OutputTooLarge, RegistryCredentialsRequired,
-                     RuntimeImageError)
+from .errors import ImageNotFound, OutputTooLarge, RegistryCredentialsRequired, RuntimeImageError
 from .files import FileOp, Mount, Volume
 from .images import (BEHAVIOURS, PUBLIC_REGISTRIES, ImageCatalog, ImageInfo, Reference,
                      normalise_server, parse_reference)
@@ -24,7 +23,7 @@ from .launch import container_env, launch
 from .program import Cycle, Program
 
 __all__ = [
-    "BEHAVIOURS", "CatalogFileError", "Cycle", "FileOp", "ImageCatalog", "ImageInfo",
+    "BEHAVIOURS", "Cycle", "FileOp", "ImageCatalog", "ImageInfo",
     "ImageNotFound", "Mount", "OutputTooLarge", "PUBLIC_REGISTRIES", "Program", "Reference",
     "RegistryCredentialsRequired", "RuntimeImageError", "Volume", "container_env", "launch",
     "normalise_server", "parse_reference",

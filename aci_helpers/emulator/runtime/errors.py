@@ -36,17 +36,5 @@ class RegistryCredentialsRequired(RuntimeImageError):
         )
 
 
-class CatalogFileError(Exception):
-    """An extra-images JSON file (ACI_EMULATOR_IMAGES) cannot be used."""
-
-    def __init__(self, path: str, reason: str) -> None:
-        self.path = path
-        super().__init__(
-            f"Cannot load extra images from {path!r}: {reason}. The file must hold a JSON "
-            f'list of objects like {{"reference": "myreg.azurecr.io/app:v1", '
-            f'"default_command": ["/bin/sh", "-c", "echo hi"]}}.'
-        )
-
-
 class OutputTooLarge(Exception):
     """A program printed more lines than one ``output()`` call may build; pass ``tail``."""

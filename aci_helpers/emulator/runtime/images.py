@@ -24,20 +24,18 @@ Resolution rules (see README.md for the full list and the reasons):
   imported images, are checked before the catalog is asked: see model/registries.py.)
 
 Adding images: ``catalog.add("myreg.azurecr.io/app:v1", default_command=[...])`` (or
-``behaviour="nginx"`` to reuse a built-in program), or point ``ACI_EMULATOR_IMAGES`` at
-a JSON file holding a list of ``add()`` keyword objects before calling
-:meth:`ImageCatalog.default`.
+``behaviour="nginx"`` to reuse a built-in program), or ``catalog.add_entries([...])`` with
+a list of ``add()`` keyword objects (what the emulator reads from the file named by
+``ACI_EMULATOR_IMAGES``: the runtime itself reads no setting and no file).
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping
 
-from .errors import CatalogFileError, ImageNotFound, RegistryCredentialsRequired
+from .errors import ImageNotFound, RegistryCredentialsRequired
 
 DOCKER_HUB = "docker.io"
 _HUB_ALIASES = {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
@@ -365,31 +363,26 @@ class ImageCatalog:
 
     # -- construction ------------------------------------------------------------------
     @classmethod
-    def default(cls, extra_images: str | None = None) -> "ImageCatalog":
-        """The built-in images, plus those in ``extra_images`` or ``$ACI_EMULATOR_IMAGES``."""
+    def default(cls) -> "ImageCatalog":
+        """The built-in images (more with :meth:`add` or :meth:`add_entries`)."""
         cat = cls()
         cat._builtin = dict(_BUILTIN)
-        path = extra_images if extra_images is not None else os.environ.get("ACI_EMULATOR_IMAGES")
-        if path:
-            cat.load_json(path)
         return cat
 
-    def load_json(self, path: str) -> None:
-        """Add every image in a JSON file: a list of objects of :meth:`add` keyword arguments."""
-        try:
-            with open(path, encoding="utf-8") as fh:
-                entries = json.load(fh)
-        except (OSError, ValueError) as exc:
-            raise CatalogFileError(path, str(exc)) from None
+    def add_entries(self, entries: object) -> None:
+        """Add every image of ``entries``, a list of objects of :meth:`add` keyword arguments
+        (an images file's content). A bad entry raises ValueError naming it, adding none."""
         if not isinstance(entries, list):
-            raise CatalogFileError(path, "the top level is not a list")
+            raise ValueError("the top level is not a list")
+        scratch = ImageCatalog()
         for i, entry in enumerate(entries):
             if not isinstance(entry, dict) or "reference" not in entry:
-                raise CatalogFileError(path, f"entry {i} is not an object with a 'reference'")
+                raise ValueError(f"entry {i} is not an object with a 'reference'")
             try:
-                self.add(**entry)
+                scratch.add(**entry)
             except (TypeError, ValueError, ImageNotFound) as exc:
-                raise CatalogFileError(path, f"entry {i}: {exc}") from None
+                raise ValueError(f"entry {i}: {exc}") from None
+        self._added.update(scratch._added)
 
     def add(
         self,
