@@ -136,7 +136,7 @@ def test_a_loop_printing_the_time_is_a_cycle_replayed_on_demand(run):
 
 def test_replayed_lines_match_a_full_simulation(run, monkeypatch):
     """The replay gives the lines a step-by-step simulation gives."""
-    from aci_helpers.emulator.runtime.shell import Machine
+    from aci_helpers.emulator.runtime.shell.machine import Machine
     src = 'for i in 1 2; do echo start $i; done; while true; do echo "a $(date +%s) b"; ' \
           'echo second; sleep 0.5; printf "%s\\n" "$(date +%T)"; sleep 2; done'
     replayed = _sh(run, src)

@@ -6,7 +6,7 @@ import pprint
 
 import pytest
 
-from aci_helpers.emulator.runtime.wordcount import plays
+from aci_helpers.emulator.runtime.programs.wordcount import plays
 
 from .conftest import HELLO, ROMEO, SIDECAR, WORDCOUNT, lines
 

@@ -10,7 +10,6 @@ changes (VOLUME_SHARING_ROUNDS at most).
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import replace
 from typing import Any
 
@@ -36,12 +35,10 @@ class Programs:
         return self._rt
 
     def warm(self) -> bool:
-        """Import the runtime (and the shell's commands, imported late) and load the catalog
-        now, if not done yet; True when this call did it."""
+        """Import the runtime now, if not done yet; True when this call did it."""
         if self._rt is not None:
             return False
-        rt = self.runtime()
-        importlib.import_module(rt.__name__ + ".commands")
+        self.runtime()
         return True
 
     def resolve(self, image: str, servers: tuple[str, ...]) -> Any:

@@ -182,11 +182,6 @@ class FileSystem(MutableMapping[str, str]):
         st.applied = max(st.applied, upto)
         return st
 
-    def mount_of(self, path: str) -> Mount | None:
-        """The mount ``path`` (absolute, normalised) lies in, if any."""
-        hit = self._resolve(path)
-        return None if hit is None else hit[0]
-
     def writable(self, path: str) -> bool:
         """False when ``path`` is in a read-only mount."""
         hit = self._resolve(path)

@@ -99,6 +99,11 @@ class ImageInfo:
             repo = f"{self.registry}/{repo}"
         return repo + (f"@{self.digest}" if self.digest else f":{self.tag}")
 
+    @property
+    def busybox(self) -> bool:
+        """Whether its utilities are busybox's (their messages differ from GNU coreutils')."""
+        return self.shell in ("ash", "none")
+
     def version(self, name: str, default: str = "") -> str:
         """A version string the image reports (``python``, ``node``, ``nginx`` ...)."""
         return dict(self.versions).get(name, default)
@@ -481,9 +486,3 @@ class ImageCatalog:
                     _edits(name, other) <= (2 if len(other) >= 8 else 1):
                 return repo.removeprefix("library/")
         return None
-
-    def known_repositories(self) -> list[str]:
-        """Every built-in and added repository, as ``registry/repository``."""
-        names = {f"{r}/{p}" for r, p in self._builtin}
-        names |= {f"{r}/{p.split(chr(0))[0]}" for r, p in self._added}
-        return sorted(names)

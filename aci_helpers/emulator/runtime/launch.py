@@ -1,4 +1,8 @@
-"""`launch`: turn an image, a command line and an environment into a :class:`Program`."""
+"""`launch`: turn an image, a command line and an environment into a :class:`Program`.
+
+The one place the runtime's parts meet: the command table (the shell's builtins, the
+Linux utilities, the images' programs) is built here, once, and handed to each machine.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,17 @@ import random
 from functools import lru_cache
 from typing import Mapping, Sequence
 
-from . import programs  # noqa: F401  (registers node, python, nginx ... into shell.SPECIAL)
 from . import timing
 from .files import Mount
-from .images import ImageInfo
+from .images import OPAQUE_IMAGE_NOTE, ImageInfo
 from .program import Program, Simulated
-from .shell import Machine
+from .programs import PROGRAMS
+from .shell.builtin import BUILTINS
+from .shell.machine import CommandTable, Machine
+from .shell.utilities import UTILITIES
+
+#: What every simulated machine can run.
+COMMANDS = CommandTable(builtins=BUILTINS, utilities=UTILITIES, programs=PROGRAMS)
 
 
 def container_env(info: ImageInfo, env: Mapping[str, str], seed: int) -> list[tuple[str, str]]:
@@ -64,7 +73,6 @@ def _launch(info: ImageInfo, cmd: tuple[str, ...], env_key: tuple[tuple[str, str
     description = " ".join(argv)
     notes = [(0.0, n) for n in _notes(mounts)]
     if not argv and info.behaviour == "opaque":
-        from .images import OPAQUE_IMAGE_NOTE  # noqa: PLC0415
         return Program([*notes, (0.0, OPAQUE_IMAGE_NOTE.format(image=info.familiar))],
                        description="(an image the emulator does not know: runs forever)")
     if not argv:
@@ -73,7 +81,7 @@ def _launch(info: ImageInfo, cmd: tuple[str, ...], env_key: tuple[tuple[str, str
     def machine(horizon: float, budget: int) -> Machine:
         """A fresh machine for this container, stopped at ``horizon`` or after ``budget`` steps."""
         return Machine(info, env, peers, seed, started_at, horizon=horizon, budget=budget,
-                       mounts=mounts)
+                       mounts=mounts, commands=COMMANDS)
 
     out = machine(float("inf"), timing.LAUNCH_STEP_BUDGET).run_argv(argv)
     if out.kind == "exit":

@@ -12,12 +12,10 @@ from __future__ import annotations
 import bisect
 import math
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable
 
 from .errors import OutputTooLarge
-
-LineText = str | Callable[[float], str]
-"""A printed line: a string, or a function of the print time (seconds after start)."""
+from .lines import LineText, render
 
 # Callers compute ``until`` as (now - start) from Unix epochs near 1.7e9, whose float
 # difference is off by up to ~3e-7 s: lines within a microsecond of ``until`` count.
@@ -25,11 +23,6 @@ _EPS = 1e-6
 #: Lines one ``output()`` call builds without ``tail`` before refusing (guess; the real
 #: service keeps 4 MB of log, well under this).
 MAX_OUTPUT_LINES = 2_000_000
-
-
-def render(t: float, text: LineText) -> str:
-    """The string a line shows when printed at time ``t``."""
-    return text if isinstance(text, str) else text(t)
 
 
 @dataclass(frozen=True)
@@ -185,9 +178,3 @@ class Program:
         assert self.cycle is not None
         return self.cycle.line(i - len(self.head))
 
-
-def finite(lines: Iterable[tuple[float, LineText]], exit_after: float, exit_code: int,
-           description: str = "") -> Program:
-    """A program that prints ``lines`` and exits."""
-    return Program(list(lines), exit_after=exit_after, exit_code=exit_code,
-                   description=description)

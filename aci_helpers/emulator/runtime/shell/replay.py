@@ -12,43 +12,36 @@ replays of one iteration: ``tail=N`` stays O(N).
 
 from __future__ import annotations
 
-import copy
-import random
-from typing import TYPE_CHECKING, Callable
+from typing import Callable, Protocol
 
-from .program import LineText, render
-
-if TYPE_CHECKING:
-    from .shell import Machine
+from ..lines import LineText, render
 
 #: Printed instead of a line whose replay did not behave like the recorded iteration
 #: (cannot happen for the loops detected; kept so that a surprise is visible, not silent).
 REPLAY_FAILED = "[aci-emulator] this line could not be simulated"
 
 
-def clone(m: "Machine") -> "Machine":
-    """A machine in the same shell state as ``m`` (variables, files, descriptors, random
-    state), with no output yet: a replay must not touch the original."""
-    c = copy.copy(m)
-    f = m.frame
-    c.frame = type(f)(vars=dict(f.vars), exported=set(f.exported), cwd=f.cwd,
-                      positional=list(f.positional), argv0=f.argv0, flavour=f.flavour,
-                      errexit=f.errexit)
-    c.fs = copy.copy(m.fs)  # only a container without volumes is replayed: a plain table
-    c.fds = dict(m.fds)
-    c.rng = random.Random()
-    c.rng.setstate(m.rng.getstate())
-    c.events = []
-    c.partial = []
-    c.steps = 0
-    c.horizon = float("inf")
-    return c
+class Replayable(Protocol):
+    """What a replay needs of the machine that ran the loop (``machine.Machine``)."""
+
+    clock: float
+    events: list[tuple[float, LineText]]
+    partial: list
+    steps: int
+
+    def clone(self) -> "Replayable":
+        """A machine in the same state, with no output yet."""
+        ...
+
+    def flush(self) -> None:
+        """End the line being written."""
+        ...
 
 
 class _Iteration:
     """Replays one loop iteration from a frozen start state at any start time."""
 
-    def __init__(self, start_state: "Machine", iteration: Callable[["Machine"], bool],
+    def __init__(self, start_state: "Replayable", iteration: Callable[["Replayable"], bool],
                  offsets: list[float]) -> None:
         self.state = start_state
         self.iteration = iteration
@@ -56,20 +49,20 @@ class _Iteration:
         self._last: tuple[float, list[str] | None] | None = None
         # An iteration leaves the state as it found it (that is how it was detected), so
         # one working copy serves every replay; a replay that fails discards it.
-        self._work: "Machine | None" = None
+        self._work: "Replayable | None" = None
 
     def texts(self, t0: float) -> list[str] | None:
         """The lines of the iteration starting at ``t0``; None if it did something else."""
         if self._last is not None and self._last[0] == t0:
             return self._last[1]
-        m = self._work if self._work is not None else clone(self.state)
+        m = self._work if self._work is not None else self.state.clone()
         self._work = None
         m.clock, m.events, m.partial, m.steps = t0, [], [], 0
         out: list[str] | None
         try:
             if not self.iteration(m):
                 raise ValueError("the loop ended")
-            m._flush()
+            m.flush()
             times = [t - t0 for t, _ in m.events]
             if len(times) != len(self.offsets) or any(
                     abs(a - b) > 1e-6 for a, b in zip(times, self.offsets)):
@@ -100,12 +93,12 @@ class _Line:
         return REPLAY_FAILED if texts is None else texts[self.j]
 
 
-def timed_events(m: "Machine", iteration: Callable[["Machine"], bool], t0: float,
+def timed_events(m: Replayable, iteration: Callable[[Replayable], bool], t0: float,
                  n0: int) -> list[tuple[float, LineText]]:
     """The cycle events of the iteration just run (from time ``t0``, output from event
     ``n0``): each line rendered by replaying the iteration that printed it."""
     offsets = [t - t0 for t, _ in m.events[n0:]]
     period = m.clock - t0
-    it = _Iteration(clone(m), iteration, offsets)
+    it = _Iteration(m.clone(), iteration, offsets)
     return [(off, _Line(it, j, m.clock, period)) for j, off in enumerate(offsets)]
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-RESERVED = {"if", "then", "elif", "else", "fi", "while", "until", "do", "done", "for", "in",
-            "{", "}", "!"}
 _END_WORDS = {"then", "elif", "else", "fi", "do", "done", "}"}
 _OPS = ("&&", "||", ";;", ">>", "<<", ">&", "<&", "&>", ";", "&", "|", "(", ")", "<", ">")
 

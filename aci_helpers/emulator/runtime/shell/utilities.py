@@ -1,6 +1,7 @@
-"""Shell builtins and the small set of Linux utilities the simulated images provide.
+"""The Linux utilities the simulated images provide (sleep, cat, tail, head, env, date, ls,
+cp ...), run when the image has them.
 
-Each function takes the :class:`~.shell.Machine` and argv, writes through ``m.write`` and
+Each function takes the :class:`~.machine.Machine` and argv, writes through ``m.write`` and
 returns the exit status. Messages follow busybox (``ash`` images: alpine, busybox) or
 GNU coreutils (``dash`` and ``bash`` images: debian, ubuntu, python, node, nginx ...).
 """
@@ -9,369 +10,16 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Callable
 
-from .files import ReadOnlyFile
-from .shell import (ArithError, Forever, Machine, Periodic, TimeText, _Exit, _LoopCtl,
-                    strftime_utc)
-from . import timing
-
-UtilityFn = Callable[[Machine, list[str]], int]
-
-
-def _busybox(m: Machine) -> bool:
-    return m.image.shell in ("ash", "none")
+from .. import timing
+from ..files import ReadOnlyFile
+from ..lines import formatted
+from .arith import ArithError, arith_eval
+from .builtin import echo, printf, test
+from .machine import CommandFn, Machine
+from .signals import Forever, Periodic
 
 
-# ---------------------------------------------------------------------------------------
-# echo / printf
-# ---------------------------------------------------------------------------------------
-_ESC = {"\\": "\\", "a": "\a", "b": "\b", "e": "\x1b", "f": "\f", "n": "\n", "r": "\r",
-        "t": "\t", "v": "\v"}
-
-
-def _escapes(s: str) -> tuple[str, bool]:
-    """Interpret echo -e escapes; returns (text, stop) where stop means ``\\c`` was seen."""
-    out, i, n = [], 0, len(s)
-    while i < n:
-        c = s[i]
-        if c != "\\" or i + 1 >= n:
-            out.append(c)
-            i += 1
-            continue
-        d = s[i + 1]
-        if d == "c":
-            return "".join(out), True
-        if d in _ESC:
-            out.append(_ESC[d])
-            i += 2
-            continue
-        if d == "0" or d.isdigit():
-            j = i + 2 if d == "0" else i + 1
-            k = j
-            while k < n and k < j + 3 and s[k] in "01234567":
-                k += 1
-            if d != "0" and k == j:
-                out.append(c)
-                i += 1
-                continue
-            out.append(chr(int(s[j:k] or "0", 8) & 0xFF))
-            i = k
-            continue
-        out.append(c)
-        i += 1
-    return "".join(out), False
-
-
-def echo(m: Machine, argv: list[str], dash_builtin: bool = False) -> int:
-    """``echo [-neE]``; dash's builtin takes only ``-n`` and always interprets escapes."""
-    args = argv[1:]
-    newline, interpret = True, dash_builtin
-    if dash_builtin:
-        if args and args[0] == "-n":
-            newline = False
-            args = args[1:]
-    else:
-        while args and re.fullmatch(r"-[neE]+", args[0]):
-            for flag in args[0][1:]:
-                if flag == "n":
-                    newline = False
-                elif flag == "e":
-                    interpret = True
-                else:
-                    interpret = False
-            args = args[1:]
-    text = " ".join(args)
-    stop = False
-    if interpret:
-        text, stop = _escapes(text)
-    m.write(text + ("\n" if newline and not stop else ""))
-    return 0
-
-
-_FMT = re.compile(r"%([-+ #0]*)(\d+|\*)?(?:\.(\d+))?([sdiouxXfFeEgGcb%])")
-
-
-def printf(m: Machine, argv: list[str]) -> int:
-    """``printf FORMAT [ARG...]``; the format is reused until the arguments run out."""
-    if len(argv) < 2:
-        m.err("printf: usage: printf format [arguments]" if m.frame.flavour == "bash"
-              else "printf: missing format")
-        return 2 if m.frame.flavour == "bash" else 1
-    fmt, args = argv[1], argv[2:]
-    out: list[str] = []
-    status = 0
-    while True:
-        used = 0
-
-        def repl(mt: re.Match) -> str:
-            """Format one conversion, taking the next argument."""
-            nonlocal used, status
-            flags, width, prec, conv = mt.groups()
-            if conv == "%":
-                return "%"
-            arg = args[used] if used < len(args) else None
-            used += 1
-            spec = "%" + flags + (width or "") + (f".{prec}" if prec is not None else "")
-            if conv in "sb":
-                s = arg or ""
-                if conv == "b":
-                    s = _escapes(s)[0]
-                return (spec + "s") % s
-            if conv == "c":
-                return (arg or "")[:1]
-            if conv in "diouxX":
-                try:
-                    v = int(arg or "0", 0) if arg and arg[:2].lower() == "0x" else int(arg or "0")
-                except ValueError:
-                    m.err(f"printf: invalid number '{arg}'" if _busybox(m)
-                          else f"printf: {arg}: invalid number")
-                    status = 1
-                    v = 0
-                return (spec + ("d" if conv in "iu" else conv)) % v
-            try:
-                v = float(arg or "0")
-            except ValueError:
-                status = 1
-                v = 0.0
-            return (spec + conv) % v
-
-        piece = _FMT.sub(repl, fmt)
-        piece, stop = _escapes(piece)
-        out.append(piece)
-        if stop or used == 0 or used >= len(args):
-            break
-        args = args[used:]
-    m.write("".join(out))
-    return status
-
-
-# ---------------------------------------------------------------------------------------
-# test / [
-# ---------------------------------------------------------------------------------------
-class _TestError(Exception):
-    pass
-
-
-def test(m: Machine, argv: list[str]) -> int:
-    """``test`` and ``[``: 0 when true, 1 when false, 2 on a usage error."""
-    name = argv[0]
-    args = argv[1:]
-    if name == "[":
-        if not args or args[-1] != "]":
-            _test_msg(m, name, "missing ]")
-            return 2
-        args = args[:-1]
-    try:
-        return 0 if _test_expr(m, args) else 1
-    except _TestError as e:
-        _test_msg(m, name, str(e))
-        return 2
-
-
-def _test_msg(m: Machine, name: str, what: str) -> None:
-    f = m.frame
-    if f.flavour == "dash":
-        m.err(f"{f.argv0}: 1: {name}: {what}")
-    elif f.flavour == "bash":
-        m.err(f"{f.argv0}: line 1: {name}: {what}")
-    else:
-        m.err(f"{f.argv0}: {name}: {what}")
-
-
-def _int(m: Machine, s: str) -> int:
-    if re.fullmatch(r"\s*-?\d+\s*", s):
-        return int(s)
-    if m.frame.flavour == "dash":
-        raise _TestError(f"Illegal number: {s}")
-    if m.frame.flavour == "bash":
-        raise _TestError(f"{s}: integer expression expected")
-    raise _TestError(f"invalid number '{s}'")
-
-
-def _test_expr(m: Machine, a: list[str]) -> bool:
-    for op in ("-o", "-a"):
-        if op in a[1:-1]:
-            k = len(a) - 1 - a[::-1].index(op)
-            left, right = _test_expr(m, a[:k]), _test_expr(m, a[k + 1:])
-            return (left or right) if op == "-o" else (left and right)
-    if not a:
-        return False
-    if a[0] == "!" and len(a) > 1:
-        return not _test_expr(m, a[1:])
-    if a[0] == "(" and a[-1] == ")":
-        return _test_expr(m, a[1:-1])
-    if len(a) == 1:
-        return a[0] != ""
-    if len(a) == 2:
-        op, x = a
-        path = m.abspath(x)
-        if op == "-z":
-            return x == ""
-        if op == "-n":
-            return x != ""
-        if op in ("-e", "-f", "-s", "-r", "-w"):
-            if op == "-s":
-                return bool(m.fs.get(path))
-            if op == "-w" and not m.fs.writable(path):
-                return False
-            return path in m.fs or (op in ("-e", "-r", "-w") and _is_dir(m, path))
-        if op == "-d":
-            return _is_dir(m, path)
-        if op == "-x":
-            return m._has(x)
-        if op in ("-L", "-h", "-p", "-S", "-b", "-c", "-t"):
-            return False
-        raise _TestError(f"{op}: unary operator expected")
-    if len(a) == 3:
-        x, op, y = a
-        if op in ("=", "=="):
-            return x == y
-        if op == "!=":
-            return x != y
-        if op in ("-eq", "-ne", "-lt", "-le", "-gt", "-ge"):
-            i, j = _int(m, x), _int(m, y)
-            return {"-eq": i == j, "-ne": i != j, "-lt": i < j, "-le": i <= j, "-gt": i > j,
-                    "-ge": i >= j}[op]
-        if op == "<":
-            return x < y
-        if op == ">":
-            return x > y
-        raise _TestError(f"{op}: binary operator expected")
-    raise _TestError("too many arguments")
-
-
-# ---------------------------------------------------------------------------------------
-# builtins
-# ---------------------------------------------------------------------------------------
-def builtin(m: Machine, argv: list[str]) -> int:
-    """Run a shell builtin (echo, cd, export, set, exit, eval, read, ...)."""
-    name, args = argv[0], argv[1:]
-    f = m.frame
-    if name == "echo":
-        return echo(m, argv, dash_builtin=(f.flavour == "dash"))
-    if name == "printf":
-        return printf(m, argv)
-    if name in ("test", "["):
-        return test(m, argv)
-    if name in ("true", ":"):
-        return 0
-    if name == "false":
-        return 1
-    if name == "pwd":
-        m.line(f.cwd)
-        return 0
-    if name == "exit":
-        code = m.status
-        if args:
-            try:
-                code = int(args[0])
-            except ValueError:
-                m.err(_illegal_number(m, "exit", args[0]))
-                code = 2
-        raise _Exit(code & 0xFF)
-    if name in ("export", "local"):
-        for a in args:
-            if a.startswith("-"):
-                continue
-            if "=" in a:
-                k, v = a.split("=", 1)
-                f.vars[k] = v
-            else:
-                k = a
-            if name == "export":
-                f.exported.add(k)
-        if name == "export" and not args:
-            for k, v in m.env_items():
-                m.line(f"export {k}='{v}'")
-        return 0
-    if name == "unset":
-        for a in args:
-            if not a.startswith("-"):
-                f.vars.pop(a, None)
-                f.exported.discard(a)
-        return 0
-    if name == "cd":
-        target = args[0] if args else f.vars.get("HOME", "/root")
-        f.cwd = m.abspath(target)
-        return 0
-    if name == "set":
-        for a in args:
-            if a.startswith("-") and "e" in a[1:]:
-                f.errexit = True
-            elif a.startswith("+") and "e" in a[1:]:
-                f.errexit = False
-        if args and args[0] == "--":
-            f.positional = args[1:]
-        return 0
-    if name in ("break", "continue"):
-        if not m.loop_depth:
-            if f.flavour == "bash":
-                m.err(f"{f.argv0}: line 1: {name}: only meaningful in a `for', `while', or "
-                      f"`until' loop")
-            return 0
-        n = int(args[0]) if args and args[0].isdigit() else 1
-        raise _LoopCtl(name, max(n, 1))
-    if name == "shift":
-        n = int(args[0]) if args and args[0].isdigit() else 1
-        f.positional = f.positional[n:]
-        return 0
-    if name == "exec":
-        if not args:
-            return 0
-        status = m.command(args, line=1, shell=False)
-        raise _Exit(status)
-    if name == "eval":
-        return m.run_script(" ".join(args)) if args else 0
-    if name in ("source", "."):
-        if not args:
-            return 0
-        text = m.fs.get(m.abspath(args[0]))
-        if text is None:
-            m.err(f"{f.argv0}: {args[0]}: No such file or directory" if f.flavour != "dash"
-                  else f"{f.argv0}: 1: .: cannot open {args[0]}: No such file")
-            return 1 if f.flavour == "bash" else 2
-        return m.run_script(text)
-    if name == "read":
-        names = [a for a in args if not a.startswith("-")] or ["REPLY"]
-        if not m.stdin:
-            return 1
-        line, _, rest = m.stdin.partition("\n")
-        m.stdin = rest
-        vals = line.split(None, len(names) - 1)
-        for i, k in enumerate(names):
-            f.vars[k] = vals[i] if i < len(vals) else ""
-        return 0
-    if name == "return":
-        raise _Exit(int(args[0]) if args else m.status)
-    if name in ("type", "command"):
-        if name == "command" and args and args[0] != "-v":
-            return m.command(args, line=1, shell=True)
-        names = [a for a in args if not a.startswith("-")]
-        status = 0
-        for a in names:
-            if a in ("echo", "printf", "test", "[", "true", "false", "pwd", "exit", "cd"):
-                m.line(a if name == "command" else f"{a} is a shell builtin")
-            elif m._has(a):
-                m.line(f"/usr/bin/{a}" if name == "command" else f"{a} is /usr/bin/{a}")
-            else:
-                status = 1
-        return status
-    return 0  # trap, wait, umask, ulimit: nothing observable here
-
-
-def _illegal_number(m: Machine, cmd: str, arg: str) -> str:
-    f = m.frame
-    if f.flavour == "dash":
-        return f"{f.argv0}: 1: {cmd}: Illegal number: {arg}"
-    if f.flavour == "bash":
-        return f"{f.argv0}: line 1: {cmd}: {arg}: numeric argument required"
-    return f"{f.argv0}: {cmd}: Illegal number: {arg}"
-
-
-# ---------------------------------------------------------------------------------------
-# utilities
-# ---------------------------------------------------------------------------------------
 def _duration(arg: str) -> float | None:
     if arg in ("infinity", "inf"):
         return math.inf
@@ -385,14 +33,14 @@ def sleep(m: Machine, argv: list[str]) -> int:
     """``sleep DURATION...``: advance the clock by their sum; ``infinity`` blocks forever."""
     if len(argv) < 2:
         m.err("sleep: missing operand")
-        if not _busybox(m):
+        if not m.image.busybox:
             m.err("Try 'sleep --help' for more information.")
         return 1
     total = 0.0
     for arg in argv[1:]:
         d = _duration(arg)
         if d is None:
-            if _busybox(m):
+            if m.image.busybox:
                 m.err(f"sleep: invalid number '{arg}'")
             else:
                 m.err(f"sleep: invalid time interval '{arg}'")
@@ -405,16 +53,9 @@ def sleep(m: Machine, argv: list[str]) -> int:
     return 0
 
 
-_SYSTEM_DIRS = frozenset({"/", "/tmp", "/etc", "/usr", "/bin", "/root", "/var", "/dev", "/proc"})
-
-
-def _is_dir(m: Machine, path: str) -> bool:
-    return path in _SYSTEM_DIRS or m.fs.is_dir(path)
-
-
 def _read_only(m: Machine, prog: str, name: str, busybox_verb: str, gnu_verb: str) -> None:
     """The message of a utility refused by a read-only mount."""
-    m.err(f"{prog}: {busybox_verb} '{name}': Read-only file system" if _busybox(m)
+    m.err(f"{prog}: {busybox_verb} '{name}': Read-only file system" if m.image.busybox
           else f"{prog}: {gnu_verb} '{name}': Read-only file system")
 
 
@@ -427,13 +68,13 @@ def _read_file(m: Machine, prog: str, name: str) -> str | None:
     if path in m.fs:
         return m.fs[path]
     if m.fs.is_dir(path):
-        m.err(f"{prog}: read error: Is a directory" if _busybox(m) else f"{prog}: {name}: Is a directory")
+        m.err(f"{prog}: read error: Is a directory" if m.image.busybox else f"{prog}: {name}: Is a directory")
         return None
     if name in ("/etc/hostname",):
         return m.frame.vars.get("HOSTNAME", "") + "\n"
     if name == "/etc/os-release":
         return _OS_RELEASE.get(m.image.shell, _OS_RELEASE["dash"])
-    if _busybox(m):
+    if m.image.busybox:
         m.err(f"{prog}: can't open '{name}': No such file or directory")
     else:
         m.err(f"{prog}: {name}: No such file or directory")
@@ -490,9 +131,21 @@ def _lines_arg(args: list[str]) -> tuple[int, bool, list[str]]:
 
 
 def _count_error(m: Machine, prog: str, value: str) -> int:
-    m.err(f"{prog}: invalid number '{value}'" if _busybox(m)
+    m.err(f"{prog}: invalid number '{value}'" if m.image.busybox
           else f"{prog}: invalid number of lines: '{value}'")
     return 1
+
+
+def _print_lines(m: Machine, prog: str, files: list[str], pick) -> tuple[int, str | None]:
+    """Print ``pick(lines)`` of each file (standard input if none); (status, last text read)."""
+    status, text = 0, None
+    for name in files or ["-"]:
+        text = _read_file(m, prog, name)
+        if text is None:
+            status = 1
+            continue
+        m.write("".join(pick(text.splitlines(keepends=True))))
+    return status, text
 
 
 def tail(m: Machine, argv: list[str]) -> int:
@@ -501,19 +154,12 @@ def tail(m: Machine, argv: list[str]) -> int:
         n, follow, files = _lines_arg(argv[1:])
     except _BadCount as e:
         return _count_error(m, "tail", str(e))
-    status = 0
-    for name in files or ["-"]:
-        text = _read_file(m, "tail", name)
-        if text is None:
-            status = 1
-            continue
-        lines = text.splitlines(keepends=True)
-        m.write("".join(lines[-n:] if n else []))
+    status, text = _print_lines(m, "tail", files, lambda lines: lines[-n:] if n else [])
     if follow and len(files) == 1 and status == 0:
         _follow(m, m.abspath(files[0]), files[0], text or "")
-    if follow and (status == 0 or _busybox(m)):
+    if follow and (status == 0 or m.image.busybox):
         raise Forever()
-    if follow and not _busybox(m):
+    if follow and not m.image.busybox:
         m.err("tail: no files remaining")
     return status
 
@@ -537,14 +183,7 @@ def head(m: Machine, argv: list[str]) -> int:
         n, _, files = _lines_arg(argv[1:])
     except _BadCount as e:
         return _count_error(m, "head", str(e))
-    status = 0
-    for name in files or ["-"]:
-        text = _read_file(m, "head", name)
-        if text is None:
-            status = 1
-            continue
-        m.write("".join(text.splitlines(keepends=True)[:n]))
-    return status
+    return _print_lines(m, "head", files, lambda lines: lines[:n])[0]
 
 
 def env(m: Machine, argv: list[str]) -> int:
@@ -609,7 +248,7 @@ def date(m: Machine, argv: list[str]) -> int:
         else:
             m.err(f"date: invalid date '{a}'")
             return 1
-    m.write(TimeText(lambda e, fmt=fmt: strftime_utc(fmt, e), m.epoch))
+    m.write(formatted(fmt, m.epoch))
     m.write("\n")
     return 0
 
@@ -628,7 +267,7 @@ def whoami(m: Machine, argv: list[str]) -> int:
 
 def id_(m: Machine, argv: list[str]) -> int:
     """``id``: root's ids, with busybox's longer group list on busybox images."""
-    if _busybox(m):
+    if m.image.busybox:
         m.line("uid=0(root) gid=0(root) groups=0(root),1(bin),2(daemon),3(sys),4(adm),6(disk),"
                "10(wheel),11(floppy),20(dialout),26(tape),27(video)")
     else:
@@ -644,7 +283,7 @@ def uname(m: Machine, argv: list[str]) -> int:
     flags = "".join(a.lstrip("-") for a in argv[1:]) or "s"
     host = m.frame.vars.get("HOSTNAME", "localhost")
     if "a" in flags:
-        tail_ = "x86_64 Linux" if _busybox(m) else "x86_64 GNU/Linux"
+        tail_ = "x86_64 Linux" if m.image.busybox else "x86_64 GNU/Linux"
         m.line(f"Linux {host} {KERNEL} #89-Ubuntu SMP Tue Nov 26 2024 {tail_}")
         return 0
     parts = []
@@ -661,7 +300,7 @@ def seq(m: Machine, argv: list[str]) -> int:
     try:
         vals = [int(x) for x in nums]
     except ValueError:
-        m.err(f"seq: invalid number '{nums[0] if nums else ''}'" if _busybox(m)
+        m.err(f"seq: invalid number '{nums[0] if nums else ''}'" if m.image.busybox
               else f"seq: invalid floating point argument: '{nums[0] if nums else ''}'")
         return 1
     if len(vals) == 1:
@@ -699,7 +338,7 @@ def touch(m: Machine, argv: list[str]) -> int:
             try:
                 m.fs.setdefault(m.abspath(a), "")
             except ReadOnlyFile:
-                m.err(f"touch: {a}: Read-only file system" if _busybox(m)
+                m.err(f"touch: {a}: Read-only file system" if m.image.busybox
                       else f"touch: cannot touch '{a}': Read-only file system")
                 status = 1
     return status
@@ -719,7 +358,7 @@ def rm(m: Machine, argv: list[str]) -> int:
             status = 1
             continue
         if gone is None and not force:
-            m.err(f"rm: can't remove '{a}': No such file or directory" if _busybox(m)
+            m.err(f"rm: can't remove '{a}': No such file or directory" if m.image.busybox
                   else f"rm: cannot remove '{a}': No such file or directory")
             status = 1
     return status
@@ -730,12 +369,12 @@ def _copy(m: Machine, argv: list[str], move: bool) -> int:
     prog = "mv" if move else "cp"
     args = [a for a in argv[1:] if not a.startswith("-")]
     if len(args) < 2:
-        m.err(f"{prog}: missing destination file operand" if not _busybox(m)
+        m.err(f"{prog}: missing destination file operand" if not m.image.busybox
               else f"BusyBox: {prog}: need at least two arguments")
         return 1
     *sources, dest = args
     dest_path = m.abspath(dest)
-    into = _is_dir(m, dest_path) and dest_path not in m.fs
+    into = m.is_dir(dest_path) and dest_path not in m.fs
     status = 0
     for src in sources:
         text = _read_file(m, prog, src)
@@ -779,9 +418,9 @@ def ls(m: Machine, argv: list[str]) -> int:
             for name in names:
                 m.line(name)
         else:
-            m.err(f"ls: {t}: No such file or directory" if _busybox(m)
+            m.err(f"ls: {t}: No such file or directory" if m.image.busybox
                   else f"ls: cannot access '{t}': No such file or directory")
-            status = 1 if _busybox(m) else 2
+            status = 1 if m.image.busybox else 2
     return status
 
 
@@ -805,15 +444,14 @@ def expr(m: Machine, argv: list[str]) -> int:
             if op in ("=", "!=") and not (a.lstrip("-").isdigit() and b.lstrip("-").isdigit()):
                 v = int((a == b) == (op == "="))
             else:
-                from .shell import _arith_eval  # noqa: PLC0415
-                v = _arith_eval(f"{int(a)} {'==' if op == '=' else op} {int(b)}", {})
+                v = arith_eval(f"{int(a)} {'==' if op == '=' else op} {int(b)}", {})
         elif len(args) == 1:
             m.line(args[0])
             return 0 if args[0] not in ("", "0") else 1
         else:
             raise ValueError
     except (ValueError, ArithError):
-        m.err("expr: syntax error" if not _busybox(m) else "expr: syntax error")
+        m.err("expr: syntax error")
         return 2
     m.line(str(v))
     return 0 if v else 1
@@ -847,7 +485,7 @@ def yes(m: Machine, argv: list[str]) -> int:
     raise Periodic(m.clock, timing.MIN_LOOP_ITERATION_SECONDS, [(0.0, text)])
 
 
-UTILITIES: dict[str, UtilityFn] = {
+UTILITIES: dict[str, CommandFn] = {
     "echo": lambda m, a: echo(m, a), "printf": printf, "sleep": sleep, "cat": cat,
     "true": lambda m, a: 0, "false": lambda m, a: 1, "env": env, "printenv": printenv,
     "date": date, "hostname": hostname, "whoami": whoami, "pwd": lambda m, a: (m.line(m.frame.cwd), 0)[1],
