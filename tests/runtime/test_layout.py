@@ -119,3 +119,15 @@ def test_the_runtime_reads_no_setting_file_or_clock(name):
     if name == f"{PACKAGE}.programs.wordcount":
         assert "resources.files(" in MODULES[name].read_text()
     assert not used, f"{name} uses {sorted(used)}"
+
+
+@pytest.mark.parametrize("layer, below_it", [
+    ("shell", {"shell", "images", "files", "program", "lines", "errors", "timing"}),
+    ("programs", {"programs", "shell", "images", "files", "program", "lines", "errors", "timing"}),
+])
+def test_each_layer_imports_only_those_below_it(layer, below_it):
+    """The shell machine knows no image's programs and is handed its commands (launch.py)."""
+    for name in MODULES:
+        if name.startswith(f"{PACKAGE}.{layer}"):
+            reached = {n.removeprefix(PACKAGE + ".").split(".")[0] for n in _imports(name)}
+            assert reached <= below_it, f"{name} imports {sorted(reached - below_it)}"

@@ -2,7 +2,9 @@
 
 `Machine` runs an argv the way a container runtime would (exec form: no shell unless the
 argv names one) and records every line printed to stdout/stderr with the simulated time
-it was printed. Nothing here reads the real clock, the network or the disk: files live
+it was printed. It holds the process's state (shell frame, file table, descriptors,
+clock, output) and dispatches commands to the table it is given; walking the syntax tree
+(`execute.py`) and expanding words (`expand.py`) are its other two parts. Nothing here reads the real clock, the network or the disk: files live
 in an in-memory table seeded from the image, and `sleep N` advances the simulated clock.
 
 Infinite programs are summarised rather than run: a `while`/`until` iteration that leaves
