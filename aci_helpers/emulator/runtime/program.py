@@ -177,4 +177,3 @@ class Program:
             return t, render(t, text)
         assert self.cycle is not None
         return self.cycle.line(i - len(self.head))
-

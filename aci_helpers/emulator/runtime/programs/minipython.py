@@ -11,7 +11,6 @@ from ..shell.machine import Machine
 from ..shell.signals import Exit
 
 
-
 class _Unsupported(Exception):
     pass
 
@@ -259,4 +258,3 @@ def _dotted(e: ast.expr) -> str:
     if isinstance(e, ast.Attribute):
         return _dotted(e.value) + "." + e.attr
     return ""
-

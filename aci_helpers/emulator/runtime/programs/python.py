@@ -9,9 +9,6 @@ from . import wordcount
 from .minipython import MiniPython
 
 
-# ---------------------------------------------------------------------------------------
-# python (aci-wordcount, python images)
-# ---------------------------------------------------------------------------------------
 def python(m: Machine, argv: list[str]) -> int:
     """``python``: ``-V``, ``-c`` code (see MiniPython), ``-m http.server``, aci-wordcount."""
     args = argv[1:]

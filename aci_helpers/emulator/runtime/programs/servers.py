@@ -237,4 +237,3 @@ def hello(m: Machine, argv: list[str]) -> int:
     """``/hello`` of the hello-world image: Docker's greeting."""
     m.write(HELLO_WORLD)
     return 0
-

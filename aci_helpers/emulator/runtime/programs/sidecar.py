@@ -146,4 +146,3 @@ def curl(m: Machine, argv: list[str]) -> int:
     if not silent or show_err:
         m.err(f"curl: (6) Could not resolve host: {host}")
     return 6
-

@@ -81,7 +81,6 @@ class Machine(Execution, Expansion):
         self.image = image
         self.commands = commands
         self.peers = list(peers)
-        self.seed = seed
         self.epoch = started_at
         self.horizon = horizon
         self.budget = budget
@@ -392,4 +391,3 @@ class Machine(Execution, Expansion):
         """Say on stderr that ``what`` is beyond the emulator (rather than fake it); status 1."""
         self.err(f"[aci-emulator] {what} is not simulated; the emulator did not run it")
         return 1
-

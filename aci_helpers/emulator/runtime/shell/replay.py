@@ -101,4 +101,3 @@ def timed_events(m: Replayable, iteration: Callable[[Replayable], bool], t0: flo
     period = m.clock - t0
     it = _Iteration(m.clone(), iteration, offsets)
     return [(off, _Line(it, j, m.clock, period)) for j, off in enumerate(offsets)]
-
