@@ -120,7 +120,7 @@ class MiniPython:
             return
         raise _Unsupported(type(s).__name__)
 
-    def binop(self, op: ast.operator, a, b, s) -> Any:
+    def binop(self, op: ast.operator, a: Any, b: Any, s: ast.stmt) -> Any:
         """``a op b``; ZeroDivisionError and TypeError become a traceback at ``s``'s line."""
         try:
             if isinstance(op, ast.Pow) and isinstance(b, int) and abs(b) > 1000:

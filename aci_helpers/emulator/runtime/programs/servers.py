@@ -5,6 +5,8 @@ then serves forever; with a sidecar peer polling it, one access-log line per req
 
 from __future__ import annotations
 
+from typing import Callable
+
 from .. import timing
 from ..lines import LineText, TimeText, strftime_utc
 from ..shell.machine import Machine
@@ -23,7 +25,8 @@ def _sidecar_peer(m: Machine) -> bool:
     return any(p.behaviour == "sidecar" for p in m.peers)
 
 
-def _access_cycle(m: Machine, fmt_line) -> tuple[float, float, list[tuple[float, LineText]]] | None:
+def _access_cycle(m: Machine, fmt_line: Callable[[float], str],
+                  ) -> tuple[float, float, list[tuple[float, LineText]]] | None:
     if not _sidecar_peer(m):
         return None
     line = TimeText(fmt_line, m.epoch)

@@ -43,7 +43,7 @@ def arith_eval(text: str, names: dict[str, int]) -> int:
     if tree is None:
         raise ArithError(text)
 
-    def ev(node) -> int:
+    def ev(node: ast.AST) -> int:
         """The integer value of ``node``, with the shell's truncating division."""
         if isinstance(node, ast.Expression):
             return ev(node.body)

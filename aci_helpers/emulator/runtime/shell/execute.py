@@ -148,7 +148,7 @@ class Execution:
             if fd1 is not None:
                 self.capture_depth -= 1
 
-    def run_cmd(self, node) -> int:
+    def run_cmd(self, node: Simple | Loop | For | If | Group) -> int:
         """Run a simple or compound command with its redirections."""
         if isinstance(node, Simple):
             return self.run_simple(node)

@@ -145,7 +145,7 @@ class Machine(Execution, Expansion):
         except RecursionError:
             self.err("[aci-emulator] the command nests too deeply to simulate")
             code = 2
-        except Exception as exc:  # a bug here must not take the emulator down with it
+        except Exception as exc:  # noqa: BLE001 - a bug here must not take the emulator down with it
             self.err(f"[aci-emulator] internal error while simulating this command "
                      f"({type(exc).__name__}: {exc}); please report it")
             code = 1

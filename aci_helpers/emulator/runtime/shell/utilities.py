@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Callable
 
 from .. import timing
 from ..files import ReadOnlyFile
@@ -136,7 +137,8 @@ def _count_error(m: Machine, prog: str, value: str) -> int:
     return 1
 
 
-def _print_lines(m: Machine, prog: str, files: list[str], pick) -> tuple[int, str | None]:
+def _print_lines(m: Machine, prog: str, files: list[str],
+                 pick: Callable[[list[str]], list[str]]) -> tuple[int, str | None]:
     """Print ``pick(lines)`` of each file (standard input if none); (status, last text read)."""
     status, text = 0, None
     for name in files or ["-"]:
