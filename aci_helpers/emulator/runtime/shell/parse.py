@@ -421,10 +421,14 @@ class Parser:
     def _loop(self) -> Loop:
         until = self._advance().text == "until"
         cond = self._body("do")
+        return Loop(cond, self._do_done(), until)
+
+    def _do_done(self) -> Seq:
+        """A loop's ``do ... done`` part: its body."""
         self._expect_word("do")
         body = self._body("done")
         self._expect_word("done")
-        return Loop(cond, body, until)
+        return body
 
     def _for(self) -> For:
         self._advance()
@@ -445,10 +449,7 @@ class Parser:
         elif self.tok.kind == "OP" and self.tok.text == ";":
             self._advance()
         self._skip_nl()
-        self._expect_word("do")
-        body = self._body("done")
-        self._expect_word("done")
-        return For(var, words, body)
+        return For(var, words, self._do_done())
 
     def _if(self) -> If:
         self._advance()
