@@ -169,12 +169,12 @@ class ExplainedError:
         return md
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~$])")  # $: JupyterLab typesets $...$ as maths
 
 
 def _md(text: str) -> str:
-    """Text shown as itself in Markdown: ``<file>`` must not vanish as an HTML tag, nor
-    ``*`` or ``_`` turn into emphasis."""
+    """Text shown as itself in Markdown: ``<file>`` must not vanish as an HTML tag, ``*`` or
+    ``_`` turn into emphasis, nor ``$0.105 ... $0.054`` into maths."""
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 

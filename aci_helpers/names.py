@@ -11,6 +11,20 @@ new ones, so ``unique_name("aci")`` returns the same name every time for one lea
 - ``ACI_NAME_SUFFIX`` (1-12 lowercase letters or digits) overrides both.
 
 :func:`describe_names` says which applies, for the notebooks to show.
+
+Which notebook writes which group (so that notebooks never break each other's groups,
+whatever order a learner runs them in):
+
+- the docs page's scenario (:data:`SCENARIO`): notebook 01 creates ``aci-<suffix>``, 02
+  ``aci-<suffix>-multi``, 03 ``aci-<suffix>-task``; 04 and 06 create the first and the last,
+  and 05 the second, when you start there, with exactly the settings their owner gives them
+  (secure values aside); 05 stops, starts, restarts and tags ``-multi``; 06's clean-up deletes
+  every group the tutorial made (its lesson);
+- every other group is one notebook's own: :func:`notebook_name` (``aci-<suffix>-09-try``)
+  puts the notebook in the name; notebook 07's explorer groups have prefixes of their own
+  (``web-``, ``duo-``, ``job-``).
+
+``tests/learner`` records what each notebook sends and checks this rule.
 """
 
 from __future__ import annotations
@@ -128,6 +142,56 @@ def unique_name(prefix: str = "aci", session: "Session | None" = None) -> str:
     a leading digit, too long) raises ``ValueError`` and nothing is named.
     """
     return f"{_check_prefix(prefix)}-{name_suffix(session)}"
+
+
+#: The docs page's scenario: notebook -> what follows ``aci-<suffix>`` in its group's name.
+SCENARIO = {"01": "", "02": "-multi", "03": "-task"}
+#: Prefixes only notebook 07 uses (its explorer's three shapes: ``unique_name("web")``...).
+OWN_PREFIXES = {"web": "07", "duo": "07", "job": "07"}
+_NOTEBOOK = re.compile(r"[0-9]{2}[a-z]?")
+MAX_NAME = 63  # a container group's name, and the DNS label of a single-container group
+
+
+def scenario_names(session: "Session | None" = None) -> dict[str, str]:
+    """{notebook: group name} of the docs page's scenario, e.g. ``{"02": "aci-970777-multi"}``."""
+    base = unique_name("aci", session)
+    return {notebook: base + part for notebook, part in SCENARIO.items()}
+
+
+def notebook_name(notebook: str, purpose: str | None = None,
+                  session: "Session | None" = None) -> str:
+    """``aci-970777-09-try``: the group notebook ``notebook`` makes for ``purpose``; with no
+    purpose, the notebook's base (``aci-970777-09``) to append purposes to.
+
+    Stable per learner like :func:`unique_name`, and never the name of another notebook's
+    group. A bad notebook key or purpose raises ``ValueError``."""
+    if not isinstance(notebook, str) or not _NOTEBOOK.fullmatch(notebook):
+        raise ValueError(f"notebook_name: the notebook is its number as text, e.g. '03' or "
+                         f"'03b', not {notebook!r}.")
+    name = f"{unique_name('aci', session)}-{notebook}"
+    if purpose is not None:
+        if not isinstance(purpose, str) or not _PREFIX.fullmatch(purpose) or "--" in purpose:
+            raise ValueError(f"notebook_name: the purpose {purpose!r} must be lowercase letters, "
+                             "digits and single '-', starting with a letter, e.g. 'try'.")
+        name = f"{name}-{purpose}"
+    if len(name) > MAX_NAME:
+        raise ValueError(f"notebook_name: {name!r} has {len(name)} characters; a group name "
+                         f"has at most {MAX_NAME}: use a shorter purpose.")
+    return name
+
+
+def owner_of(name: str, session: "Session | None" = None) -> str | None:
+    """The notebook that makes the group ``name`` ('09' for ``aci-970777-09-try``, '02' for
+    ``aci-970777-multi``), or None for a name no notebook of the tutorial gives."""
+    suffix = name_suffix(session)
+    for notebook, group in scenario_names(session).items():
+        if name == group:
+            return notebook
+    head, _, rest = name.partition(f"-{suffix}")
+    if head in OWN_PREFIXES and rest == "":
+        return OWN_PREFIXES[head]
+    match = re.fullmatch(rf"aci-{re.escape(suffix)}-({_NOTEBOOK.pattern})(?:-.*)?", name)
+    return match.group(1) if match else None
 
 
 def describe_names(session: "Session | None" = None) -> str:

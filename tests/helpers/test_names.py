@@ -90,3 +90,30 @@ def test_a_prefix_that_is_not_text_is_refused(fresh):
 def test_longest_prefix_gives_a_valid_dns_label(fresh):
     name = unique_name("a" * 56)
     assert len(name) == 63
+
+
+def test_a_notebooks_own_names_carry_the_notebook(fresh):
+    from aci_helpers.names import notebook_name, owner_of, scenario_names
+
+    s = connect(state="memory", clock="instant")
+    assert notebook_name("09", "try", s) == "aci-970777-09-try"
+    assert notebook_name("03b", session=s) == "aci-970777-03b"
+    assert scenario_names(s) == {"01": "aci-970777", "02": "aci-970777-multi",
+                                 "03": "aci-970777-task"}
+    # no two notebooks can give the same name: the notebook is part of it
+    assert len({notebook_name(nb, "try", s) for nb in ("01", "03", "09")}) == 3
+    assert owner_of("aci-970777-09-try", s) == "09" and owner_of("aci-970777-10-typo", s) == "10"
+    assert owner_of("aci-970777-multi", s) == "02" and owner_of("aci-970777", s) == "01"
+    assert owner_of("web-970777", s) == "07"
+    assert owner_of("aci-970777-try", s) is None  # an earlier version's name
+    assert owner_of("aci-123456-09-try", s) is None  # another learner's
+    assert owner_of("other", s) is None
+
+
+@pytest.mark.parametrize("notebook, purpose", [("3", "try"), ("03B", "try"), (3, "try"),
+                                               ("03", "Try"), ("03", "-try"), ("03", "a" * 50)])
+def test_bad_notebook_names_are_refused(fresh, notebook, purpose):
+    from aci_helpers.names import notebook_name
+
+    with pytest.raises(ValueError, match="notebook_name"):
+        notebook_name(notebook, purpose)

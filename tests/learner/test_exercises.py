@@ -120,7 +120,7 @@ WRONG = {
         # sent with 1 CPU first, then fixed in Python only: Azure cannot change CPU in place
         ("my_group = single_container_group(try_name, s.location)\n" + SEND_TRY +
          "my_group = single_container_group(try_name, s.location, cpu=2, memory_gb=1.5)",
-         "CPU and memory cannot change in place"),
+         "still requests 1 CPU and 1 GB: run your cell again: Azure cannot change CPU or memory"),
         ("my_group = single_container_group(try_name, s.location, cpu=2, memory_gb=1.5, "
          "dns_name_label=name + '-other')", "DNS label is 'aci-970777-other'"),
     ],
