@@ -6,6 +6,7 @@ it is rooted at a working copy (my-notebooks/ by default, gitignored), made on t
 `make lab`. Later runs keep every file of the copy as the learner left it; a notebook
 missing from the copy (new upstream, or deleted by the learner to get it fresh) is copied
 in again. `make lab-reset` moves the whole copy aside (never deleted) and makes a fresh one.
+In the copy, each exercise's solution is a raw cell (``solutions_as_raw``): Run All skips it.
 
 Usage: python tools/lab.py [--dir DIR] [--reset] [--prepare-only] [jupyter lab options...]
 """
@@ -43,6 +44,51 @@ def _committed_files(source: Path) -> list[Path]:
                   and not p.name.endswith((".db", ".db-wal", ".db-shm")))
 
 
+SOLUTION_TAG = "solution"
+RAW_HEADER = ("# Solution (a raw cell: Run All skips it. To run it, make it a code cell: "
+              "press Y, or pick Code in the toolbar)")
+
+
+def solutions_as_raw(text: str) -> str | None:
+    """The notebook ``text`` with its ``solution`` code cells turned into raw cells, or None if
+    it has none (or is not a notebook). The learner's Run All then leaves every exercise at
+    "Not yet"; the solution stays one deliberate act away (show it, make it code, run it).
+    Raw cells are skipped by every front end and by nbclient, need nothing in the kernel, and
+    keep the source as written. Standard library only: `make lab-reset` runs with any Python."""
+    try:
+        nb = json.loads(text)
+        cells = nb["cells"]
+    except (ValueError, TypeError, KeyError):
+        return None
+    changed = False
+    for cell in cells if isinstance(cells, list) else []:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code" or \
+                SOLUTION_TAG not in cell.get("metadata", {}).get("tags", []):
+            continue
+        source = cell.get("source", "")
+        lines = ("".join(source) if isinstance(source, list) else source).split("\n")
+        if lines[0] == "# Solution":  # the first cell's header: say how to run it
+            lines[0] = RAW_HEADER
+        cell["cell_type"] = "raw"
+        cell["source"] = "\n".join(lines).splitlines(keepends=True)  # as nbformat writes it
+        cell.pop("outputs", None)
+        cell.pop("execution_count", None)
+        changed = True
+    if not changed:
+        return None
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+
+def _copy_in(src: Path, dest: Path) -> None:
+    """Copy one committed file into the working copy (notebooks with their solutions raw)."""
+    converted = solutions_as_raw(src.read_text(encoding="utf-8")) if src.suffix == ".ipynb" else None
+    if converted is None:
+        shutil.copy2(src, dest)
+    else:
+        dest.write_text(converted, encoding="utf-8")
+        shutil.copystat(src, dest)
+
+
 def _short(path: Path) -> str:
     try:
         return f"{path.relative_to(Path.cwd())}/" if path.is_dir() else str(path.relative_to(Path.cwd()))
@@ -69,7 +115,7 @@ def prepare(copy: Path, source: Path = NOTEBOOKS) -> list[str]:
         digest = _digest(src)
         if not dest.exists():
             dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest)
+            _copy_in(src, dest)
             manifest[rel] = digest
             added.append(rel)
         elif manifest.get(rel) not in (None, digest):
