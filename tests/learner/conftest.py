@@ -10,6 +10,9 @@ test-artifacts/learner-path-<path>.json for the report.
 
 from __future__ import annotations
 
+import ast
+import asyncio
+import inspect
 import json
 import os
 import re
@@ -208,3 +211,17 @@ def cache_dir(tmp_path: Path) -> Path:
     path = tmp_path / "cache"
     path.mkdir()
     return path
+
+
+def run_source(source: str, ns: dict):
+    """Execute a cell's code in this process; return the value of its last line if it is an
+    expression. A cell with a top-level ``await`` (IPython allows it; notebook 11) runs in its
+    own event loop."""
+    tree = ast.parse(source)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+    ran = eval(compile(tree, "<cell>", "exec", flags=flags), ns)
+    if inspect.iscoroutine(ran):
+        asyncio.run(ran)
+    value = eval(compile(ast.Expression(last.value), "<cell>", "eval", flags=flags), ns) if last else None
+    return asyncio.run(value) if inspect.iscoroutine(value) else value

@@ -7,15 +7,14 @@ emulator: every case starts from the notebook's setup cells in a fresh cloud.
 
 from __future__ import annotations
 
-import ast
-import asyncio
-import inspect
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from aci_helpers.exercises import Feedback
+
+from .conftest import run_source
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = {p.name.split("_")[0]: p for p in (ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb")}
@@ -50,33 +49,20 @@ def _cells(key: str) -> tuple[list[str], str, str, list[str]]:
     return [c.source for c in code[:first]], code[first].source, code[check].source, solution
 
 
-def _run(source: str, ns: dict):
-    """Execute a cell; return the value of its last line if it is an expression. A cell with
-    a top-level ``await`` (IPython allows it; notebook 11) runs in its own event loop."""
-    tree = ast.parse(source)
-    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-    flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
-    ran = eval(compile(tree, "<cell>", "exec", flags=flags), ns)
-    if inspect.iscoroutine(ran):
-        asyncio.run(ran)
-    value = eval(compile(ast.Expression(last.value), "<cell>", "eval", flags=flags), ns) if last else None
-    return asyncio.run(value) if inspect.iscoroutine(value) else value
-
-
 def attempt(key: str, answer: str | None) -> Feedback:
     """Run the setup and the skeleton, then ``answer`` (None: the hidden solution), then the check."""
     setup, exercise, check, solution = _cells(key)
     ns: dict = {}
     for source in [*setup, exercise]:
-        _run(source, ns)
+        run_source(source, ns)
     if answer is None:  # as Run All does: the skeleton's check, then the solution and its check
-        _run(check, ns)
+        run_source(check, ns)
         for source in solution[:-1]:
-            _run(source, ns)
-        feedback = _run(solution[-1], ns)
+            run_source(source, ns)
+        feedback = run_source(solution[-1], ns)
     else:
-        _run(answer, ns)
-        feedback = _run(check, ns)
+        run_source(answer, ns)
+        feedback = run_source(check, ns)
     assert isinstance(feedback, Feedback)
     return feedback
 
