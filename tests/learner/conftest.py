@@ -2,16 +2,21 @@
 
 Each notebook runs in its own nbclient kernel, whose environment is the learner's: the
 emulator's realtime clock (sped up with ACI_EMULATOR_SPEED: ten times for a notebook opened
-alone, thirty for the path in order, the suite's longest chain; ACI_LEARNER_PATH_SPEED sets
-both) on a state file shared by the notebooks of one path, progress bars on, a private cache
-dir. Runs are timed and the clouds counted; the figures go to
-test-artifacts/learner-path-<path>.json for the report.
+alone, thirty for the paths that chain notebooks; ACI_LEARNER_PATH_SPEED sets both) on a
+state file shared by the notebooks of one path, progress bars on, a private cache dir. Runs
+are timed and the clouds counted; the figures go to test-artifacts/learner-path-<path>.json
+for the report.
+
+A path that goes back to notebooks it opened before (:class:`Learner`) keeps each one's
+kernel open, as JupyterLab does, and works on the learner's copy (``make lab``: solutions
+are raw cells that Run All skips; the learner shows one, makes it code and runs it).
 """
 
 from __future__ import annotations
 
 import ast
 import asyncio
+import contextlib
 import inspect
 import json
 import os
@@ -28,6 +33,8 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 from run_notebooks import problems  # noqa: E402
+
+import lab  # noqa: E402  (tools/lab.py: the learner's working copy)
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))
 ARTIFACTS = ROOT / "test-artifacts"
@@ -225,3 +232,126 @@ def run_source(source: str, ns: dict):
         asyncio.run(ran)
     value = eval(compile(ast.Expression(last.value), "<cell>", "eval", flags=flags), ns) if last else None
     return asyncio.run(value) if inspect.iscoroutine(value) else value
+
+
+class OpenNotebook:
+    """A notebook of the learner's working copy, open with its own kernel until the path ends."""
+
+    def __init__(self, path: Path, env: dict[str, str], stack: contextlib.ExitStack) -> None:
+        self.key = key_of(path)
+        self.nb = nbformat.read(path, as_version=4)
+        self.state = Path(env["ACI_EMULATOR_STATE"])
+        self.client = NotebookClient(self.nb, timeout=CELL_TIMEOUT, kernel_name="python3",
+                                     resources={"metadata": {"path": str(path.parent)}})
+        stack.enter_context(self.client.setup_kernel(env=env))
+
+    def tagged(self, tag: str) -> list:
+        return [c for c in self.nb.cells if tag in c.metadata.get("tags", [])]
+
+    def run_all(self) -> Run:
+        """Run All, as JupyterLab does: every code cell in order (raw cells are skipped)."""
+        for cell in self.nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs = []
+        start = time.monotonic()
+        for index, cell in enumerate(self.nb.cells):
+            self.client.execute_cell(cell, index)
+        return Run(output_text(self.nb), time.monotonic() - start, problems(self.nb),
+                   group_count(self.state))
+
+    def run(self, *sources: str) -> Run:
+        """Run these sources as new code cells of the notebook (a learner's own cells)."""
+        cells = [nbformat.v4.new_code_cell(source) for source in sources]
+        start = time.monotonic()
+        for cell in cells:  # below the notebook's cells while it runs (nbclient writes it back)
+            self.nb.cells.append(cell)
+            try:
+                self.client.execute_cell(cell, len(self.nb.cells) - 1)
+            finally:
+                self.nb.cells.pop()
+        return Run(cells_text(cells), time.monotonic() - start,
+                   problems(nbformat.v4.new_notebook(cells=cells)))
+
+    def solve(self) -> Run:
+        """Show the solution, make it code, run it (and the check that follows it)."""
+        return self.run(*(cell.source for cell in self.tagged("solution")))
+
+    def answer(self, placeholder: str, answer: str) -> Run:
+        """Write ``answer`` over ``placeholder`` in the exercise cell, run it, then the check."""
+        exercise, = self.tagged("exercise")
+        assert placeholder in exercise.source, (self.key, placeholder)
+        check, = self.tagged("check")
+        return self.run(exercise.source.replace(placeholder, answer), check.source)
+
+
+class Learner:
+    """One learner's notebooks on one cloud: each opened once, its kernel kept open."""
+
+    def __init__(self, root: Path, speed: str, stack: contextlib.ExitStack) -> None:
+        self.copy = root / "my-notebooks"
+        lab.prepare(self.copy)  # as `make lab` makes it
+        (root / "cache").mkdir()
+        self.env = learner_env(root / "cloud.db", root / "cache", speed)
+        self.stack = stack
+        self.open: dict[str, OpenNotebook] = {}
+
+    def __getitem__(self, key: str) -> OpenNotebook:
+        if key not in self.open:
+            path = next(p for p in self.copy.glob("*.ipynb") if key_of(p) == key)
+            self.open[key] = OpenNotebook(path, self.env, self.stack)
+        return self.open[key]
+
+
+@contextlib.contextmanager
+def learner(root: Path, speed: str = IN_ORDER_SPEED):
+    """A :class:`Learner` whose kernels all stop when the block ends."""
+    with contextlib.ExitStack() as stack:
+        yield Learner(root, speed, stack)
+
+
+def passes(key: str, run: Run) -> None:
+    """The check after the learner's answer says Pass, with no error on the way."""
+    assert run.problems == [], f"{key}: {run.problems}"
+    assert "Pass: " in run.text and "Not yet: " not in run.text, f"{key}:\n{run.text}"
+
+
+#: What a check says when something it reads is gone (06's clean-up): what to run first.
+RUN_FIRST = re.compile(r"run this notebook from the top|run the cell that creates")
+
+
+def solve_after_the_clean_up(book: OpenNotebook) -> Run:
+    """The exercise again after 06's clean-up deleted everything: it passes, or its check
+    says what to run first; the learner does that (Run All), and then it passes."""
+    run = book.solve()
+    assert run.problems == [], f"{book.key}: {run.problems}"
+    if "Pass: " not in run.text:
+        assert RUN_FIRST.search(run.text), f"{book.key}: no way out in\n{run.text}"
+        first = book.run_all()
+        assert first.problems == [], f"{book.key}: {first.problems}"
+        run = book.solve()
+    passes(book.key, run)
+    return run
+
+
+def take_in_order(book: OpenNotebook, section: str) -> None:
+    """What a learner does with a notebook on the way through: Run All (every exercise at
+    Not yet, the states the prose names, no error), the Try it (the solution, shown and run:
+    Pass, and what only the solution shows), the Try it again (Pass again: an exercise done
+    twice), then Run All again (the same, and as many groups as after the first)."""
+    key = book.key
+    first = book.run_all()
+    check_run(key, first, participant=True)
+    solved = book.solve()
+    passes(key, solved)
+    for pattern in shown_only_by_solutions(key):
+        assert re.search(pattern, solved.text), f"{key}: the solution shows no {pattern!r}"
+    twice = book.solve()
+    passes(key, twice)
+    again = book.run_all()
+    check_run(key, again, participant=True)
+    assert again.groups == first.groups, f"{key}: a second Run All left {again.groups} groups, not {first.groups}"
+    record(section, key, {"seconds": round(first.seconds, 1), "groups_left": first.groups,
+                          "exercise_seconds": round(solved.seconds, 1),
+                          "exercise_again_seconds": round(twice.seconds, 1),
+                          "seconds_again": round(again.seconds, 1),
+                          "groups_left_again": again.groups}, IN_ORDER_SPEED)

@@ -1,35 +1,35 @@
-"""(b) 00 -> 07 in order on one state file, as a learner works through the tutorial, and
-(c) each notebook run a second time in the same kernel, right after the first: the second
-run shows the same states and leaves as many container groups as the first (names are
-stable: re-running updates, never adds)."""
+"""(b) The first track, 00 -> 07 in order on one cloud, as a learner takes it in the working
+copy (`make lab`): each notebook Run All (every exercise still "Not yet": its solution is a
+raw cell), then its Try it (the solution shown and run: "Pass"), the Try it again, and Run All
+again (the same states, as many groups: names are stable). Then the orders around the
+clean-up: 06 run again deletes everything, the resource group too, and each earlier exercise
+is done again in its notebook's still-open kernel: it passes, or its check names what to run
+first, and passes after that. The second track: test_path_beyond_in_order.py."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from .conftest import IN_ORDER_SPEED, NOTEBOOKS, check_run, key_of, learner_env, record, run_twice
+from .conftest import NOTEBOOKS, check_run, key_of, learner, solve_after_the_clean_up, take_in_order
 
-pytestmark = pytest.mark.slow(70)  # longest first under pytest-xdist (see conftest.py)
+pytestmark = pytest.mark.slow(95)  # longest first under pytest-xdist (see conftest.py)
+FIRST_TRACK = [key_of(p) for p in NOTEBOOKS if key_of(p) <= "07"]
 
 
 @pytest.fixture(scope="module")
-def shared_state(tmp_path_factory) -> tuple[Path, Path]:
-    """One cloud (state file) and one cache dir for the whole path."""
-    root = tmp_path_factory.mktemp("in-order")
-    (root / "cache").mkdir()
-    return root / "cloud.db", root / "cache"
+def student(tmp_path_factory):
+    with learner(tmp_path_factory.mktemp("in-order")) as one:
+        yield one
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=key_of)
-def test_in_order_then_again(path, shared_state):
-    state, cache = shared_state
-    key = key_of(path)
-    first, again = run_twice(path, learner_env(state, cache, IN_ORDER_SPEED), times=2)
-    record("in_order", key, {"seconds": round(first.seconds, 1), "groups_left": first.groups,
-                             "seconds_again": round(again.seconds, 1), "groups_left_again": again.groups},
-           IN_ORDER_SPEED)
-    check_run(key, first)
-    check_run(key, again)
-    assert again.groups == first.groups, f"{key}: a second run left {again.groups} groups, not {first.groups}"
+@pytest.mark.parametrize("key", FIRST_TRACK)
+def test_in_order_with_the_exercises(key, student):
+    take_in_order(student[key], "in_order")
+
+
+def test_exercises_after_the_clean_up(student):
+    cleanup = student["06"].run_all()
+    check_run("06", cleanup, participant=True)
+    for key in FIRST_TRACK:
+        if key != "06":
+            solve_after_the_clean_up(student[key])
