@@ -7,6 +7,7 @@ the service sent it, and one line of advice -- not a 60-line traceback.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import sys
 from contextlib import contextmanager
@@ -169,13 +170,18 @@ class ExplainedError:
         return md
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~$])")  # $: JupyterLab typesets $...$ as maths
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
+# JupyterLab typesets $...$ as maths, even escaped as \$ (jupyterlab/jupyterlab#8645); a
+# code span is left alone there, and reads the same in every other Markdown renderer.
+_DOLLAR = re.compile(r"(\$(?:\d+(?:\.\d+)?|[A-Za-z_]\w*)?)")
 
 
 def _md(text: str) -> str:
     """Text shown as itself in Markdown: ``<file>`` must not vanish as an HTML tag, ``*`` or
-    ``_`` turn into emphasis, nor ``$0.105 ... $0.054`` into maths."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    ``_`` turn into emphasis, nor ``$0.105 ... $0.054`` into maths (a dollar and what it
+    prefixes become a code span: `$0.105`, `$1`)."""
+    return "".join(f"`{part}`" if odd else _MD_SPECIAL.sub(r"\\\1", html.escape(part, quote=False))
+                   for odd, part in zip(itertools.cycle((False, True)), _DOLLAR.split(text)))
 
 
 def _hint_for(code: str | None, message: str) -> str | None:

@@ -45,8 +45,8 @@ def _committed_files(source: Path) -> list[Path]:
 
 
 SOLUTION_TAG = "solution"
-RAW_HEADER = ("# Solution (a raw cell: Run All skips it. To run it, make it a code cell: "
-              "press Y, or pick Code in the toolbar)")
+# what a collapsed cell shows: it must fit a projector's 1280 px
+RAW_HEADER = "# Solution (raw: Run All skips it; to run it, press Y to make it code, then run it)"
 
 
 def solutions_as_raw(text: str) -> str | None:

@@ -147,9 +147,11 @@ def test_checks_after_the_clean_up_say_what_to_run(s):
 
 
 def test_dollars_in_a_check_are_text_not_maths():
-    """JupyterLab typesets $...$ in Markdown as maths: '$0.105 (the 1-CPU group: $0.054)' read
-    'about 0.105(the1−CPUgroup:0.054)'. The Markdown escapes each $ (the browser test looks)."""
+    """JupyterLab typesets $...$ in Markdown as maths, even escaped as \\$: '$0.105 (the 1-CPU
+    group: $0.054)' read 'about 0.105(the1−CPUgroup:0.054)'. A dollar and what it prefixes
+    become a code span, which JupyterLab leaves alone (tests/browser/test_check_markdown.py)."""
     from aci_helpers.exercises.feedback import passed
 
-    md = passed("about $0.105 an hour (the 1-CPU group: $0.054); arguments ($0, $1...)")._repr_markdown_()
-    assert md == r"**Pass:** about \$0.105 an hour (the 1-CPU group: \$0.054); arguments (\$0, \$1...)"
+    md = passed("about $0.105 an hour (the 1-CPU group: $0.054); arguments ($0, $1...); $ *x*")._repr_markdown_()
+    assert md == ("**Pass:** about `$0.105` an hour (the 1-CPU group: `$0.054`); arguments "
+                  "(`$0`, `$1`...); `$` \\*x\\*")
