@@ -68,3 +68,11 @@ def test_the_copy_is_made_with_the_standard_library_alone():
     imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
     assert imported <= set(sys.stdlib_module_names) | {"__future__"}, imported
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name.split("_")[0])
+def test_a_collapsed_solution_gives_nothing_away(path):
+    """JupyterLab shows a collapsed cell's first line: it says "Solution", nothing more."""
+    heads = [c.source.split("\n", 1)[0] for c in nbformat.read(path, as_version=4).cells
+             if "solution" in c.metadata.get("tags", [])]
+    assert heads == ["# Solution", "# Solution: its check, again"], heads

@@ -4,6 +4,7 @@ trainer's copy as committed, following the exercise convention (cell tags)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -140,3 +141,6 @@ def test_the_real_notebooks_release_without_solutions(path, tmp_path, cli):
     assert not secret & shown, (path.name, sorted(secret & shown)[:3])
     assert all(not c.get("outputs") for c in part.cells if c.cell_type == "code")
     assert any("check" in c.metadata.get("tags", []) for c in part.cells), path.name
+    # no sentence promises a solution that the copy (or the book, made the same way) lacks
+    prose = " ".join(c.source for c in part.cells if c.cell_type == "markdown")
+    assert not re.search(r"(?i)solution is hidden|hidden (below|under) the check", prose), path.name
