@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from azure.core.exceptions import ResourceNotFoundError
 
-from ..session import TUTORIAL_TAGS
+from ..models import enum_text, restart_policy
 
 if TYPE_CHECKING:
     from azure.mgmt.containerinstance.models import ContainerGroup
@@ -34,11 +34,6 @@ def resource_group_gone(s: "Session") -> str | None:
             "deletes it)")
 
 
-def is_tutorial(tags: dict[str, str] | None) -> bool:
-    """The resource carries the tutorial's tag (``created-by: aci-tutorial``)."""
-    return all((tags or {}).get(k) == v for k, v in TUTORIAL_TAGS.items())
-
-
 def requests_of(group: "ContainerGroup") -> list[tuple[Any, Any]]:
     """(CPU, memory in GB) each container requests, as written (None where missing)."""
     return [(c.resources.requests.cpu, c.resources.requests.memory_in_gb)
@@ -51,11 +46,6 @@ def container_state(group: "ContainerGroup") -> tuple[str | None, int | None]:
     view = group.containers[0].instance_view
     state = view.current_state if view is not None else None
     return (state.state, state.exit_code) if state is not None else (None, None)
-
-
-def _text(value: Any, default: str | None = None) -> str | None:
-    value = getattr(value, "value", value)  # an SDK enum, or the text the service sent
-    return str(value) if value is not None else default
 
 
 def _number(value: Any) -> Any:
@@ -76,10 +66,10 @@ def fixed_settings(group: "ContainerGroup") -> dict[str, tuple[Any, str]]:
         gpu = getattr(req, "gpu", None)
         sizes.append((c.name, _number(getattr(req, "cpu", None)),
                       _number(getattr(req, "memory_in_gb", None)),
-                      (_text(gpu.sku), gpu.count) if gpu is not None else None))
+                      (enum_text(gpu.sku), gpu.count) if gpu is not None else None))
     region = group.location or ""
-    os_type = _text(group.os_type) or ""
-    policy = _text(group.restart_policy, "Always") or ""
+    os_type = enum_text(group.os_type) or ""
+    policy = restart_policy(group)
     subnets = sorted(getattr(n, "id", "") or "" for n in group.subnet_ids or [])
     return {
         "region": (region.replace(" ", "").lower(), region),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .cloud import is_tutorial
+from ..models import is_tutorial_resource
 from .feedback import Feedback, not_yet, passed, unanswered
 
 if TYPE_CHECKING:
@@ -26,14 +26,14 @@ def check_tutorial_groups(s: "Session", answer: Any) -> Feedback:
     if len(set(answer)) != len(list(answer)):
         return not_yet("a name appears twice: list each resource group once.")
     everything = {g.name.lower(): g for g in s.resources.resource_groups.list()}
-    tagged = sorted(g.name for g in everything.values() if is_tutorial(g.tags))
+    tagged = sorted(g.name for g in everything.values() if is_tutorial_resource(g.tags))
     given = {n.lower() for n in answer}
     unknown = sorted(n for n in answer if n.lower() not in everything)
     if unknown:
         return not_yet(f"there is no resource group {', '.join(unknown)} in the subscription "
                        "now (deleted since you listed it? notebook 06's clean-up deletes the "
                        "tutorial's): run your cell again to list what is there.")
-    untagged = sorted(n for n in answer if not is_tutorial(everything[n.lower()].tags))
+    untagged = sorted(n for n in answer if not is_tutorial_resource(everything[n.lower()].tags))
     if untagged:
         return not_yet(f"{', '.join(untagged)} does not carry the tag created-by=aci-tutorial: "
                        "keep only the groups whose (g.tags or {}).get('created-by') is "

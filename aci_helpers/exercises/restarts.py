@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..diagnosis import diagnose
+from ..models import enum_text, restart_policy
 from .cloud import get_group
 from .feedback import Feedback, not_yet, passed, unanswered
 
@@ -16,7 +17,7 @@ def check_fixed_loop(s: "Session", name: str, my_restart_policy: Any) -> Feedbac
     """10: the word count ``name`` ran once: a task's restart policy, no restart, exit 0."""
     if unanswered(my_restart_policy):
         return not_yet("my_restart_policy is still None: which restart policy runs a task once?")
-    policy = str(getattr(my_restart_policy, "value", my_restart_policy))
+    policy = str(enum_text(my_restart_policy))
     if policy.lower() == "always":
         return not_yet("'Always' is what restarts the finished task again and again.")
     if policy.lower() not in ("never", "onfailure"):
@@ -25,7 +26,7 @@ def check_fixed_loop(s: "Session", name: str, my_restart_policy: Any) -> Feedbac
     if group is None:
         return not_yet(f"{name} is not in the cloud: run the cell (it deletes the old group and "
                        "creates it again).")
-    actual = str(getattr(group.restart_policy, "value", group.restart_policy) or "Always")
+    actual = restart_policy(group)
     if actual.lower() != policy.lower():
         return not_yet(f"{name} in the cloud still has restart policy {actual}: a restart policy "
                        "cannot change in place, the cell must delete the group first.")

@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from ..cost import estimate_cost, group_requests
+from ..cost import estimate_cost
+from ..models import group_requests
 from .cloud import describe_containers, fixed_settings, get_group, requests_of
 from .feedback import Feedback, not_yet, num, passed, same_numbers, unanswered
 

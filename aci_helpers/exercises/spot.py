@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..models import enum_text
 from .cloud import container_state, get_group
 from .feedback import Feedback, not_yet, passed, unanswered
 
@@ -23,7 +24,7 @@ def check_spot_task(s: "Session", name: str, my_spot_task: Any) -> Feedback:
                        "(task_container_group) and make it a Spot group.")
     if not isinstance(my_spot_task, ContainerGroup):
         return not_yet(f"my_spot_task is a {type(my_spot_task).__name__}, not a ContainerGroup.")
-    priority = str(getattr(my_spot_task.priority, "value", my_spot_task.priority))
+    priority = str(enum_text(my_spot_task.priority))
     if priority.lower() != "spot":
         return not_yet(f"my_spot_task's priority is {my_spot_task.priority!r}: set it to 'Spot'.")
     if (my_spot_task.location or "").replace(" ", "").lower() not in SPOT_REGIONS:
@@ -34,7 +35,7 @@ def check_spot_task(s: "Session", name: str, my_spot_task: Any) -> Feedback:
     group = get_group(s, name)
     if group is None:
         return not_yet(f"{name} is not in the cloud: run the cell with my_spot_task set.")
-    if str(getattr(group.priority, "value", group.priority)) != "Spot":
+    if enum_text(group.priority) != "Spot":
         return not_yet(f"{name} in the cloud has priority {group.priority}: run the cell again "
                        "to send my_spot_task.")
     state, code = container_state(group)

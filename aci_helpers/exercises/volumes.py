@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
+from ..models import restart_policy
 from .cloud import get_group
 from .feedback import Feedback, not_yet, passed, unanswered
 
@@ -56,7 +57,7 @@ def check_share_reader(s: "Session", name: str, my_group: Any, share: Any) -> Fe
     if not (mount.read_only or volume.azure_file.read_only):
         return not_yet(f"{container.name} mounts the share read-write: a reader should not be "
                        "able to change the results. Set read_only=True on its VolumeMount.")
-    policy = str(getattr(group.restart_policy, "value", group.restart_policy) or "Always")
+    policy = restart_policy(group)
     if policy != "Never":
         return not_yet(f"{name} has restart policy {policy}: it would print the file again "
                        "and again. A reader is a task: restart_policy=ContainerGroupRestartPolicy.NEVER.")

@@ -72,7 +72,7 @@ def markdown_notebook(answers: dict[str, str]) -> nbformat.NotebookNode:
 
 def test_dollars_in_checks_read_as_written(jupyter_server, new_page, screenshot, tmp_path):
     sys.path.insert(0, str(ROOT / "tools"))
-    import lab  # noqa: PLC0415
+    import lab
 
     answers = real_answers()
     assert all("$" in text for text in answers.values()), answers
