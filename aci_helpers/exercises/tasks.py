@@ -18,6 +18,15 @@ def _log(s: "Session", name: str, group: Any) -> str:
     return s.aci.containers.list_logs(s.resource_group, name, group.containers[0].name).content or ""
 
 
+def _the_task(s: "Session", name: str) -> tuple[Any, Feedback | None]:
+    """The task ``name`` in the cloud, or what to do when it is not the exercise cell's."""
+    group = get_group(s, name)
+    if group is None:
+        return None, not_yet(f"{name} is not in the cloud yet: run the cell, it creates the task.")
+    foreign = not_from_this_cell(name, group, task_container_group(name, s.location))
+    return group, not_yet(foreign) if foreign else None
+
+
 def check_word_count(s: "Session", name: str, num_words: Any, min_length: Any) -> Feedback:
     """03: the task ``name`` ran with the learner's NumWords=3, MinLength=10 and printed them."""
     if num_words is None or min_length is None:
@@ -32,12 +41,9 @@ def check_word_count(s: "Session", name: str, num_words: Any, min_length: Any) -
     if (num_words, min_length) != (3, 10):
         return not_yet(f"the exercise asks for the 3 most frequent words of at least 10 "
                        f"letters; you set {num_words} and {min_length}.")
-    group = get_group(s, name)
-    if group is None:
-        return not_yet(f"{name} is not in the cloud yet: run the cell, it creates the task.")
-    foreign = not_from_this_cell(name, group, task_container_group(name, s.location))
-    if foreign:
-        return not_yet(foreign)
+    group, missing = _the_task(s, name)
+    if missing:
+        return missing
     env = {v.name: v.value for v in group.containers[0].environment_variables or []}
     sent = (env.get("NumWords"), env.get("MinLength"))
     if sent != (str(num_words), str(min_length)):
@@ -75,12 +81,9 @@ def check_two_commands(s: "Session", name: str, command: Any) -> Feedback:
     if not isinstance(command, (list, tuple)) or not command or \
             not all(isinstance(a, str) for a in command):
         return not_yet("my_command should be a non-empty list of strings.")
-    group = get_group(s, name)
-    if group is None:
-        return not_yet(f"{name} is not in the cloud yet: run the cell, it creates the task.")
-    foreign = not_from_this_cell(name, group, task_container_group(name, s.location))
-    if foreign:
-        return not_yet(foreign)
+    group, missing = _the_task(s, name)
+    if missing:
+        return missing
     ran = list(group.containers[0].command or [])
     if ran != list(command):
         return not_yet(f"the task in the cloud ran {ran}: run the cell again to send "

@@ -355,3 +355,20 @@ def take_in_order(book: OpenNotebook, section: str) -> None:
                           "exercise_again_seconds": round(twice.seconds, 1),
                           "seconds_again": round(again.seconds, 1),
                           "groups_left_again": again.groups}, IN_ORDER_SPEED)
+
+
+@pytest.fixture(scope="module")
+def student(request, tmp_path_factory):
+    """The module's learner: one cloud, the working copy, each notebook's kernel kept open."""
+    with learner(tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])) as one:
+        yield one
+
+
+def after_the_clean_up(student: Learner, keys: list[str]) -> None:
+    """06 run again (it deletes every group and the resource group), then the Try it of each
+    of ``keys`` again in its open kernel."""
+    cleanup = student["06"].run_all()
+    check_run("06", cleanup, participant=True)
+    for key in keys:
+        if key != "06":
+            solve_after_the_clean_up(student[key])

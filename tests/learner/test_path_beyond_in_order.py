@@ -7,16 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import NOTEBOOKS, check_run, key_of, learner, solve_after_the_clean_up, take_in_order
+from .conftest import NOTEBOOKS, after_the_clean_up, key_of, take_in_order
 
 pytestmark = pytest.mark.slow(75)  # 10 waits 2 x 10 s in the SDK's provider registration
 SECOND_TRACK = [key_of(p) for p in NOTEBOOKS if key_of(p) >= "08"]
-
-
-@pytest.fixture(scope="module")
-def student(tmp_path_factory):
-    with learner(tmp_path_factory.mktemp("beyond-in-order")) as one:
-        yield one
 
 
 @pytest.mark.parametrize("key", SECOND_TRACK)
@@ -25,7 +19,4 @@ def test_in_order_with_the_exercises(key, student):
 
 
 def test_exercises_after_the_clean_up(student):
-    cleanup = student["06"].run_all()
-    check_run("06", cleanup, participant=True)
-    for key in SECOND_TRACK:
-        solve_after_the_clean_up(student[key])
+    after_the_clean_up(student, SECOND_TRACK)

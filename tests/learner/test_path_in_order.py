@@ -10,16 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import NOTEBOOKS, check_run, key_of, learner, solve_after_the_clean_up, take_in_order
+from .conftest import NOTEBOOKS, after_the_clean_up, key_of, take_in_order
 
 pytestmark = pytest.mark.slow(95)  # longest first under pytest-xdist (see conftest.py)
 FIRST_TRACK = [key_of(p) for p in NOTEBOOKS if key_of(p) <= "07"]
-
-
-@pytest.fixture(scope="module")
-def student(tmp_path_factory):
-    with learner(tmp_path_factory.mktemp("in-order")) as one:
-        yield one
 
 
 @pytest.mark.parametrize("key", FIRST_TRACK)
@@ -28,8 +22,4 @@ def test_in_order_with_the_exercises(key, student):
 
 
 def test_exercises_after_the_clean_up(student):
-    cleanup = student["06"].run_all()
-    check_run("06", cleanup, participant=True)
-    for key in FIRST_TRACK:
-        if key != "06":
-            solve_after_the_clean_up(student[key])
+    after_the_clean_up(student, FIRST_TRACK)

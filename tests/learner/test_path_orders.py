@@ -7,18 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import check_run, learner, passes
+from .conftest import check_run, passes
 
 pytestmark = pytest.mark.slow(35)
 
 ONE_CPU = "my_group = single_container_group(try_name, s.location)"
 TWO_CPUS = "my_group = single_container_group(try_name, s.location, cpu=2, memory_gb=1.5)"
-
-
-@pytest.fixture(scope="module")
-def student(tmp_path_factory):
-    with learner(tmp_path_factory.mktemp("orders")) as one:
-        yield one
 
 
 def test_04_first_creates_what_01_and_03_make(student):
