@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from azure.core.credentials import AccessToken
 
@@ -25,6 +25,9 @@ from .model.cloud import Cloud
 from .model.registries import RegistryLogin
 from .store import Store
 from .transport import EmulatorAsyncTransport, EmulatorTransport, Exchange
+
+if TYPE_CHECKING:
+    from .server import LocalCloud, Server
 
 __all__ = ["Emulator", "EmulatorTransport", "EmulatorAsyncTransport", "Exchange",
            "StateFileError", "EmulatorError", "ArmError", "RegistryLogin", "CatalogFileError"]
@@ -147,6 +150,23 @@ class Emulator:
     def credential(self) -> EmulatorCredential:
         """A TokenCredential the SDK accepts."""
         return EmulatorCredential()
+
+    def local_cloud(self, home: str | os.PathLike | None = None) -> "LocalCloud":
+        """The local cloud's folder for this state file (``<state>-local-cloud/`` beside it,
+        or ``home``): TLS material, the serving lock, the Azure CLI's configuration."""
+        from .server import LocalCloud  # noqa: PLC0415
+
+        return LocalCloud(self._store.path, home)
+
+    def server(self, *, port: int | None = None, home: str | os.PathLike | None = None,
+               idle_exit: float | None = None) -> "Server":
+        """This cloud served over HTTPS on 127.0.0.1 (not started: ``start()``, ``run()`` or
+        ``with``): the same state, clock, speed and injected faults as :meth:`transport`.
+        ``port=None`` reuses the last port when free; ``idle_exit`` seconds without a request
+        stop it. A second server on the same state file raises ``ServerBusy``."""
+        from .server import Server  # noqa: PLC0415
+
+        return Server(self._app, self.local_cloud(home), port=port, idle_exit=idle_exit)
 
     def inject_fault(self, method: str, path: str, *, status: int = 409,
                      code: str = "ServiceUnavailable", message: str | None = None,

@@ -169,8 +169,10 @@ class App:
         if not v:
             raise BadRequest("The api-version query parameter (?api-version=) is required for "
                              "all requests.", code="MissingApiVersionParameter")
-        if route.family in ("resources", "providers"):
-            versions = A.PROVIDERS_API_VERSIONS if route.family == "providers" else A.RESOURCES_API_VERSIONS
+        if route.family in ("resources", "providers", "subscriptions"):
+            versions = {"providers": A.PROVIDERS_API_VERSIONS,
+                        "subscriptions": A.SUBSCRIPTIONS_API_VERSIONS}.get(
+                            route.family, A.RESOURCES_API_VERSIONS)
             if v not in versions:
                 raise BadRequest(f"The api-version '{v}' is invalid. The supported versions are "
                                  f"'{','.join(reversed(versions))}'.",

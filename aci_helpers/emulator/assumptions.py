@@ -354,3 +354,20 @@ PROTECTED_SETTINGS_NEVER_RETURNED = True
 #: itself fails with a CodePackage activation error (MicrosoftDocs/azure-docs#106296); the next
 #: phase models that (issue 17).
 EXEC_FORM_MISSING_PROGRAM_EXITS_127 = True
+
+# --- the local cloud (aci-tutorial serve: sign-in and the ARM calls around it) ------------
+#: Microsoft.Resources subscriptions/tenants api-versions served (Subscriptions_List/Get,
+#: Tenants_List): those azure-mgmt-resource's SubscriptionClient bundles; the Azure CLI 2.91
+#: sends 2022-12-01.
+SUBSCRIPTIONS_API_VERSIONS = ("2016-06-01", "2018-06-01", "2019-06-01", "2019-11-01",
+                              "2021-01-01", "2022-12-01")
+#: The emulated subscription's and tenant's display names (the emulator's own: no recording).
+SUBSCRIPTION_NAME = "ACI tutorial (emulated)"
+TENANT_NAME = "ACI tutorial local tenant (emulated)"
+TENANT_DOMAIN = "aci-tutorial.local"
+#: The emulator's sign-in (OpenID configuration, token) accepts ANY client id and secret for
+#: any tenant and grants every request: it checks only that a client id and a secret (or an
+#: assertion) were sent, with Entra ID's AADSTS codes when not. Real Entra ID checks them.
+SIGNIN_ACCEPTS_ANY_CLIENT = True
+#: Lifetime of the tokens the local cloud issues (Entra ID's are typically 60-90 minutes).
+TOKEN_SECONDS = 3599

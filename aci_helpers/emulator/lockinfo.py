@@ -77,3 +77,10 @@ def lock_holder(path: str) -> str | None:
     if not pids:
         return None
     return ", ".join(describe(p) for p in pids[:3])
+
+
+def flock_holder(path: str) -> str | None:
+    """The process holding an exclusive ``flock`` on ``path`` (the local cloud's
+    ``server.lock``), or ``None``."""
+    pids = _write_lockers(path, 0, 0, kinds=("FLOCK",))
+    return ", ".join(describe(p) for p in pids[:3]) if pids else None

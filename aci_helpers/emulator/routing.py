@@ -15,6 +15,7 @@ from .handlers import preview as pre
 from .handlers import provider as pv
 from .handlers import providers as reg
 from .handlers import resource_groups as rgs
+from .handlers import subscriptions as subs
 
 _SUB = r"/subscriptions/(?P<sub>[^/]+)"
 _RG = _SUB + r"/resourcegroups/(?P<rg>[^/]+)"
@@ -30,6 +31,7 @@ class Route:
     pattern: re.Pattern
     methods: dict[str, Callable]
     family: str          # aci | aci:<type> | aci-operation | resources | providers | tenant-aci
+    #                      | subscriptions
 
 
 def _r(name: str, path: str, family: str, **methods: Callable) -> Route:
@@ -83,6 +85,10 @@ ROUTES: tuple[Route, ...] = (
     _r("Resources_ListByResourceGroup", _RG + r"/resources", "resources", get=rgs.resources),
     _r("ResourceGroups_DeleteOperationResult", _SUB + r"/operationresults/(?P<token>[^/]+)",
        "resources", get=rgs.delete_status),
+    # What a client lists right after sign-in (the local cloud's `az login`).
+    _r("Subscriptions_List", r"/subscriptions", "subscriptions", get=subs.list_),
+    _r("Subscriptions_Get", _SUB, "subscriptions", get=subs.get),
+    _r("Tenants_List", r"/tenants", "subscriptions", get=subs.tenants),
     # After every Microsoft.ContainerInstance route: these match only the namespace itself.
     _r("Providers_Get", _SUB + r"/providers/(?P<namespace>[^/]+)", "providers", get=reg.get),
     _r("Providers_Register", _SUB + r"/providers/(?P<namespace>[^/]+)/register", "providers",
