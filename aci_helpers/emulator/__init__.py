@@ -113,6 +113,7 @@ class Emulator:
         self._catalog = load_catalog()
         self.seed = seed
         self.subscription_id = A.SUBSCRIPTION_ID
+        self.tenant_id = A.TENANT_ID
         self._store = Store(state)
         self._cloud = Cloud(self.subscription_id, seed, quota_cores, self._catalog)
         self._app = App(self._store, self._clock, self._cloud)

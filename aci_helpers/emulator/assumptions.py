@@ -371,3 +371,11 @@ TENANT_DOMAIN = "aci-tutorial.local"
 SIGNIN_ACCEPTS_ANY_CLIENT = True
 #: Lifetime of the tokens the local cloud issues (Entra ID's are typically 60-90 minutes).
 TOKEN_SECONDS = 3599
+#: A container that omits ``resources`` gets these requests, and a group that omits ``osType``
+#: this OS, in the api-versions whose spec no longer requires them (2024-05-01-preview on): the
+#: Azure CLI 2.91 sends neither without ``--cpu``/``--memory``/``--os-type``, and the CLI's
+#: documented defaults are 1 core, 1.5 GB and Linux (Microsoft's quickstart creates a group
+#: with none of the three). 2023-05-01 requires them (its spec), as before.
+DEFAULT_RESOURCE_REQUESTS = {"cpu": 1.0, "memoryInGB": 1.5}
+DEFAULT_OS_TYPE = "Linux"
+RESOURCES_REQUIRED_VERSIONS = frozenset({"2023-05-01"})

@@ -79,8 +79,13 @@ def lock_holder(path: str) -> str | None:
     return ", ".join(describe(p) for p in pids[:3])
 
 
+def flock_pids(path: str) -> list[int]:
+    """The other processes holding an exclusive ``flock`` on ``path``."""
+    return _write_lockers(path, 0, 0, kinds=("FLOCK",))
+
+
 def flock_holder(path: str) -> str | None:
     """The process holding an exclusive ``flock`` on ``path`` (the local cloud's
     ``server.lock``), or ``None``."""
-    pids = _write_lockers(path, 0, 0, kinds=("FLOCK",))
+    pids = flock_pids(path)
     return ", ".join(describe(p) for p in pids[:3]) if pids else None

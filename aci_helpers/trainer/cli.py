@@ -303,6 +303,9 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Empty the emulator's shared state file (ACI_EMULATOR_STATE "
                         "or the per-user default); every kernel sees the empty cloud.")
     rs.set_defaults(func=cmd_reset)
+    from .local_cloud import register as register_local_cloud  # noqa: PLC0415
+
+    register_local_cloud(sub, fmt, EXIT_CODES)
     return p
 
 

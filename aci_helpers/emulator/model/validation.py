@@ -118,7 +118,23 @@ def conform_container_group(body: dict, version: str = "2023-05-01") -> dict:
     api-version ``version`` (the first wrong one is named by its path), nulls and unknown or
     read-only properties dropped."""
     from .schema import conform, container_group_schema  # noqa: PLC0415
-    return conform(body, container_group_schema(version))
+    out = conform(body, container_group_schema(version))
+    if version not in A.RESOURCES_REQUIRED_VERSIONS:
+        _defaults(out)
+    return out
+
+
+def _defaults(body: Any) -> None:
+    """What the versions that no longer require them fill in (the Azure CLI 2.91 sends none
+    without ``--os-type``, ``--cpu``, ``--memory``): DEFAULT_OS_TYPE for the group, and
+    DEFAULT_RESOURCE_REQUESTS for a container without ``resources``."""
+    props = body.get("properties") if isinstance(body, dict) else None
+    if isinstance(props, dict) and props.get("osType") is None:
+        props["osType"] = A.DEFAULT_OS_TYPE
+    for c in (props.get("containers") if isinstance(props, dict) else None) or []:
+        cp = c.get("properties") if isinstance(c, dict) else None
+        if isinstance(cp, dict) and cp.get("resources") is None:
+            cp["resources"] = {"requests": dict(A.DEFAULT_RESOURCE_REQUESTS)}
 
 
 def _decimal(value: Any, what: str) -> Decimal:

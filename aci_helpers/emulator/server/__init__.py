@@ -38,7 +38,7 @@ except ImportError:  # pragma: no cover - Windows: no lock, no second-server che
     fcntl = None  # type: ignore[assignment]
 
 from ..errors import EmulatorError
-from ..lockinfo import flock_holder
+from ..lockinfo import flock_holder, flock_pids
 from . import tls
 
 log = logging.getLogger("aci_helpers.emulator.server")
@@ -142,9 +142,12 @@ class LocalCloud:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:
             info = self.info()
+            pids = flock_pids(str(self.lock_file))
+            pid = info.get("pid") if info.get("pid") in pids else (pids[0] if pids else
+                                                                     os.getpid())
             holder = flock_holder(str(self.lock_file)) or "this process"
             url = info.get("url")
-            return Running(url, info.get("pid"), holder, str(self.tls_dir / "ca.pem")) \
+            return Running(url, pid, holder, str(self.tls_dir / "ca.pem")) \
                 if isinstance(url, str) else None
         finally:
             os.close(fd)

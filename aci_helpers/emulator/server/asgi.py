@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from typing import Any, Callable
 
@@ -34,6 +35,7 @@ from . import signin
 log = logging.getLogger("aci_helpers.emulator.server")
 
 Scope = dict[str, Any]
+_SLASHES, _SLASHES_RAW = re.compile("//+"), re.compile(b"//+")
 
 
 def _base(scope: Scope) -> str:
@@ -162,6 +164,12 @@ class AccessLog:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
+        if "//" in scope.get("path", ""):
+            # ARM and Entra ID read `//metadata/endpoints` as `/metadata/endpoints` (the
+            # Azure CLI sends it so for an endpoint registered with a trailing slash).
+            scope = dict(scope, path=_SLASHES.sub("/", scope["path"]),
+                         raw_path=_SLASHES_RAW.sub(b"/", scope.get("raw_path") or
+                                                      scope["path"].encode()))
         began = time.monotonic()
         self.last_request = began
         self.requests += 1
