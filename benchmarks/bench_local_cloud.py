@@ -39,7 +39,7 @@ from aci_helpers.emulator import Emulator
 ROOT = Path(__file__).resolve().parent.parent
 GROUP = {"location": "eastus", "properties": {"osType": "Linux", "containers": [
     {"name": "web", "properties": {"image": "mcr.microsoft.com/azuredocs/aci-helloworld",
-                                   "resources": {"requests": {"cpu": 0.5, "memoryInGB": 0.5}}}}]}}
+                                   "resources": {"requests": {"cpu": 1.0, "memoryInGB": 1.0}}}}]}}
 
 
 def pct(values: list[float], p: float) -> float:
