@@ -33,7 +33,7 @@ from azure.identity import ClientSecretCredential
 from azure.mgmt.containerinstance import ContainerInstanceManagementClient
 from azure.mgmt.resource.resources import ResourceManagementClient
 
-from aci_helpers.cli import azure_cli
+from aci_helpers.trainer import azure_cli
 from aci_helpers.emulator import Emulator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,7 +58,7 @@ class Serve:
         self.began = time.perf_counter()
         env = dict(os.environ, ACI_EMULATOR_STATE=str(state), ACI_EMULATOR_CLOCK=clock,
                    PYTHONUNBUFFERED="1")
-        self.proc = subprocess.Popen([sys.executable, "-m", "aci_helpers.cli", "serve"],
+        self.proc = subprocess.Popen([sys.executable, "-m", "aci_helpers.trainer", "serve"],
                                      env=env, stdout=subprocess.PIPE, text=True, cwd=ROOT)
         self.url = self.own = None
         for line in self.proc.stdout:
@@ -161,7 +161,7 @@ def bench_cli(tmp: Path, az: str, rounds: int) -> None:
     state = tmp / "cli" / "s.db"
     env = dict(os.environ, ACI_EMULATOR_STATE=str(state), ACI_AZURE_CLI=az,
                ACI_EMULATOR_CLOCK="instant")
-    tool = [sys.executable, "-m", "aci_helpers.cli", "az"]
+    tool = [sys.executable, "-m", "aci_helpers.trainer", "az"]
     cold = _timed(tool + ["container", "list", "-o", "table"], env)
     config = state.with_name("s-local-cloud") / "azure"
     az_env = dict(env, AZURE_CONFIG_DIR=str(config))
@@ -173,7 +173,7 @@ def bench_cli(tmp: Path, az: str, rounds: int) -> None:
           f"cloud, signs in); warm min {min(warm):.2f} s, median {statistics.median(warm):.2f} s"
           f" | az version in the same config dir: min {min(floor):.2f} s, median "
           f"{statistics.median(floor):.2f} s ({rounds} alternating rounds)")
-    subprocess.run([sys.executable, "-m", "aci_helpers.cli", "serve", "--stop"], env=env,
+    subprocess.run([sys.executable, "-m", "aci_helpers.trainer", "serve", "--stop"], env=env,
                    capture_output=True, cwd=ROOT)
 
 
@@ -218,7 +218,7 @@ def bench_concurrent(tmp: Path, az: str | None, seconds: float) -> None:
     def cli() -> None:
         env = dict(os.environ, ACI_EMULATOR_STATE=str(state), ACI_AZURE_CLI=az or "")
         while time.monotonic() < stop:
-            done = subprocess.run([sys.executable, "-m", "aci_helpers.cli", "az", "container",
+            done = subprocess.run([sys.executable, "-m", "aci_helpers.trainer", "az", "container",
                                    "list", "-g", "rg", "-o", "none"], env=env,
                                   capture_output=True, text=True, cwd=ROOT)
             cli_runs[0] += 1

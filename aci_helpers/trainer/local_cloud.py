@@ -124,7 +124,7 @@ def _start_background(cloud: Any) -> Any:
     cloud.make_home()
     with open(cloud.log_file, "ab") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "aci_helpers.cli", "serve", "--idle-exit",
+            [sys.executable, "-m", "aci_helpers.trainer", "serve", "--idle-exit",
              str(IDLE_EXIT_SECONDS)], stdin=subprocess.DEVNULL, stdout=log,
             stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 20

@@ -60,7 +60,7 @@ class ServeProcess:
 
     def __init__(self, state: Path, *args: str, **env: str) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "aci_helpers.cli", "serve", *args],
+            [sys.executable, "-m", "aci_helpers.trainer", "serve", *args],
             env=cli_env(state, **env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True, cwd=ROOT)
         self.lines: list[str] = []

@@ -90,7 +90,7 @@ def test_every_named_command_is_served_or_named_as_not_served() -> None:
 
 # ------------------------------------------------------------------------------ the runner
 def _find_az() -> str | None:
-    from aci_helpers.cli import azure_cli
+    from aci_helpers.trainer import azure_cli
 
     try:
         return azure_cli.find_az()
@@ -123,7 +123,7 @@ class Cli:
         self.env.pop("AZURE_CONFIG_DIR", None)
 
     def az(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
-        done = subprocess.run([sys.executable, "-m", "aci_helpers.cli", "az", *args], cwd=ROOT,
+        done = subprocess.run([sys.executable, "-m", "aci_helpers.trainer", "az", *args], cwd=ROOT,
                               env=self.env, capture_output=True, text=True, timeout=timeout)
         if check:
             assert done.returncode == 0, f"az {' '.join(args)}\n{done.stdout}\n{done.stderr}"
@@ -135,7 +135,7 @@ class Cli:
         return connect("emulator", state=self.state, clock=self.env["ACI_EMULATOR_CLOCK"])
 
     def stop(self) -> None:
-        subprocess.run([sys.executable, "-m", "aci_helpers.cli", "serve", "--stop"], cwd=ROOT,
+        subprocess.run([sys.executable, "-m", "aci_helpers.trainer", "serve", "--stop"], cwd=ROOT,
                        env=self.env, capture_output=True, timeout=30)
 
 
@@ -352,7 +352,7 @@ def test_the_readme_commands_and_logs_follow(tmp_path) -> None:
                "--ip-address", "Public")
         listed = cli.az(*lines[1].split()[2:])
         assert name in listed.stdout and "Running" in listed.stdout or "Succeeded" in listed.stdout
-        proc = subprocess.Popen([sys.executable, "-m", "aci_helpers.cli", *lines[2].split()[1:]],
+        proc = subprocess.Popen([sys.executable, "-m", "aci_helpers.trainer", *lines[2].split()[1:]],
                                 cwd=ROOT, env=cli.env, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
         time.sleep(8)    # the CLI polls every 2 s

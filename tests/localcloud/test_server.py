@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import signal
 import socket
 import ssl
@@ -12,7 +11,6 @@ import stat
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -222,7 +220,7 @@ def test_16_clients_at_once_lose_nothing(served) -> None:
 
 
 def _cli(state: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "aci_helpers.cli", *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "aci_helpers.trainer", *args], cwd=ROOT,
                           env=cli_env(state, **env), capture_output=True, text=True, timeout=60)
 
 
@@ -250,7 +248,7 @@ def test_serve_ctrl_c_second_serve_and_its_log(tmp_path, serve_process) -> None:
     # A second serve on the same state names the process that serves it, and changes nothing.
     second = _cli(tmp_path / "cloud.db", "serve")
     assert second.returncode == 1
-    assert f"already served by process {first.proc.pid} (python -m aci_helpers.cli serve)" \
+    assert f"already served by process {first.proc.pid} (python -m aci_helpers.trainer serve)" \
         in second.stderr and first.url in second.stderr
     # Ctrl-C: a clean stop, the lock released, the same port again next time.
     first.proc.send_signal(signal.SIGINT)

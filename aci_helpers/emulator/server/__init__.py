@@ -279,7 +279,7 @@ class Server:
     def _serve(self) -> None:
         try:
             self._uvicorn.run(sockets=[self._sock])
-        except BaseException:  # noqa: BLE001 - logged; stop() cleans up
+        except BaseException:
             log.exception("the local cloud's server stopped on an error")
         finally:
             self._stopped.set()
