@@ -173,6 +173,10 @@ def test_bad_input_never_kills_it(served) -> None:
     assert requests.get(srv.url + "/no/such/path", headers=auth, verify=srv.ca_file,
                         timeout=10).json()["error"]["code"]
     assert requests.get(cg, verify=srv.ca_file, timeout=10).status_code == 401  # no token
+    # A name other than the loopback's (a page rebinding its DNS name to 127.0.0.1): refused.
+    rebound = requests.get(cg, headers=dict(auth, Host="evil.example"), verify=srv.ca_file,
+                           timeout=10)
+    assert (rebound.status_code, rebound.json()["error"]["code"]) == (400, "InvalidHost")
     # Still serving, and nothing was changed.
     aci, _ = clients(emu, srv)
     assert list(aci.container_groups.list()) == []

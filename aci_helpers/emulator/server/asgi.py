@@ -126,8 +126,7 @@ async def _keys(request: Request) -> Response:
 
 
 async def _token(request: Request) -> Response:
-    body = await request.body() if int(request.headers.get("content-length") or 0) <= 65536 \
-        else b""
+    body = await _body(request.receive, 65536)   # a form of a few hundred bytes; never more
     v2 = "/v2.0/" in request.url.path.lower()
     try:
         answer = signin.token(_base(request.scope), request.path_params["tenant"], body,
@@ -150,6 +149,27 @@ def _routes() -> list[Route]:
     ]
 
 
+_LOCAL_HOSTS = ("127.0.0.1", "localhost")
+
+
+def _local_host(scope: Scope) -> bool:
+    host = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"host"), "")
+    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return name.lower() in _LOCAL_HOSTS
+
+
+async def _refuse_host(scope: Scope, send: Callable) -> None:
+    if scope["type"] == "websocket":
+        await send({"type": "websocket.close", "code": 1008})
+        return
+    body = json.dumps({"error": {"code": "InvalidHost", "message": "The local cloud answers "
+                                 "requests for 127.0.0.1 or localhost only."}}).encode()
+    await send({"type": "http.response.start", "status": 400, "headers": [
+        (b"content-type", b"application/json; charset=utf-8"),
+        (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
 class AccessLog:
     """ASGI middleware: one log line a request (method, path, status, ms) and the time of
     the last request (for ``idle_exit``). Never the query, headers or body."""
@@ -163,6 +183,11 @@ class AccessLog:
     async def __call__(self, scope: Scope, receive: Callable, send: Callable) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
+            return
+        if not _local_host(scope):
+            # Only names of this machine's loopback: a web page that rebinds its own name to
+            # 127.0.0.1 (DNS rebinding) gets nothing.
+            await _refuse_host(scope, send)
             return
         if "//" in scope.get("path", ""):
             # ARM and Entra ID read `//metadata/endpoints` as `/metadata/endpoints` (the
