@@ -287,3 +287,15 @@ def test_serve_stop_memory_state_and_missing_cli(tmp_path, serve_process) -> Non
     assert wrong.returncode == 2 and "is not an executable Azure CLI" in wrong.stderr
     assert not (home / ".azure").exists()
     assert Emulator(state).local_cloud().running() is None
+
+
+def test_a_websocket_to_a_path_without_a_socket_is_refused_cleanly(served) -> None:
+    """The stack speaks WebSockets (exec and attach will be routes beside sign-in): a socket
+    to a path that has none gets the handshake refused, and the server goes on."""
+    websocket = pytest.importorskip("websocket")
+    emu, srv = served
+    url = srv.url.replace("https://", "wss://") + "/exec/nothing-here"
+    with pytest.raises(websocket.WebSocketBadStatusException) as err:
+        websocket.create_connection(url, sslopt={"ca_certs": srv.ca_file}, timeout=10)
+    assert err.value.status_code == 403
+    assert requests.get(srv.url + "/metadata/endpoints", verify=srv.ca_file, timeout=10).ok
