@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Committed notebook outputs come from the emulator with the instant clock and a fixed seed,
 # each notebook in its own in-memory cloud.
 NB_ENV := ACI_BACKEND=emulator ACI_EMULATOR_CLOCK=instant ACI_EMULATOR_SPEED=1 ACI_EMULATOR_SEED=0 \
-	ACI_EMULATOR_STATE=memory
+	ACI_EMULATOR_STATE=memory ACI_SETTINGS_FILE=none
 
 # The learner's working copy of notebooks/ that `make lab` opens (tools/lab.py).
 LAB_DIR ?= my-notebooks

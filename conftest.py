@@ -16,9 +16,11 @@ NOTEBOOK_ENV = {
     "ACI_EMULATOR_CLOCK": "instant",
     "ACI_EMULATOR_SEED": "0",
     "ACI_EMULATOR_STATE": "memory",
+    "ACI_SETTINGS_FILE": "none",  # a workshop participant's settings file never applies here
 }
 os.environ.update(NOTEBOOK_ENV)
-for var in ("ACI_LOCATION", "ACI_RESOURCE_GROUP", "AZURE_AUTH_LOCATION", "ACI_EMULATOR_SPEED"):
+for var in ("ACI_LOCATION", "ACI_RESOURCE_GROUP", "AZURE_AUTH_LOCATION", "ACI_EMULATOR_SPEED",
+            "ACI_NAME_SUFFIX", "ACI_PROGRESS"):
     os.environ.pop(var, None)
 
 

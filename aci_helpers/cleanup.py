@@ -5,7 +5,10 @@ does a resource group made by ``ensure_resource_group``. ``cleanup`` is a dry ru
 ``dry_run=False``:
 
 - a tagged container group is deleted; an untagged one only with ``force=True``;
-- the resource group is deleted only if it is tagged (the tutorial made it), and only if
+- the resource group is deleted only if it is tagged (the tutorial made it), is not a
+  workshop's (``aci-tutorial-workshop``: the trainer deletes those), was not brought by the
+  learner (named by ``ACI_RESOURCE_GROUP`` or the settings file rather than the default,
+  unless ``force=True``; see :func:`keep_resource_group`), and only if
   nothing untagged would go with it (unless ``force=True``): deleting a resource group
   deletes everything in it. If its other resources cannot be listed (e.g. no permission
   to read them), it is kept: what they are cannot be checked. Right before deleting it,
@@ -20,6 +23,7 @@ from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
 from .errors import ArgumentError
 from .models import is_tutorial_resource
+from .session import WORKSHOP_TAG
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -75,7 +79,8 @@ def cleanup(
     if delete_resource_group:
         rg_obj = groups_api.get(rg)
         tagged = is_tutorial_resource(rg_obj.tags)
-        status, reason = _resource_group_verdict(session, rg, rows, doomed, tagged, force)
+        status, reason = _resource_group_verdict(session, rg, rows, doomed, tagged, force,
+                                                 group=rg_obj)
         rows.append({"kind": "resource group", "name": rg, "resource_group": rg, "tagged": tagged,
                      "status": status, "reason": reason})
 
@@ -114,12 +119,35 @@ def _finish(wait_for_operation: Any, poller: Any, row: dict[str, Any]) -> None:
     row["status"] = "deleted"
 
 
+def keep_resource_group(session: "Session", group: Any, *, force: bool = False) -> str | None:
+    """Why the tutorial must not delete the resource group ``group`` (a ``ResourceGroup``), or
+    None when it may: only the tutorial's own, tagged group, never a workshop's, never one the
+    learner brought (``ACI_RESOURCE_GROUP`` or the settings file; ``force=True`` allows that
+    one). What it holds is checked apart (:func:`cleanup`)."""
+    tags = group.tags or {}
+    if tags.get(WORKSHOP_TAG):
+        return (f"it is workshop {tags[WORKSHOP_TAG]!r}'s resource group, kept for the whole "
+                "workshop (your trainer deletes it afterwards)")
+    if not is_tutorial_resource(tags):
+        return "not created by the tutorial (untagged resource groups are never deleted)"
+    settings = getattr(session, "settings", None)
+    source = getattr(settings, "resource_group_from", "default")
+    if (not force and source in ("ACI_RESOURCE_GROUP", "settings file")
+            and group.name.lower() == session.resource_group.lower()):
+        return (f"you brought it with {source} (the tutorial deletes only its own default "
+                "group; delete yours with s.resources.resource_groups.begin_delete when you "
+                "are done)")
+    return None
+
+
 def _resource_group_verdict(session: "Session", rg: str, rows: list[dict[str, Any]],
                             doomed: set[str], tagged: bool, force: bool,
-                            recheck: bool = False) -> tuple[str, str]:
+                            recheck: bool = False, group: Any = None) -> tuple[str, str]:
     """("would delete" | "kept", reason) for the resource group ``rg``."""
-    if not tagged:
-        return "kept", "not created by the tutorial (untagged resource groups are never deleted)"
+    keep = keep_resource_group(session, group or session.resources.resource_groups.get(rg),
+                               force=force)
+    if keep:
+        return "kept", keep
     kept = [r["name"] for r in rows if r["status"] == "kept"]
     try:
         if recheck:  # container groups created since the first listing

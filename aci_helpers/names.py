@@ -8,7 +8,9 @@ new ones, so ``unique_name("aci")`` returns the same name every time for one lea
 - on Azure DNS name labels are unique per region across every customer, so the suffix is
   drawn at random once, stored in a small per-user file (:func:`suffix_file`) and reused by
   every notebook and kernel from then on;
-- ``ACI_NAME_SUFFIX`` (1-12 lowercase letters or digits) overrides both.
+- ``ACI_NAME_SUFFIX`` (1-12 lowercase letters or digits) overrides both, and so does the
+  settings file's ``name_suffix`` (a workshop participant's, from ``aci-tutorial workshop
+  join``: participants sharing one cloud get distinct names); the variable wins over the file.
 
 :func:`describe_names` says which applies, for the notebooks to show.
 
@@ -37,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import ConfigurationError
+from .settings_file import file_value, settings_path
 
 if TYPE_CHECKING:
     from .session import Session
@@ -104,7 +107,7 @@ def _origin(session: "Session | None") -> tuple[str, int]:
 
 def name_suffix(session: "Session | None" = None) -> str:
     """The learner's suffix: ``ACI_NAME_SUFFIX``, else seeded (emulator), else stored (Azure)."""
-    override = os.environ.get(SUFFIX_ENV, "").strip()
+    override = os.environ.get(SUFFIX_ENV, "").strip() or file_value("name_suffix")
     if override:
         if not _SUFFIX.fullmatch(override):
             raise ConfigurationError(
@@ -199,6 +202,8 @@ def describe_names(session: "Session | None" = None) -> str:
     suffix = name_suffix(session)
     if os.environ.get(SUFFIX_ENV, "").strip():
         where = f"It is set by {SUFFIX_ENV}."
+    elif file_value("name_suffix"):
+        where = f"It is your workshop's, from your settings file ({settings_path()})."
     else:
         backend, seed = _origin(session)
         if backend == "emulator":

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 from azure.core.pipeline.policies import SansIOHTTPPolicy
 
 from .errors import ConfigurationError
+from .settings_file import read_settings, settings_path
 
 if TYPE_CHECKING:
     from azure.mgmt.containerinstance import ContainerInstanceManagementClient
@@ -39,6 +40,8 @@ TUTORIAL_TAGS = {"created-by": "aci-tutorial"}
 # TUTORIAL_TAGS: the trainer's tools write them, the explorer's trainer view reads them.
 WORKSHOP_TAG = "aci-tutorial-workshop"
 PARTICIPANT_TAG = "aci-tutorial-participant"
+REGION_TAG = "aci-tutorial-region"  # the region setup assigned the participant
+NAME_SUFFIX_TAG = "aci-tutorial-name-suffix"  # their names' suffix (distinct per participant)
 
 # Real ACI sends no Retry-After, so the SDK's 30 s default interval would apply; 5 s
 # keeps a ~30 s create responsive without hammering ARM. The emulator sends Retry-After.
@@ -70,14 +73,21 @@ class Settings:
     resource_group: str = DEFAULT_RESOURCE_GROUP
     auth_location: str | None = None
     subscription_id: str | None = None
+    # From the settings file only (``aci-tutorial workshop join``; settings_file.py):
+    workshop: str | None = None
+    participant: str | None = None
+    role: str | None = None  # "participant" | "trainer" | None (a learner on their own)
+    settings_file: str | None = None  # the file read, when it held settings
+    resource_group_from: str = "default"  # "default" | "argument" | "ACI_RESOURCE_GROUP" | "settings file"
 
 
-def _pick(arg: Any, env: str, default: Any = None) -> Any:
+def _pick(arg: Any, env: str, default: Any = None, from_file: Any = None) -> Any:
+    """The argument, else the environment variable, else the settings file, else ``default``."""
     if arg is not None:
         return arg
     value = os.environ.get(env)
     if value is None or value.strip() == "":
-        return default
+        return default if from_file is None else from_file
     return value.strip()
 
 
@@ -93,8 +103,11 @@ def load_settings(
     auth_location: str | os.PathLike[str] | None = None,
     subscription_id: str | None = None,
 ) -> Settings:
-    """Resolve settings from arguments, then ``ACI_*``/``AZURE_*`` variables, then defaults."""
-    b = str(_pick(backend, "ACI_BACKEND", "emulator")).lower()
+    """Resolve settings from arguments, then ``ACI_*``/``AZURE_*`` variables, then the settings
+    file (``aci-tutorial workshop join``), then defaults."""
+    path = settings_path()
+    file = read_settings(path)
+    b = str(_pick(backend, "ACI_BACKEND", "emulator", file.get("backend"))).lower()
     if b not in BACKENDS:
         raise ConfigurationError(
             f"Unknown backend {b!r} (ACI_BACKEND): use 'emulator' (offline, the default) or "
@@ -127,16 +140,25 @@ def load_settings(
         st_resolved = str(Path(st).expanduser())
     auth = _pick(os.fspath(auth_location) if auth_location is not None else None,
                  "AZURE_AUTH_LOCATION")
+    rg_from = ("argument" if resource_group is not None else "ACI_RESOURCE_GROUP"
+               if os.environ.get("ACI_RESOURCE_GROUP", "").strip() else "settings file"
+               if file.get("resource_group") else "default")
     return Settings(
         backend=b,
         state=st_resolved,
         clock=c,
         speed=sp,
         seed=sd,
-        location=str(_pick(location, "ACI_LOCATION", DEFAULT_LOCATION)).lower(),
-        resource_group=str(_pick(resource_group, "ACI_RESOURCE_GROUP", DEFAULT_RESOURCE_GROUP)),
+        location=str(_pick(location, "ACI_LOCATION", DEFAULT_LOCATION,
+                           file.get("location"))).lower(),
+        resource_group=str(_pick(resource_group, "ACI_RESOURCE_GROUP", DEFAULT_RESOURCE_GROUP,
+                                 file.get("resource_group"))),
         auth_location=auth,
-        subscription_id=_pick(subscription_id, "AZURE_SUBSCRIPTION_ID"),
+        subscription_id=_pick(subscription_id, "AZURE_SUBSCRIPTION_ID", None,
+                              file.get("subscription_id")),
+        workshop=file.get("workshop"), participant=file.get("participant"),
+        role=file.get("role") or (("participant" if file.get("workshop") else None)),
+        settings_file=str(path) if file else None, resource_group_from=rg_from,
     )
 
 

@@ -9,33 +9,22 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .out import Check, check_line, table
+from .workshop_cli import UsageError
+from .workshop_cli import register as register_workshop
 
-OK, FAILED, USAGE, NOT_CONFIRMED = 0, 1, 2, 3
+OK, FAILED, USAGE, NOT_CONFIRMED = 0, 1, 2, 3  # the same in workshop_cli.py
 EXIT_CODES = ("exit codes: 0 done (every check green); 1 a check is red or an operation "
               "failed; 2 bad usage or input, nothing changed; 3 not confirmed, nothing changed")
-
-
-class UsageError(Exception):
-    """Bad input found before anything changed (exit code 2)."""
 
 
 def _connect(azure: bool) -> Any:
     from .. import connect  # noqa: PLC0415
 
     return connect("azure" if azure else None)
-
-
-def _where(session: Any) -> str:
-    if session.backend == "emulator":
-        state = session.emulator.state or "in-memory"
-        return (f"backend: emulator (state file {state}); a rehearsal on your own emulated "
-                "cloud. --azure (or ACI_BACKEND=azure) for the real subscription")
-    return f"backend: azure, subscription {session.subscription_id}"
 
 
 # ---------------------------------------------------------------------------------- commands
@@ -66,118 +55,13 @@ def cmd_preflight(args: argparse.Namespace) -> int:
                 print(check_line(c))
             checks += az
     red = sum(c.failed for c in checks)
-    print(f"\n{len(checks) - red} ok, {red} failed ({sum(c.seconds for c in checks):.1f} s)")
+    warned = sum(c.status == "warn" for c in checks)
+    skipped = sum(c.status == "skip" for c in checks)
+    print(f"\n{len(checks) - red - warned - skipped} ok, "
+          + (f"{warned} warning{'s' * (warned != 1)}, " if warned else "")
+          + (f"{skipped} skipped, " if skipped else "")
+          + f"{red} failed ({sum(c.seconds for c in checks):.1f} s)")
     return FAILED if red else OK
-
-
-def cmd_plan(args: argparse.Namespace) -> int:
-    """Participants per region against the quota."""
-    from .workshop import cores_to_ask, plan, spread  # noqa: PLC0415
-
-    _positive(args.participants, "--participants")
-    regions = args.region or [None]
-    with _connect(args.azure) as s:
-        print(_where(s))
-        needs, rows = plan(s, [r or s.location for r in regions])
-    print(f"A participant needs {needs.cores} standard cores and {needs.groups} container "
-          f"groups at once ({needs.how}).\n")
-    print(table(["region", "cores used/limit", "groups used/limit", "participants that fit"],
-                [(r.region, f"{r.cores_used}/{r.cores_limit}", f"{r.groups_used}/{r.groups_limit}",
-                  r.fit) for r in rows], right={3}))
-    placed, left = spread(args.participants, rows)
-    print()
-    if not left:
-        how = ", ".join(f"{n} in {r}" for r, n in placed.items())
-        print(f"{args.participants} participants fit: {how}.")
-        return OK
-    biggest = max(rows, key=lambda r: r.cores_limit)
-    print(f"{args.participants} participants do not fit: {left} have no room "
-          f"({', '.join(f'{n} in {r}' for r, n in placed.items()) or 'none placed'}).\n"
-          f"Add regions (--region R, several times), or ask for a Standard Cores quota of "
-          f"{cores_to_ask(args.participants, needs, biggest)} in {biggest.region} "
-          "(Azure portal → Quotas → Container Instances).")
-    return FAILED
-
-
-def cmd_setup(args: argparse.Namespace) -> int:
-    """One tagged resource group per participant; the line each participant sets."""
-    from .workshop import check_workshop_id, participant_names, setup  # noqa: PLC0415
-
-    check_workshop_id(args.workshop)
-    names = participant_names(args.participants, args.names)
-    began = time.perf_counter()
-    with _connect(args.azure) as s:
-        print(_where(s))
-        rows = setup(s, args.workshop, names, args.location)
-    took = time.perf_counter() - began
-    print(table(["participant", "resource group", "", "each participant runs"],
-                [(r.participant, r.resource_group, r.status, r.env_line) for r in rows]))
-    created = sum(r.status == "created" for r in rows)
-    print(f"\n{created} created, {len(rows) - created} already there ({took:.1f} s). In a "
-          "notebook: %env ACI_RESOURCE_GROUP=<their group>.")
-    return OK
-
-
-def cmd_status(args: argparse.Namespace) -> int:
-    """Participants, groups, states, CPU in use, cost so far."""
-    from .workshop import check_workshop_id, status  # noqa: PLC0415
-
-    check_workshop_id(args.workshop)
-    with _connect(args.azure) as s:
-        print(_where(s))
-        people = status(s, args.workshop)
-    if not people:
-        print(f"No resource group carries workshop {args.workshop!r}: "
-              f"aci-tutorial workshop setup --workshop {args.workshop} --participants N")
-        return FAILED
-    print(table(["participant", "resource group", "groups", "states", "CPU in use", "est. cost so far"],
-                [(p.participant, p.resource_group, len(p.groups), p.states, f"{p.cpu_in_use:g}",
-                  f"${p.cost_so_far:.4f}") for p in people], right={2, 4, 5}))
-    cpu = sum(p.cpu_in_use for p in people)
-    cost = sum(p.cost_so_far for p in people)
-    print(f"\n{len(people)} participants, {sum(len(p.groups) for p in people)} container groups, "
-          f"{cpu:g} CPU in use, ${cost:.4f} so far (an estimate: Linux pay-as-you-go rates of "
-          "aci_helpers.cost, since each group's containers last started).")
-    return OK
-
-
-def cmd_cleanup(args: argparse.Namespace, ask: Callable[[str], str] = input) -> int:
-    """List, ask, delete, wait, report what is left."""
-    from .workshop import check_workshop_id, cleanup, cleanup_plan  # noqa: PLC0415
-
-    check_workshop_id(args.workshop)
-    with _connect(args.azure) as s:
-        print(_where(s))
-        plan = cleanup_plan(s, args.workshop)
-        for name, why in plan.kept:
-            print(f"kept: {name}: {why}")
-        if not plan.delete:
-            print(f"Nothing carries workshop {args.workshop!r}'s tag: nothing to delete.")
-            return OK
-        print(f"Would delete {len(plan.delete)} resource groups of workshop {args.workshop!r} "
-              "and everything in them:")
-        for name in plan.delete:
-            print(f"  {name}")
-        if not args.yes:
-            if not sys.stdin.isatty() and ask is input:
-                print("Not confirmed (no terminal to ask in): add --yes. Nothing was deleted.")
-                return NOT_CONFIRMED
-            answer = ask(f"Type the workshop id ({args.workshop}) to delete them: ")
-            if answer.strip() != args.workshop:
-                print("Not confirmed: nothing was deleted.")
-                return NOT_CONFIRMED
-        began = time.perf_counter()
-        deleted, failed = cleanup(s, plan)
-        took = time.perf_counter() - began
-        left = cleanup_plan(s, args.workshop).delete
-    print(f"Deleted {len(deleted)} resource groups in {took:.1f} s.")
-    for line in failed:
-        print(f"failed: {line}")
-    if left:
-        print(f"Left: {', '.join(left)}. Run cleanup again, or: az group delete --name <group>")
-        return FAILED
-    print(f"Nothing of workshop {args.workshop!r} is left.")
-    return FAILED if failed else OK
 
 
 def cmd_release(args: argparse.Namespace) -> int:
@@ -220,11 +104,6 @@ def cmd_reset(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------------- parser
-def _positive(value: int, flag: str) -> None:
-    if value < 1:
-        raise UsageError(f"{flag} must be at least 1, not {value}.")
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The command line, with --help on every subcommand."""
     fmt = argparse.RawDescriptionHelpFormatter
@@ -246,49 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     pre.add_argument("--notebooks", help="the notebooks folder (default: ./notebooks)")
     pre.set_defaults(func=cmd_preflight)
 
-    ws = sub.add_parser("workshop", formatter_class=fmt, epilog=EXIT_CODES,
-                        help="plan, set up, watch and clean up a workshop",
-                        description="A workshop on one subscription: one tagged resource group "
-                        "per participant. On the emulator (the default backend) it is a "
-                        "rehearsal on your own emulated cloud; --azure for the subscription.")
-    wsub = ws.add_subparsers(dest="workshop_command", required=True, metavar="STEP")
-
-    def step(name: str, help_: str, desc: str, func: Callable[..., int]) -> argparse.ArgumentParser:
-        sp = wsub.add_parser(name, help=help_, description=desc, formatter_class=fmt,
-                             epilog=EXIT_CODES)
-        sp.add_argument("--azure", action="store_true",
-                        help="on the Azure subscription (default: ACI_BACKEND, the emulator)")
-        sp.set_defaults(func=func)
-        return sp
-
-    sp = step("plan", "do N participants fit in the quota?",
-              "What one participant needs at once (measured from the notebooks) against each "
-              "region's quota: whether N fit, how to spread them, or what quota to ask for.",
-              cmd_plan)
-    sp.add_argument("--participants", type=int, required=True, help="number of participants")
-    sp.add_argument("--region", action="append", help="a region to consider (repeat for several)")
-
-    sp = step("setup", "a tagged resource group per participant",
-              "Create aci-ws-<ID>-<participant> for each participant, tagged with the workshop "
-              "and the participant, and print the ACI_RESOURCE_GROUP line each one sets.",
-              cmd_setup)
-    sp.add_argument("--workshop", required=True, metavar="ID", help="the workshop's id, e.g. pycon-2026")
-    who = sp.add_mutually_exclusive_group(required=True)
-    who.add_argument("--participants", type=int, metavar="N", help="p01 ... pNN")
-    who.add_argument("--names", metavar="FILE", help="a file of names, one a line")
-    sp.add_argument("--location", help="region of the resource groups (default: ACI_LOCATION or eastus)")
-
-    sp = step("status", "what runs, per participant",
-              "A table of participants, their resource groups, container groups' states, CPU "
-              "in use and estimated cost so far.", cmd_status)
-    sp.add_argument("--workshop", required=True, metavar="ID")
-
-    sp = step("cleanup", "delete the workshop's resource groups",
-              "List the resource groups carrying the workshop's tag (never one without it, "
-              "whatever its name), ask, delete them and all they hold, wait, report what is "
-              "left.", cmd_cleanup)
-    sp.add_argument("--workshop", required=True, metavar="ID")
-    sp.add_argument("--yes", action="store_true", help="do not ask")
+    register_workshop(sub, fmt, EXIT_CODES)
 
     rel = sub.add_parser("release", formatter_class=fmt, epilog=EXIT_CODES,
                          help="participant copies without solutions",

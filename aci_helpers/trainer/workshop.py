@@ -1,29 +1,30 @@
 """A workshop on one subscription: one resource group per participant, tagged.
 
-``setup`` creates ``aci-ws-<workshop>-<participant>`` for each participant, tagged with
-``aci-tutorial-workshop``, ``aci-tutorial-participant`` and the tutorial's own tag; each
-participant sets ``ACI_RESOURCE_GROUP`` to theirs. ``status`` reads what runs in them;
-``cleanup`` deletes exactly the resource groups that carry the workshop's tag, never one
-without it, whatever its name. ``plan`` compares what a participant needs with each
-region's quota. Used by the ``aci-tutorial workshop`` command and by tests on the emulator.
+``setup`` creates ``aci-ws-<workshop>-<participant>`` for each participant in the region
+``plan`` spreads them to, tagged with ``aci-tutorial-workshop``, ``aci-tutorial-participant``,
+their region and a name suffix of their own, and the tutorial's own tag; each participant
+runs the ``aci-tutorial workshop join ...`` line it prints (a settings file every kernel
+reads). ``plan`` compares what a participant needs with each region's quota. ``status``
+(status.py) reads what runs in them and how far each participant is; ``cleanup`` and
+``reset`` (teardown.py) delete. Used by the ``aci-tutorial workshop`` command and by tests
+on the emulator.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import re
+import secrets
+import shlex
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from azure.core.exceptions import ResourceNotFoundError
-
-from ..models import GroupRow
-from ..session import PARTICIPANT_TAG, TUTORIAL_TAGS, WORKSHOP_TAG
+from ..session import NAME_SUFFIX_TAG, PARTICIPANT_TAG, REGION_TAG, TUTORIAL_TAGS, WORKSHOP_TAG
 
 if TYPE_CHECKING:
     from ..session import Session
@@ -91,9 +92,57 @@ def resource_group_name(workshop: str, participant: str) -> str:
     return f"{RG_PREFIX}{workshop}-{_slug(participant)}"
 
 
-def workshop_tags(workshop: str, participant: str) -> dict[str, str]:
-    """The tags of a participant's resource group (the tutorial's own tag included)."""
-    return {**TUTORIAL_TAGS, WORKSHOP_TAG: workshop, PARTICIPANT_TAG: participant}
+def workshop_tags(workshop: str, participant: str, region: str | None = None,
+                  suffix: str | None = None) -> dict[str, str]:
+    """The tags of a participant's resource group (the tutorial's own tag included): the
+    workshop, the participant, and the region and name suffix setup handed them."""
+    tags = {**TUTORIAL_TAGS, WORKSHOP_TAG: workshop, PARTICIPANT_TAG: participant}
+    if region:
+        tags[REGION_TAG] = region
+    if suffix:
+        tags[NAME_SUFFIX_TAG] = suffix
+    return tags
+
+
+def normalise_regions(session: "Session", regions: list[str] | None) -> list[str]:
+    """``--region`` values as ARM names: case and spaces folded (``West Europe`` ->
+    ``westeurope``), duplicates dropped (order kept), each one checked against the regions
+    that offer container groups (one read of the provider); an unknown one is refused."""
+    wanted: list[str] = []
+    for raw in regions or [session.location]:
+        name = re.sub(r"[\s_-]+", "", str(raw)).lower()
+        if not name:
+            raise WorkshopError(f"--region {raw!r} is empty: name a region such as westeurope.")
+        if name not in wanted:
+            wanted.append(name)
+    offered = _container_regions(session)
+    unknown = [r for r in wanted if offered and r not in offered]
+    if unknown:
+        near = difflib.get_close_matches(unknown[0], sorted(offered), n=3)
+        raise WorkshopError(
+            f"Region {unknown[0]!r} offers no Azure Container Instances here"
+            + (f" (did you mean {' or '.join(near)}?)" if near else "")
+            + f". Regions that do: {', '.join(sorted(offered))}.")
+    return wanted
+
+
+def _container_regions(session: "Session") -> set[str]:
+    """Regions (ARM names) where Microsoft.ContainerInstance offers containerGroups."""
+    provider = session.resources.providers.get("Microsoft.ContainerInstance")
+    for rtype in provider.resource_types or []:
+        if (rtype.resource_type or "").lower() == "containergroups":
+            return {re.sub(r"\s+", "", loc).lower() for loc in rtype.locations or []}
+    return set()
+
+
+def draw_suffix(taken: set[str]) -> str:
+    """A fresh 6-character name suffix (lowercase letters and digits) not in ``taken``."""
+    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+    while True:
+        # A letter first: the suffix never looks like the emulator's seeded six digits.
+        suffix = secrets.choice(alphabet[:26]) + "".join(secrets.choice(alphabet) for _ in range(5))
+        if suffix not in taken:
+            return suffix
 
 
 def _parallel(fn: Any, items: list[Any]) -> list[Any]:
@@ -106,25 +155,35 @@ def _parallel(fn: Any, items: list[Any]) -> list[Any]:
 # ---------------------------------------------------------------------------------- setup
 @dataclass(frozen=True)
 class SetupRow:
-    """One participant after setup: their resource group, and created or already there."""
+    """One participant after setup: their resource group, region and name suffix, and
+    whether setup created the group or found it."""
 
     participant: str
     resource_group: str
+    region: str
+    suffix: str
     status: str  # "created" | "exists"
+    beyond_quota: bool = False  # placed although the regions' quota has no room for them
 
-    @property
-    def env_line(self) -> str:
-        """The line the participant runs (shell) before ``make lab``."""
-        return f"export ACI_RESOURCE_GROUP={self.resource_group}"
+    def join_line(self, workshop: str, azure: bool = False) -> str:
+        """The one command the participant runs (a terminal, or ``!`` in a notebook)."""
+        return (f"aci-tutorial workshop join --workshop {workshop} --participant "
+                f"{shlex.quote(self.participant)} --location {self.region} --suffix {self.suffix}"
+                + (" --azure" if azure else ""))
 
 
 def setup(session: "Session", workshop: str, participants: list[str],
-          location: str | None = None) -> list[SetupRow]:
-    """Create each participant's tagged resource group (existing ones of this workshop are kept).
+          regions: list[str] | None = None) -> list[SetupRow]:
+    """Create each participant's tagged resource group (existing ones of this workshop are
+    kept, with the region and suffix they were given); returns a row per participant.
 
-    Refuses, creating nothing, when one of the names is taken by a resource group that is
-    not this workshop's participant's (untagged, or another workshop's)."""
+    New participants are spread over ``regions`` as ``plan`` spreads them (the roomiest
+    first); each resource group is made in its participant's region and tagged with it and
+    with a name suffix of its own, so participants sharing one cloud never collide on names
+    or DNS labels. Refuses, creating nothing, when one of the names is taken by a resource
+    group that is not this workshop's participant's (untagged, or another workshop's)."""
     check_workshop_id(workshop)
+    regions = normalise_regions(session, regions)
     groups = session.resources.resource_groups
     wanted = [(p, resource_group_name(workshop, p)) for p in participants]
 
@@ -140,15 +199,34 @@ def setup(session: "Session", workshop: str, participants: list[str],
             "These resource groups exist and are not this workshop's, so setup changed "
             f"nothing: {', '.join(clashes[:5])}{' …' if len(clashes) > 5 else ''}. Choose "
             "another workshop id, or delete them yourself if you are sure.")
-    loc = location or session.location
+    new = [p for (p, _), g in zip(wanted, found) if g is None]
+    placed, left = spread(len(new), plan(session, regions)[1]) if new else ({}, 0)
+    order = [r for r, n in placed.items() for _ in range(n)]
+    order += [regions[i % len(regions)] for i in range(left)]  # beyond the quota: round robin
+    assigned = dict(zip(new, order))
+    beyond = set(new[len(new) - left:]) if left else set()
+    taken = {(g.tags or {}).get(NAME_SUFFIX_TAG) for g in workshop_resource_groups(session, workshop)}
+
+    suffixes = {}  # drawn here, not in the workers: distinct across the class
+    for (p, _), g in zip(wanted, found):
+        if g is None or not (g.tags or {}).get(NAME_SUFFIX_TAG):
+            suffixes[p] = draw_suffix(taken)
+            taken.add(suffixes[p])
 
     def create(item: tuple[tuple[str, str], Any]) -> SetupRow:
-        """Create one participant's group unless it is there."""
+        """Create one participant's group unless it is there (then complete its tags)."""
         (participant, rg), already = item
         if already is not None:
-            return SetupRow(participant, rg, "exists")
-        groups.create_or_update(rg, {"location": loc, "tags": workshop_tags(workshop, participant)})
-        return SetupRow(participant, rg, "created")
+            tags = dict(already.tags or {})
+            if not tags.get(REGION_TAG) or not tags.get(NAME_SUFFIX_TAG):  # an older kit's
+                tags[REGION_TAG] = tags.get(REGION_TAG) or already.location
+                tags[NAME_SUFFIX_TAG] = tags.get(NAME_SUFFIX_TAG) or suffixes[participant]
+                groups.update(rg, {"tags": tags})
+            return SetupRow(participant, rg, tags[REGION_TAG], tags[NAME_SUFFIX_TAG], "exists")
+        region, suffix = assigned[participant], suffixes[participant]
+        groups.create_or_update(rg, {"location": region, "tags": workshop_tags(
+            workshop, participant, region, suffix)})
+        return SetupRow(participant, rg, region, suffix, "created", participant in beyond)
 
     return _parallel(create, list(zip(wanted, found)))
 
@@ -158,125 +236,10 @@ def _owner(tags: dict[str, str] | None) -> str:
     return f"workshop {ws}" if ws else "not tagged by a workshop"
 
 
-# ---------------------------------------------------------------------------------- status
-@dataclass
-class GroupStatus:
-    """One container group of a participant."""
-
-    name: str
-    state: str | None
-    cpu: float
-    memory_gb: float
-    cost_so_far: float  # USD, since its containers last started (estimate)
-
-
-@dataclass
-class ParticipantStatus:
-    """A participant's resource group and the container groups in it."""
-
-    participant: str
-    resource_group: str
-    location: str
-    groups: list[GroupStatus] = field(default_factory=list)
-
-    @property
-    def cpu_in_use(self) -> float:
-        """vCPUs requested by the running groups."""
-        return sum(g.cpu for g in self.groups if g.state == "Running")
-
-    @property
-    def cost_so_far(self) -> float:
-        """Estimated USD of the groups' current runs."""
-        return sum(g.cost_so_far for g in self.groups)
-
-    @property
-    def states(self) -> str:
-        """``2 Running, 1 Succeeded`` (or ``no groups``)."""
-        counts: dict[str, int] = {}
-        for g in self.groups:
-            counts[g.state or "unknown"] = counts.get(g.state or "unknown", 0) + 1
-        return ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no groups"
-
-
 def workshop_resource_groups(session: "Session", workshop: str) -> list[Any]:
     """The resource groups that carry ``workshop``'s tag (by tag, never by name)."""
     return sorted((rg for rg in session.resources.resource_groups.list()
                    if (rg.tags or {}).get(WORKSHOP_TAG) == workshop), key=lambda rg: rg.name)
-
-
-def status(session: "Session", workshop: str) -> list[ParticipantStatus]:
-    """Each participant of ``workshop``: their groups, states, CPU in use and cost so far."""
-    check_workshop_id(workshop)
-    rgs = workshop_resource_groups(session, workshop)
-    return _parallel(lambda rg: _participant_status(session, rg), rgs)
-
-
-def _participant_status(session: "Session", rg: Any) -> ParticipantStatus:
-    from ..cost import estimate_cost  # noqa: PLC0415
-
-    out = ParticipantStatus((rg.tags or {}).get(PARTICIPANT_TAG, rg.name), rg.name, rg.location)
-    cg = session.aci.container_groups
-    for listed in cg.list_by_resource_group(rg.name):
-        try:
-            # The answer's Date is the service's clock (the emulator's virtual one too).
-            group, date = cg.get(rg.name, listed.name,
-                                 cls=lambda resp, g, _: (g, resp.http_response.headers.get("Date")))
-        except ResourceNotFoundError:
-            continue
-        row = GroupRow.of(group)
-        since = row.running_since()
-        seconds = 0.0
-        if since is not None and date:
-            now = datetime.strptime(date, "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=since.tzinfo)
-            seconds = max(0.0, (now - since).total_seconds())
-        cost = estimate_cost(cpu=row.cpu, memory_gb=row.memory_gb, region=row.location,
-                             duration=seconds).total
-        out.groups.append(GroupStatus(row.name, row.state, row.cpu, row.memory_gb, cost))
-    out.groups.sort(key=lambda g: g.name)
-    return out
-
-
-# ---------------------------------------------------------------------------------- cleanup
-@dataclass(frozen=True)
-class CleanupPlan:
-    """What cleanup would delete (this workshop's tagged groups) and what it leaves, why."""
-
-    workshop: str
-    delete: list[str]
-    kept: list[tuple[str, str]]  # (resource group, reason): look-alikes it refuses to touch
-
-
-def cleanup_plan(session: "Session", workshop: str) -> CleanupPlan:
-    """List this workshop's resource groups, and the look-alikes that cleanup will not touch."""
-    check_workshop_id(workshop)
-    delete, kept = [], []
-    prefix = f"{RG_PREFIX}{workshop}-".lower()
-    for rg in sorted(session.resources.resource_groups.list(), key=lambda g: g.name):
-        owner = (rg.tags or {}).get(WORKSHOP_TAG)
-        if owner == workshop:
-            delete.append(rg.name)
-        elif rg.name.lower().startswith(prefix):
-            kept.append((rg.name, "another workshop's" if owner else
-                         "not tagged with this workshop (never deleted by name alone)"))
-    return CleanupPlan(workshop, delete, kept)
-
-
-def cleanup(session: "Session", plan: CleanupPlan) -> tuple[list[str], list[str]]:
-    """Delete the plan's resource groups (and all in them), wait; return (deleted, failed)."""
-    groups = session.resources.resource_groups
-
-    def delete(name: str) -> tuple[str, str | None]:
-        """Delete one resource group and wait for it; report an error instead of raising."""
-        try:
-            groups.begin_delete(name).result()
-        except ResourceNotFoundError:
-            pass  # already gone: the goal is met
-        except Exception as err:  # noqa: BLE001 - report it, go on with the others
-            return name, f"{type(err).__name__}: {err}".splitlines()[0]
-        return name, None
-
-    results = _parallel(delete, list(plan.delete))
-    return ([n for n, e in results if e is None], [f"{n}: {e}" for n, e in results if e])
 
 
 # ---------------------------------------------------------------------------------- plan

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aci_helpers.builders import single_container_group, task_container_group
-from aci_helpers.trainer.workshop import PARTICIPANT_TAG, WORKSHOP_TAG
+from aci_helpers.session import NAME_SUFFIX_TAG, PARTICIPANT_TAG, REGION_TAG, WORKSHOP_TAG
 
 
 def rg_names(s) -> set[str]:
@@ -21,12 +21,16 @@ def test_setup_status_cleanup_for_30_participants(state, cli):
     code, out, _ = cli("workshop", "setup", "--workshop", "ws1", "--participants", "30")
     assert code == 0, out
     assert "backend: emulator" in out and "30 created, 0 already there" in out
-    assert "export ACI_RESOURCE_GROUP=aci-ws-ws1-p01" in out
-    assert "export ACI_RESOURCE_GROUP=aci-ws-ws1-p30" in out
     groups = {rg.name: rg.tags for rg in s.resources.resource_groups.list()}
     assert len(groups) == 30
-    assert groups["aci-ws-ws1-p07"] == {"created-by": "aci-tutorial", WORKSHOP_TAG: "ws1",
-                                        PARTICIPANT_TAG: "p07"}
+    p07 = groups["aci-ws-ws1-p07"]
+    assert p07 == {"created-by": "aci-tutorial", WORKSHOP_TAG: "ws1", PARTICIPANT_TAG: "p07",
+                   REGION_TAG: "eastus", NAME_SUFFIX_TAG: p07[NAME_SUFFIX_TAG]}
+    assert (f"aci-tutorial workshop join --workshop ws1 --participant p07 --location eastus "
+            f"--suffix {p07[NAME_SUFFIX_TAG]}") in out
+    assert len({t[NAME_SUFFIX_TAG] for t in groups.values()}) == 30  # distinct names per participant
+    # The emulator's default quota holds 25 (4 cores each): setup says so, and places them all.
+    assert "Warning: the regions' quota has no room for 5 of them" in out
     # Setup again: idempotent, nothing new.
     code, out, _ = cli("workshop", "setup", "--workshop", "ws1", "--participants", "30")
     assert code == 0 and "0 created, 30 already there" in out and len(rg_names(s)) == 30
@@ -48,15 +52,18 @@ def test_setup_status_cleanup_for_30_participants(state, cli):
     create(s, "aci-ws-ws1-byhand", "keep-me")
     cli("workshop", "setup", "--workshop", "ws2", "--participants", "2")
     code, out, _ = cli("workshop", "cleanup", "--workshop", "ws1", "--yes")
-    assert code == 0, out
     assert "kept: aci-ws-ws1-byhand: not tagged with this workshop" in out
-    assert "Deleted 30 resource groups" in out and "Nothing of workshop 'ws1' is left." in out
+    assert "Deleted 30 resource groups" in out
+    # The look-alike still holds a group: never "nothing left" then (exit 1).
+    assert code == 1 and "Nothing of workshop" not in out
+    assert "Left: aci-ws-ws1-byhand still holds 1 container group (keep-me)" in out
     assert rg_names(s) == {"aci-ws-ws1-byhand", "aci-ws-ws2-p01", "aci-ws-ws2-p02"}
     assert [g.name for g in s.aci.container_groups.list()] == ["keep-me"]
 
 
 def test_cleanup_asks_and_a_wrong_answer_deletes_nothing(state, cli):
-    from aci_helpers.trainer.cli import build_parser, cmd_cleanup
+    from aci_helpers.trainer.cli import build_parser
+    from aci_helpers.trainer.workshop_cli import cmd_cleanup
 
     cli("workshop", "setup", "--workshop", "ws1", "--participants", "3")
     args = build_parser().parse_args(["workshop", "cleanup", "--workshop", "ws1"])
@@ -79,7 +86,8 @@ def test_cleanup_without_a_terminal_needs_yes(state, cli, monkeypatch):
 def test_cleanup_of_an_unknown_workshop_deletes_nothing(state, cli):
     state.resources.resource_groups.create_or_update("aci-ws-nope-p01", {"location": "eastus"})
     code, out, _ = cli("workshop", "cleanup", "--workshop", "nope", "--yes")
-    assert code == 0 and "nothing to delete" in out and "kept: aci-ws-nope-p01" in out
+    assert code == 0 and "Nothing carries the tag of workshop 'nope': nothing to delete." in out
+    assert "kept: aci-ws-nope-p01" in out
     assert rg_names(state) == {"aci-ws-nope-p01"}
 
 
@@ -95,6 +103,7 @@ def test_setup_from_a_names_file(state, cli, tmp_path):
     names.write_text("# the class\nAda Lovelace\n\nGrace Hopper\n")
     code, out, _ = cli("workshop", "setup", "--workshop", "ws1", "--names", str(names))
     assert code == 0 and "aci-ws-ws1-ada-lovelace" in out
+    assert "--participant 'Ada Lovelace'" in out
     tags = {rg.name: rg.tags[PARTICIPANT_TAG] for rg in state.resources.resource_groups.list()}
     assert tags == {"aci-ws-ws1-ada-lovelace": "Ada Lovelace", "aci-ws-ws1-grace-hopper": "Grace Hopper"}
 
