@@ -43,14 +43,14 @@ def join(workshop: str, participant: str | None = None, *, location: str | None 
             raise WorkshopError("Name the participant: --participant p07 (on a JupyterHub it "
                                 "defaults to the user's name, $JUPYTERHUB_USER).")
         rg = resource_group or resource_group_name(workshop, participant)
-        if look_up and (not location or not suffix):
-            found, why = _tags_of(rg, workshop, backend)
+        if location:
+            location = re.sub(r"[\s_-]+", "", location).lower()
+        if look_up:
+            found, why = _tags_of(rg, workshop, participant, backend, location, suffix)
             location = location or found.get(REGION_TAG)
             suffix = suffix or found.get(NAME_SUFFIX_TAG)
             if why:
                 notes.append(why)
-        if location:
-            location = re.sub(r"[\s_-]+", "", location).lower()
         values = {"workshop": workshop, "participant": participant, "role": "participant",
                   "resource_group": rg, "location": location or "", "name_suffix": suffix or "",
                   "backend": backend or ""}
@@ -68,17 +68,26 @@ def join(workshop: str, participant: str | None = None, *, location: str | None 
     return Joined(path, written, notes)
 
 
-def _tags_of(rg: str, workshop: str, backend: str | None) -> tuple[dict[str, str], str]:
-    """The resource group's tags if this backend can read it, and a note when it cannot."""
+def _tags_of(rg: str, workshop: str, participant: str, backend: str | None,
+             location: str | None, suffix: str | None) -> tuple[dict[str, str], str]:
+    """The resource group's tags if this backend can read it, and a note when it cannot.
+
+    On the emulator, a group missing from this cloud is created as setup would (an
+    emulator-backed hub gives each user a cloud of their own, which the trainer's setup
+    never reached); on Azure it never is: setup made it, or the trainer must."""
     from .. import connect  # noqa: PLC0415
+    from .workshop import workshop_tags  # noqa: PLC0415
 
     try:
         with connect(backend) as s:
-            if not s.resources.resource_groups.check_existence(rg):
-                return {}, (f"{rg} is not in this {s.backend} cloud" + (
-                    " (on an emulator-backed hub each user's cloud is their own: the notebooks "
-                    "create it)" if s.backend == "emulator" else ": ask your trainer"))
-            tags = s.resources.resource_groups.get(rg).tags or {}
+            groups = s.resources.resource_groups
+            if not groups.check_existence(rg):
+                if s.backend != "emulator":
+                    return {}, f"{rg} is not in this subscription (or you may not read it): ask your trainer"
+                groups.create_or_update(rg, {"location": location or s.location, "tags":
+                                             workshop_tags(workshop, participant, location, suffix)})
+                return {}, f"created {rg} in your own emulator cloud ({s.emulator.state or 'in memory'})"
+            tags = groups.get(rg).tags or {}
     except Exception as err:  # noqa: BLE001 - join still writes what it was given
         return {}, f"could not read {rg} ({str(err).splitlines()[0][:120]})"
     if tags.get(WORKSHOP_TAG) != workshop:
