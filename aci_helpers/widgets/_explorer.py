@@ -262,8 +262,10 @@ class Explorer(W.VBox):
                      layout=W.Layout(align_items="center", flex_flow="row wrap"))
         filters = W.HBox([self.rg_filter, self.text_filter, self.state_filter, self.sort_by,
                           self.sort_desc], layout=W.Layout(flex_flow="row wrap", align_items="center"))
+        # A workshop participant (settings file role) sees no trainer section, nor Stop all.
+        trainer = [] if self.session.settings.role == "participant" else [self.trainer.section]
         return [W.HTML(CSS), top, filters, self.table, self.progress, self.status, self.sdk_call,
-                self.details, self.trainer.section, self.create_section]
+                self.details, *trainer, self.create_section]
 
     def __repr__(self) -> str:
         # The text/plain of a displayed widget: nbval compares it, so nothing volatile here.

@@ -1,7 +1,9 @@
 """The trainer's view of a workshop, inside the explorer: participants (their resource
-groups' ``aci-tutorial-participant`` tag) with their container groups, the CPU and the
-estimated cost per hour of what runs, totals, and "stop all of this workshop" behind a
-typed confirmation. A thin view over :class:`~.state.ExplorerState`: it gets the state and
+groups' ``aci-tutorial-participant`` tag), stuck longest first, with their container groups,
+the CPU running, the estimated cost accrued and their progress (the figures of ``aci-tutorial
+workshop status``: the same function), totals, and "stop all of this workshop" behind a
+typed confirmation. A participant's explorer (settings file role ``participant``, from
+``aci-tutorial workshop join``) does not show it. A thin view over :class:`~.state.ExplorerState`: it gets the state and
 a callback that refreshes the explorer after an action, never the explorer itself."""
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class TrainerView:
                        self.confirm_box, self.result, self.table])
         self.section = W.Accordion(children=[body], titles=("Trainer: workshops",),
                                    selected_index=None)
+        self.section.observe(lambda _: self.render(), names="selected_index")
 
     def render(self) -> None:
         """Show the workshops the state knows, and the chosen one's participants."""
@@ -52,7 +55,15 @@ class TrainerView:
             self.workshop.options = options
             self.workshop.value = keep if keep in workshops else options[0][1]
         ws = self.workshop.value
-        self.table.value = render.participants_table(ws, self.state.participants(ws) if ws else [])
+        if self.section.selected_index is None and ws:
+            # Closed: no status requests (one list and a get per group and participant).
+            self.table.value = '<div class="aci-empty">Open this section to read the class.</div>'
+        else:
+            try:
+                self.table.value = render.participants_table(
+                    ws, self.state.class_status(ws) if ws else [])
+            except Exception as err:  # noqa: BLE001 - shown in the section, the explorer stays up
+                self.table.value = error_html(err, "Reading the workshop")
         self._update_buttons()
 
     def _running(self) -> int:

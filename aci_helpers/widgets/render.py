@@ -10,7 +10,7 @@ from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
 
 from ..errors import AciHelpersError, explain_error
 from ..models import GroupRow
-from .state import Participant, volume_rows
+from .state import volume_rows
 
 MASK = "••••••"
 
@@ -296,31 +296,39 @@ def secure_list(names: Iterable[str]) -> str:
     return "".join(f'<span class="aci-tag">secure: {esc(n)} = {MASK}</span> ' for n in names)
 
 
-def participants_table(workshop: str, people: list[Participant]) -> str:
-    """The trainer's table: participants, their groups, CPU and cost of what runs, totals."""
+def participants_table(workshop: str, people: list[Any], now: float | None = None) -> str:
+    """The trainer's table (``trainer.status`` rows, the figures ``aci-tutorial workshop
+    status`` prints): participants, stuck longest first, their groups, CPU running, cost
+    accrued and progress; totals."""
     if not workshop:
         return ('<div class="aci-empty">No workshop in this subscription: create one with '
                 "<code>aci-tutorial workshop setup --workshop ID --participants N</code>, "
                 "then press <b>Refresh</b>.</div>")
     rows = []
     for p in people:
-        rows.append(f'<tr class="aci-person"><td>{esc(p.name)}</td><td>{esc(p.resource_group)}</td>'
-                    f'<td class="num">{len(p.rows)}</td><td class="num">{len(p.running)}</td>'
-                    f'<td class="num">{p.cpu_running:g}</td>'
-                    f'<td class="num">${p.cost_per_hour:.3f}</td></tr>')
-        for r in p.rows:
-            rows.append(f'<tr><td></td><td>{esc(r.name)}</td><td colspan="2">{badge(r.state)}</td>'
-                        f'<td class="num">{r.cpu:g}</td><td></td></tr>')
-    total_groups = sum(len(p.rows) for p in people)
-    running = sum(len(p.running) for p in people)
-    cpu = sum(p.cpu_running for p in people)
-    cost = sum(p.cost_per_hour for p in people)
+        lost = ' <span class="aci-tag">tags lost: still bills</span>' if p.tags_lost else ""
+        running = [g for g in p.groups if g.state == "Running"]
+        rows.append(f'<tr class="aci-person"><td>{esc(p.participant)}{lost}</td>'
+                    f'<td>{esc(p.resource_group)}</td><td class="num">{len(p.groups)}</td>'
+                    f'<td class="num">{len(running)}</td><td class="num">{p.cpu_in_use:g}</td>'
+                    f'<td class="num">${p.cost_so_far:.4f}</td>'
+                    f'<td>{esc(p.progress_text(now))}</td></tr>')
+        for g in p.groups:
+            rows.append(f'<tr><td></td><td>{esc(g.name)}</td><td colspan="2">{badge(g.state)}</td>'
+                        f'<td class="num">{g.cpu:g}</td><td></td><td></td></tr>')
+    total_groups = sum(len(p.groups) for p in people)
+    running = sum(g.state == "Running" for p in people for g in p.groups)
+    cpu = sum(p.cpu_in_use for p in people)
+    cost = sum(p.cost_so_far for p in people)
     rows.append(f'<tr class="aci-total"><td>{len(people)} participants</td><td></td>'
                 f'<td class="num">{total_groups}</td><td class="num">{running}</td>'
-                f'<td class="num">{cpu:g}</td><td class="num">${cost:.3f}</td></tr>')
+                f'<td class="num">{cpu:g}</td><td class="num">${cost:.4f}</td><td></td></tr>')
     return ('<table class="aci-table aci-people"><tr><th>Participant</th><th>Resource group / '
             'container group</th><th class="num">Groups</th><th class="num">Running</th>'
-            '<th class="num">CPU running</th><th class="num">Est. cost per hour running</th></tr>'
+            '<th class="num">CPU running</th><th class="num">Est. cost accrued</th>'
+            '<th>Progress (stuck longest first)</th></tr>'
             + "".join(rows) + "</table>"
             '<p class="aci-sub">Costs are estimates from <code>aci_helpers.cost</code> '
-            "(Linux pay-as-you-go rates, not verified live); stopped groups cost nothing.</p>")
+            "(Linux pay-as-you-go rates, not verified live) of every run seen, stopped and "
+            "deleted groups included: the same figures as <code>aci-tutorial workshop "
+            "status</code>.</p>")

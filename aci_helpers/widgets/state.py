@@ -403,13 +403,26 @@ class ExplorerState:
             p.rows.sort(key=lambda r: r.name)
         return sorted(people.values(), key=lambda p: (p.name.lower(), p.resource_group))
 
+    def class_status(self, workshop: str) -> list[Any]:
+        """The workshop as ``aci-tutorial workshop status`` reads it (the same function: the
+        same cost accrued and progress), stuck longest first; it updates the cost ledger."""
+        from ..trainer.status import status  # noqa: PLC0415  (the trainer's tools, lazily)
+
+        people = status(self.session, workshop)
+        return sorted(people, key=lambda p: (-(p.stuck_for() or -1), p.participant.lower()))
+
     def stop_workshop(self, workshop: str, confirm_text: str) -> list[Action]:
-        """Stop every running group of ``workshop``, only when ``confirm_text`` is its id."""
+        """Stop every running group of ``workshop``, only when ``confirm_text`` is its id.
+
+        The cost ledger is brought up to date first, so the runs it ends stay counted."""
+        from ..trainer.status import status  # noqa: PLC0415
+
         if not workshop or confirm_text.strip() != workshop:
             raise NotNow("Nothing was stopped: type the workshop's id to confirm.")
         key = f"workshop:{workshop}"
         if key in self.busy:
             raise NotNow(f"Wait: {self.busy[key]} is still running.")
+        status(self.session, workshop, force_ledger=True)
         cg = self.session.aci.container_groups
         actions = []
         for p in self.participants(workshop):

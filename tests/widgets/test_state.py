@@ -96,8 +96,10 @@ def test_trainer_view_groups_by_participant_with_totals(s, st, make_group):
     assert [(p.name, [r.name for r in p.rows]) for p in people] == [
         ("Ada", ["ada-job", "ada-web"]), ("Grace", ["grace-web"])]
     assert [p.cpu_running for p in people] == [1, 1] and people[0].cost_per_hour > 0
-    html = render.participants_table("ws1", people)
+    rows = st.class_status("ws1")  # what `aci-tutorial workshop status` reads, the same function
+    html = render.participants_table("ws1", rows)
     assert "2 participants" in html and "linus" not in html.lower()
+    assert f"${sum(p.cost_so_far for p in rows):.4f}" in html and "no check run yet" in html
 
 
 def test_stop_all_of_a_workshop_needs_its_id_and_stops_only_it(s, st, make_group):
@@ -123,6 +125,8 @@ def test_trainer_section_in_the_explorer(s, ex, make_group):
     put(s, "ada-web", "aci-ws-ws1-ada")
     ex.refresh_button.click()
     t = ex.trainer
+    assert "Open this section" in t.table.value  # closed: no requests for the class
+    t.section.selected_index = 0
     assert t.workshop.value == "ws1" and "Ada" in t.table.value and not t.stop_all.disabled
     t.stop_all.click()
     assert t.confirm_box.layout.display == "flex" and t.confirm_box.button.disabled
@@ -199,3 +203,19 @@ def test_registry_servers_in_the_details_and_never_a_password(s):
         assert str(reg.password) not in html and "••••••" in html
     assert "Registries" not in render.containers_html(m.ContainerGroup(
         location="eastus", os_type="Linux", containers=[]))
+
+
+def test_a_participants_explorer_has_no_trainer_section(tmp_path, monkeypatch):
+    """Only a trainer's explorer shows the class and Stop all (the settings file's role)."""
+    from aci_helpers import connect
+    from aci_helpers.settings_file import write_settings
+    from aci_helpers.widgets._explorer import Explorer
+
+    path = tmp_path / "settings.toml"
+    monkeypatch.setenv("ACI_SETTINGS_FILE", str(path))
+    write_settings({"workshop": "ws1", "participant": "p01", "role": "participant"}, path)
+    ex = Explorer(connect())
+    assert ex.trainer.section not in ex.children
+    write_settings({"workshop": "ws1", "role": "trainer"}, path)
+    ex = Explorer(connect())
+    assert ex.trainer.section in ex.children
