@@ -63,8 +63,14 @@ def main() -> int:
     def sample() -> None:
         me = psutil.Process()
         while not stop.wait(2):
-            hubs = [c for c in me.children(recursive=True) if "jupyterhub" in " ".join(c.cmdline()[:2])
-                    and "singleuser" not in " ".join(c.cmdline()[:2])]
+            hubs = []
+            for c in me.children(recursive=True):
+                try:
+                    cmd = " ".join(c.cmdline()[:2])
+                except psutil.Error:  # gone, or a zombie, between the listing and the read
+                    continue
+                if "jupyterhub" in cmd and "singleuser" not in cmd:
+                    hubs.append(c)
             peak["mb"] = max(peak["mb"], sum(tree_pss_mb(h.pid) for h in hubs))
 
     sampler = threading.Thread(target=sample, daemon=True)

@@ -83,6 +83,14 @@ def cmd_release(args: argparse.Namespace) -> int:
     if not removed:
         print("Note: no cell is tagged 'solution', so the participant copies differ only by "
               "their cleared outputs.")
+    if args.git:
+        from .release import commit_release  # noqa: PLC0415
+
+        commit = commit_release(out, f"Release of {len(done)} notebooks from {src}")
+        print(f"\nCommitted in {out} (a git repository, commit {commit}): push it where the hub "
+              f"can read it (git -C {out} remote add origin URL && git -C {out} push -u origin "
+              "main), then give participants the nbgitpuller link: https://HUB/hub/user-redirect/"
+              "git-pull?repo=URL&branch=main&urlpath=lab/tree/REPO/participant")
     return OK
 
 
@@ -133,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "tagged 'solution', outputs cleared) and OUTDIR/trainer (as committed).")
     rel.add_argument("outdir", metavar="OUTDIR")
     rel.add_argument("--notebooks", help="the notebooks folder (default: ./notebooks)")
+    rel.add_argument("--git", action="store_true",
+                     help="make OUTDIR a git repository and commit the release (nbgitpuller "
+                     "pulls from one)")
     rel.set_defaults(func=cmd_release)
 
     rs = sub.add_parser("reset", formatter_class=fmt, epilog=EXIT_CODES,

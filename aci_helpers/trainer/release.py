@@ -16,8 +16,12 @@ SOLUTION_TAG = "solution"
 LAYOUT = ("participant", "trainer")
 README = {
     "participant": "Participant copies of the tutorial's notebooks: exercises without their "
-                   "solutions, no outputs.\nOpen them in JupyterLab (make lab, or any Jupyter "
-                   "with the aci-helpers package installed) and run them in order.\n",
+                   "solutions, no outputs.\nOpen them from the tutorial's folder (its checkout) "
+                   "with:\n\n    make lab LAB_DIR={folder}\n\nJupyterLab then opens this "
+                   "folder. (Plain `make lab` opens the tutorial's own notebooks, with the "
+                   "solutions.) Any Jupyter with the aci-helpers package installed opens them "
+                   "too; run them in order. On a JupyterHub, participants get this folder "
+                   "through an nbgitpuller link (the tutorial's README, \"Hosted\").\n",
     "trainer": "Trainer copies: the notebooks as committed, with solutions and outputs.\n",
 }
 
@@ -79,7 +83,7 @@ def release(notebooks: str | Path, outdir: str | Path) -> list[Released]:
     if out.exists():
         if not out.is_dir():
             raise ReleaseError(f"OUTDIR {out} exists and is not a folder.")
-        other = sorted(p.name for p in out.iterdir() if p.name not in LAYOUT)
+        other = sorted(p.name for p in out.iterdir() if p.name not in LAYOUT + (".git",))
         if other:
             raise ReleaseError(f"OUTDIR {out} holds other files ({', '.join(other[:5])}): give "
                                "a new or empty folder, or an earlier release.")
@@ -105,7 +109,42 @@ def release(notebooks: str | Path, outdir: str | Path) -> list[Released]:
                                 sum(SOLUTION_TAG in _tags(c) for c in nb.cells),
                                 sum("exercise" in _tags(c) for c in nb.cells)))
     for kind, d in staged.items():
-        (d / "README.txt").write_text(README[kind])
+        (d / "README.txt").write_text(README[kind].format(folder=out / kind))
         shutil.rmtree(out / kind, ignore_errors=True)
         d.rename(out / kind)
     return results
+
+
+def commit_release(outdir: str | Path, message: str) -> str:
+    """Make ``outdir`` a git repository (if it is not one) and commit the release in it, as
+    nbgitpuller needs (it pulls from a git repository); returns the commit's short id."""
+    import subprocess  # noqa: PLC0415
+
+    out = Path(outdir).resolve()
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", "-C", str(out), *args], check=True, text=True,
+                                  capture_output=True, timeout=60).stdout.strip()
+        except FileNotFoundError:
+            raise ReleaseError("--git needs git (https://git-scm.com): install it, or make "
+                               f"{out} a repository yourself.") from None
+        except subprocess.CalledProcessError as err:
+            raise ReleaseError(f"git {' '.join(args)} failed in {out}: "
+                               f"{(err.stderr or err.stdout).strip()[:300]}") from None
+
+    if not (out / ".git").exists():
+        git("init", "--quiet", "--initial-branch=main")
+    git("add", "--all")
+    if git("status", "--porcelain"):
+        who = [] if _has_identity(out) else [  # a machine without a git identity still commits
+            "-c", "user.name=aci-tutorial release", "-c", "user.email=aci-tutorial@localhost"]
+        git(*who, "commit", "--quiet", "-m", message)
+    return git("rev-parse", "--short", "HEAD")
+
+
+def _has_identity(out: Path) -> bool:
+    import subprocess  # noqa: PLC0415
+
+    return subprocess.run(["git", "-C", str(out), "config", "--get", "user.email"],
+                          capture_output=True).returncode == 0

@@ -92,7 +92,7 @@ class ParticipantStatus:
         """The exercise they are on: the latest one checked, if not passed yet."""
         if not self.progress:
             return None
-        last = max(self.progress, key=lambda o: o.last)
+        last = max(self.progress, key=lambda o: (o.last, not o.passed))  # a tie: the open one
         return None if last.passed else last
 
     def stuck_for(self, now: float | None = None) -> float | None:

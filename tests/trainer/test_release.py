@@ -77,7 +77,8 @@ def test_participant_copy_has_no_solution_and_no_output_and_still_says_not_yet(s
     assert part.cells[2].outputs[0]["text"].startswith("Not yet:")
     trainer = nbformat.read(out / "trainer" / "01_try.ipynb", as_version=4)
     assert "THE-SOLUTION-TEXT" in text_of(trainer) and "Pass: answer is 42" in text_of(trainer)
-    assert (out / "participant" / "README.txt").exists()
+    readme = (out / "participant" / "README.txt").read_text()
+    assert f"make lab LAB_DIR={(out / 'participant').resolve()}" in readme
 
 
 def test_release_again_replaces_the_earlier_one(source, tmp_path, cli):
@@ -144,3 +145,22 @@ def test_the_real_notebooks_release_without_solutions(path, tmp_path, cli):
     # no sentence promises a solution that the copy (or the book, made the same way) lacks
     prose = " ".join(c.source for c in part.cells if c.cell_type == "markdown")
     assert not re.search(r"(?i)solution is hidden|hidden (below|under) the check", prose), path.name
+
+
+def test_release_as_a_git_repository_for_nbgitpuller(cli, tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    out = tmp_path / "release"
+    code, text, _ = cli("release", str(out), "--git")
+    assert code == 0 and "nbgitpuller link" in text and (out / ".git").is_dir()
+    log = subprocess.run(["git", "-C", str(out), "log", "--oneline"], capture_output=True, text=True)
+    assert log.stdout.count("\n") == 1
+    files = subprocess.run(["git", "-C", str(out), "ls-files"], capture_output=True, text=True).stdout
+    assert "participant/01_create_single_container_group.ipynb" in files
+    code, text, _ = cli("release", str(out), "--git")  # again: the same folder, no new commit
+    assert code == 0
+    log = subprocess.run(["git", "-C", str(out), "log", "--oneline"], capture_output=True, text=True)
+    assert log.stdout.count("\n") == 1
