@@ -85,7 +85,8 @@ class ParticipantStatus:
     def last_passed(self) -> str | None:
         """The notebook of the most recent pass (``03``), or None."""
         passes = [o for o in self.progress if o.passed]
-        return max(passes, key=lambda o: o.since).notebook if passes else None
+        # The latest pass (a tie within the second: the later notebook).
+        return max(passes, key=lambda o: (o.since, o.notebook)).notebook if passes else None
 
     @property
     def on(self) -> Outcome | None:
