@@ -18,7 +18,7 @@ WORKSHOP = os.environ.get("ACI_WORKSHOP", "").strip()
 
 c.Spawner.default_url = "/lab"
 c.Spawner.environment = {"ACI_WORKSHOP": WORKSHOP}
-# Memory: a participant's server plus one notebook kernel measured about 250-300 MB (PSS)
+# Memory: a participant's server plus one notebook kernel measured 204-224 MB (PSS)
 # running notebooks 00-03 (README, "Hosted"); a learner keeps a few kernels open. Container
 # spawners (KubeSpawner, DockerSpawner) enforce these; LocalProcessSpawner does not.
 c.Spawner.mem_guarantee = "512M"
