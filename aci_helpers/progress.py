@@ -54,7 +54,8 @@ class Outcome:
     last: float
 
 
-def _b36(t: float) -> str:
+def b36(t: float) -> str:
+    """A whole number (seconds, micro-dollars) in base 36: 6 characters for today's Unix time."""
     n, out = int(t), ""
     while True:
         n, r = divmod(n, 36)
@@ -65,8 +66,8 @@ def _b36(t: float) -> str:
 
 def encode(outcomes: list[Outcome]) -> str:
     """One notebook's tag value (the oldest entries dropped if it would pass 256 characters)."""
-    parts = [f"{o.exercise}=P{_b36(o.since)}" if o.passed else
-             f"{o.exercise}=N{_b36(o.since)}.{_b36(o.last)}"
+    parts = [f"{o.exercise}=P{b36(o.since)}" if o.passed else
+             f"{o.exercise}=N{b36(o.since)}.{b36(o.last)}"
              for o in sorted(outcomes, key=lambda o: o.last)]
     while len(",".join(parts)) > MAX_VALUE:
         parts.pop(0)

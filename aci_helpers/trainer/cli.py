@@ -10,21 +10,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
 from .out import Check, check_line, table
-from .workshop_cli import UsageError
+from .workshop_cli import UsageError, _connect
 from .workshop_cli import register as register_workshop
 
 OK, FAILED, USAGE, NOT_CONFIRMED = 0, 1, 2, 3  # the same in workshop_cli.py
 EXIT_CODES = ("exit codes: 0 done (every check green); 1 a check is red or an operation "
               "failed; 2 bad usage or input, nothing changed; 3 not confirmed, nothing changed")
-
-
-def _connect(azure: bool) -> Any:
-    from .. import connect  # noqa: PLC0415
-
-    return connect("azure" if azure else None)
 
 
 # ---------------------------------------------------------------------------------- commands

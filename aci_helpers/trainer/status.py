@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from azure.core.exceptions import ResourceNotFoundError
 
 from ..models import GroupRow
-from ..progress import Outcome, read_progress
+from ..progress import Outcome, b36, read_progress
 from ..session import PARTICIPANT_TAG, REGION_TAG, WORKSHOP_TAG
 from .workshop import RG_PREFIX, _parallel, check_workshop_id
 
@@ -248,20 +248,11 @@ def ledger_value(closed: float, runs: dict[str, tuple[int, float]]) -> str:
     characters: the costliest runs are kept when there are more than fit)."""
     parts = []
     for key, (start, cost) in sorted(runs.items(), key=lambda kv: -kv[1][1]):
-        part = f"{key}:{_b36(start)}:{_b36(round(cost * 1e6))}"
+        part = f"{key}:{b36(start)}:{b36(round(cost * 1e6))}"
         if len(f"{closed:.6f};" + "|".join(parts + [part])) > 256:
             break
         parts.append(part)
     return f"{closed:.6f};" + "|".join(parts)
-
-
-def _b36(n: int) -> str:
-    out = ""
-    while True:
-        n, r = divmod(int(n), 36)
-        out = "0123456789abcdefghijklmnopqrstuvwxyz"[r] + out
-        if not n:
-            return out
 
 
 def _ledger_changed(recorded: dict[str, tuple[int, float]], runs: dict[str, tuple[int, float]],
