@@ -126,7 +126,7 @@ def keep_resource_group(session: "Session", group: Any, *, force: bool = False) 
     one). What it holds is checked apart (:func:`cleanup`)."""
     tags = group.tags or {}
     if tags.get(WORKSHOP_TAG):
-        return (f"it is workshop {tags[WORKSHOP_TAG]!r}'s resource group, kept for the whole "
+        return (f"it is a resource group of workshop {tags[WORKSHOP_TAG]!r}, kept for the whole "
                 "workshop (your trainer deletes it afterwards)")
     if not is_tutorial_resource(tags):
         return "not created by the tutorial (untagged resource groups are never deleted)"

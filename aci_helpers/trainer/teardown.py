@@ -54,7 +54,8 @@ def cleanup_plan(session: "Session", workshop: str, also: list[str] | None = Non
     unknown = sorted(wanted - lookalikes)
     if unknown:
         raise WorkshopError(f"--also names {', '.join(unknown)}, which is not a resource group "
-                            f"named like workshop {workshop!r}'s without its tag: nothing deleted.")
+                            f"named like the resource groups of workshop {workshop!r} without its tag: "
+                            "nothing deleted.")
     cg = session.aci.container_groups
     running = {name: names for name, names in _parallel(
         lambda k: (k[0], [g.name for g in cg.list_by_resource_group(k[0])]), kept) if names}
