@@ -54,7 +54,8 @@ def join(workshop: str, participant: str | None = None, *, location: str | None 
         values = {"workshop": workshop, "participant": participant, "role": "participant",
                   "resource_group": rg, "location": location or "", "name_suffix": suffix or "",
                   "backend": backend or ""}
-        if not location or not suffix:
+        private = any(n.startswith("created ") for n in notes)  # their own cloud: no collisions
+        if (not location or not suffix) and not private:
             notes.append("no region or name suffix given: the defaults apply (ACI_LOCATION or "
                          "eastus; names from your own suffix). Your trainer's list has "
                          "--location and --suffix for you.")

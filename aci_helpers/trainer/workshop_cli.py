@@ -145,8 +145,9 @@ def status_lines(people: list[Any], now: float | None = None) -> list[str]:
                  right={3, 5, 6})]
     cpu = sum(p.cpu_in_use for p in people)
     cost = sum(p.cost_so_far for p in people)
-    out.append(f"\n{len(people)} participants, {sum(len(p.groups) for p in people)} container "
-               f"groups, {cpu:g} CPU in use, ${cost:.4f} accrued in total (an estimate: Linux "
+    groups = sum(len(p.groups) for p in people)
+    out.append(f"\n{len(people)} participant{_s(len(people))}, {groups} container "
+               f"group{_s(groups)}, {cpu:g} CPU in use, ${cost:.4f} accrued in total (an estimate: Linux "
                "pay-as-you-go rates of aci_helpers.cost, every run seen, deleted groups included).")
     stuck = sorted((p for p in people if p.stuck_for(now) is not None),
                    key=lambda p: -(p.stuck_for(now) or 0))

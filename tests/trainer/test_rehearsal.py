@@ -220,4 +220,4 @@ def test_status_watch_refreshes(state, cli, monkeypatch):
     cli("workshop", "setup", "--workshop", "demo", "--participants", "1")
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     code, out, _ = cli("workshop", "status", "--workshop", "demo", "--watch", "0.01", "--rounds", "2")
-    assert code == 0 and out.count("1 participants, 0 container groups") == 2
+    assert code == 0 and out.count("1 participant, 0 container groups") == 2
