@@ -155,3 +155,32 @@ def test_dollars_in_a_check_are_text_not_maths():
     md = passed("about $0.105 an hour (the 1-CPU group: $0.054); arguments ($0, $1...); $ *x*")._repr_markdown_()
     assert md == ("**Pass:** about `$0.105` an hour (the 1-CPU group: `$0.054`); arguments "
                   "(`$0`, `$1`...); `$` \\*x\\*")
+
+
+def test_00s_pass_names_your_group_first_and_at_most_five(s):
+    """In a workshop the subscription holds every participant's resource group: 00's Pass
+    names the learner's own first, four more, and how many it left out (issue 20)."""
+    from aci_helpers.exercises import check_tutorial_groups
+    from aci_helpers.session import TUTORIAL_TAGS
+
+    ensure_resource_group(s)
+    for i in range(30):
+        s.resources.resource_groups.create_or_update(
+            f"aci-ws-demo-p{i:02d}", {"location": s.location, "tags": dict(TUTORIAL_TAGS)})
+    tagged = sorted(g.name for g in s.resources.resource_groups.list()
+                    if (g.tags or {}).get("created-by") == "aci-tutorial")
+    text = check_tutorial_groups(s, tagged).text
+    assert text.startswith("Pass"), text
+    names = text.split("exactly those: ")[1]
+    assert names.startswith(s.resource_group), names
+    assert names.count(", ") == 4 and names.endswith(f" and {len(tagged) - 5} more."), names
+
+
+def test_every_check_records_its_outcome_for_the_trainer():
+    """Each check is wrapped by progress.recorded (a no-op outside a workshop), and the
+    names the notebooks import are the wrapped ones."""
+    import aci_helpers.exercises as ex
+
+    for notebook, check in ex.CHECKS.items():
+        assert hasattr(check, "__wrapped__"), notebook
+        assert getattr(ex, check.__name__) is check
