@@ -1,8 +1,11 @@
 """Waiting for a long-running operation or for a state, with a progress display.
 
-The display is ``tqdm.auto`` (a widget in Jupyter, text on stderr elsewhere) whose label
-shows the states seen so far, e.g. ``create aci-123456: Pending → Succeeded``; a one-line
-summary is printed when the wait ends. ``TQDM_DISABLE=1`` makes both silent.
+The display is one line that shows the states seen so far, e.g. ``create aci-123456:
+Pending → Succeeded``. In a Jupyter kernel it is plain text on stdout, redrawn in place
+with a carriage return, so the saved notebook keeps just that line (a widget would leave
+a view with no model behind it: "Error displaying widget: model not found" once the
+notebook is reopened). Elsewhere it is a ``tqdm`` line on stderr, and the final line is
+printed on stdout when the wait ends. ``TQDM_DISABLE=1`` makes both silent.
 
 Polling: the SDK's LRO poller runs with the client's ``polling_interval`` (5 s on Azure,
 which sends no Retry-After; the emulator sends ``Retry-After``). Our own state polls use
@@ -18,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -73,17 +77,29 @@ class Poll:
         self.slept += self.session.polling_interval
 
 
+def _in_kernel() -> bool:
+    """True when stdout goes to a Jupyter front end (an IPython kernel's stream), which
+    redraws a line on a carriage return: JupyterLab, Notebook, Voilà, VS Code, nbclient."""
+    return type(sys.stdout).__module__.startswith("ipykernel.")
+
+
 class _Progress:
-    """A label that lists state transitions; a bar with no total, no timings (reproducible)."""
+    """A label that lists state transitions; no bar, no timings (reproducible outputs)."""
 
     def __init__(self, label: str) -> None:
         self.label = label
         self.states: list[str] = []
         self.disabled = _disabled()
         self._bar: Any = None
+        self._inline = False  # a line drawn on a kernel's stdout, not yet ended
         self._closed = False
-        if not self.disabled:
-            from tqdm.auto import tqdm  # noqa: PLC0415
+        if self.disabled:
+            return
+        if _in_kernel():
+            self._inline = True
+            self._draw()
+        else:
+            from tqdm import tqdm  # noqa: PLC0415 - text on stderr, never the widget
 
             self._bar = tqdm(total=None, desc=label, bar_format="{desc}", leave=False,
                              disable=False)
@@ -93,19 +109,32 @@ class _Progress:
         """The label, followed by the states seen so far."""
         return f"{self.label}: {_ARROW.join(self.states)}" if self.states else self.label
 
+    def _draw(self, end: str = "") -> None:
+        # The text only grows (states are appended), so redrawing over it leaves no tail.
+        print("\r" + self.text, end=end, flush=True)
+
     def see(self, state: str | None) -> None:
         """Add ``state`` (``None`` shows as ``?``) unless it repeats the last one."""
         state = state or "?"
         if not self.states or self.states[-1] != state:
             self.states.append(state)
-            if self._bar is not None:
+            if self._inline:
+                self._draw()
+            elif self._bar is not None:
                 self._bar.set_description_str(self.text, refresh=True)
 
     def close(self, summary: bool = True) -> None:
-        """Remove the bar (once); with ``summary``, print the label unless progress is disabled."""
+        """End the display (once). With ``summary`` the final line stays (kernel) or is
+        printed (elsewhere); without, a kernel's line is ended as it stands."""
         if self._closed:
             return
         self._closed = True
+        if self._inline:
+            if summary:
+                self._draw(end="\n")
+            else:
+                print(flush=True)
+            return
         if self._bar is not None:
             self._bar.close()
             self._bar = None

@@ -51,9 +51,15 @@ def problems(nb: nbformat.NotebookNode) -> list[str]:
     return found
 
 
+# A line redrawn in place (wait()'s progress: "\rcreate x: Pending\rcreate x: Pending → ...")
+# keeps only its last drawing, as a front end shows it and as nbval compares it.
+REDRAWN = re.compile(r"^.*\r(?=[^\n])", re.MULTILINE)
+
+
 def coalesce_streams(outputs: list) -> list:
     """Join consecutive pieces of one stream: a print may arrive in several messages (the SDK
-    polls in a thread), and where it is cut changes from run to run."""
+    polls in a thread), and where it is cut changes from run to run. Lines redrawn with a
+    carriage return keep their last drawing."""
     joined: list = []
     for out in outputs:
         last = joined[-1] if joined else None
@@ -62,6 +68,9 @@ def coalesce_streams(outputs: list) -> list:
             last.text += out.text
         else:
             joined.append(out)
+    for out in joined:
+        if out.output_type == "stream":
+            out.text = REDRAWN.sub("", out.text.replace("\r\n", "\n"))
     return joined
 
 

@@ -310,7 +310,7 @@ def test_waiting_for_a_container_of_a_stopped_group_ends(s):
 def test_wait_summary_does_not_depend_on_the_polling_thread(s, monkeypatch, capsys, late):
     """The SDK polls in a thread: whether it has finished when wait() looks must not show."""
     monkeypatch.setenv("TQDM_DISABLE", "")  # the summary line is printed only when not disabled
-    monkeypatch.setattr("tqdm.auto.tqdm.__init__", lambda self, *a, **k: setattr(self, "disable", True))
+    monkeypatch.setattr("tqdm.std.tqdm.__init__", lambda self, *a, **k: setattr(self, "disable", True))
     ensure_resource_group(s)
     name = unique_name("aci", s)
     poller = s.aci.container_groups.begin_create_or_update(
