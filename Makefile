@@ -52,10 +52,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The notebooks ask for the standard "python3" kernel, which in this JupyterLab is .venv's
-# Python. The named kernel is for other front ends (VS Code, a system-wide JupyterLab).
+# Python. tools/lab.py also installs the named kernel "Python (ACI tutorial)" for other front
+# ends (VS Code, a system-wide JupyterLab), and puts .venv/bin first on the PATH of the
+# server, its kernels and terminals (`!aci-tutorial ...`, `voila ...` work as shown).
 # JupyterLab is rooted at the working copy: notebooks/ stays as committed (`make test`).
 lab: $(STAMP)
-	$(BIN)/python -m ipykernel install --user --name aci-tutorial --display-name "Python (ACI tutorial)" >/dev/null
 	$(BIN)/python tools/lab.py --dir "$(LAB_DIR)"
 
 lab-reset:

@@ -8,6 +8,13 @@ missing from the copy (new upstream, or deleted by the learner to get it fresh) 
 in again. `make lab-reset` moves the whole copy aside (never deleted) and makes a fresh one.
 In the copy, each exercise's solution is a raw cell (``solutions_as_raw``): Run All skips it.
 
+The kit's scripts (``aci-tutorial``, ``voila``, ``jupyter``, ``python``: this Python's
+scripts folder, ``.venv/bin``) come first on the PATH of everything the lab starts: the
+server, its kernels (so ``!aci-tutorial preflight`` works in a cell) and its terminals
+(bash with ``lab-config/bashrc``: your ~/.bashrc, then the kit first, as after
+``source .venv/bin/activate``), which open in the checkout. The named kernel "Python (ACI tutorial)" that it installs
+for other front ends (VS Code, a system-wide JupyterLab) carries the same PATH.
+
 Usage: python tools/lab.py [--dir DIR] [--reset] [--prepare-only] [jupyter lab options...]
 """
 
@@ -21,6 +28,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +39,10 @@ DEFAULT_DIR = ROOT / "my-notebooks"
 LAB_CONFIG = Path(__file__).resolve().parent / "lab-config"
 MANIFEST = ".committed.json"  # sha256 of each committed file when it was copied
 SKIP = {".ipynb_checkpoints", "__pycache__"}
+KERNEL_NAME, KERNEL_DISPLAY_NAME = "aci-tutorial", "Python (ACI tutorial)"
+# The lab terminal's rc file (lab-config/bashrc) puts this folder first on PATH again,
+# after the user's ~/.bashrc.
+SCRIPTS_VARIABLE = "ACI_TUTORIAL_SCRIPTS"
 
 
 def _digest(path: Path) -> str:
@@ -96,8 +108,9 @@ def _short(path: Path) -> str:
         return str(path)
 
 
-def prepare(copy: Path, source: Path = NOTEBOOKS) -> list[str]:
-    """Make or complete the working copy; return what to tell the learner.
+def prepare(copy: Path, source: Path = NOTEBOOKS, *, opening: bool = True) -> list[str]:
+    """Make or complete the working copy; return what to tell the learner (``opening``:
+    JupyterLab opens it next; else they are told how to open it).
 
     Never overwrites a file that is already in the copy."""
     lines: list[str] = []
@@ -126,18 +139,20 @@ def prepare(copy: Path, source: Path = NOTEBOOKS) -> list[str]:
         lines.append(f"Made your working copy of the notebooks in {where}")
     elif added:
         lines.append(f"Copied into {where}: {', '.join(added)}")
-    lines.append(f"JupyterLab opens {where}: your edits, outputs and autosaves stay there; "
+    opt = "" if copy.resolve() == DEFAULT_DIR.resolve() else f" LAB_DIR={copy}"
+    opens = "JupyterLab opens" if opening else f"`make lab{opt}` opens JupyterLab on"
+    lines.append(f"{opens} {where}: your edits, outputs and autosaves stay there; "
                  f"notebooks/ keeps the committed versions.")
     if changed:
         lines.append(f"Updated since your copy was made (yours are unchanged): "
                      f"{', '.join(changed)}.")
-    opt = "" if copy.resolve() == DEFAULT_DIR.resolve() else f" LAB_DIR={copy}"
     lines.append(f"Fresh copies: `make lab-reset{opt}` (moves {where} aside, deletes nothing); "
                  f"for one notebook, delete it from {where} and run `make lab{opt}` again.")
     return lines
 
 
-def reset(copy: Path, source: Path = NOTEBOOKS, now: dt.datetime | None = None) -> list[str]:
+def reset(copy: Path, source: Path = NOTEBOOKS, now: dt.datetime | None = None, *,
+          opening: bool = True) -> list[str]:
     """Move the working copy aside (``<name>-<date>-<time>``) and make a fresh one."""
     lines: list[str] = []
     if copy.exists():
@@ -149,12 +164,22 @@ def reset(copy: Path, source: Path = NOTEBOOKS, now: dt.datetime | None = None) 
             kept = copy.with_name(f"{copy.name}-{stamp}-{n}")
         copy.rename(kept)
         lines.append(f"Your previous copy is kept in {_short(kept)}")
-    return lines + prepare(copy, source)
+    lines += prepare(copy, source, opening=opening)
+    if lines[0].startswith("Your previous copy") and not opening:
+        lines.append("A JupyterLab already open on it: reload its page (and answer Revert if "
+                     "it says a file changed on disk), or its open notebooks save over the "
+                     "fresh copies.")
+    return lines
+
+
+def scripts_dir() -> Path:
+    """This Python's scripts folder (``.venv/bin``): aci-tutorial, voila, jupyter, python."""
+    return Path(sysconfig.get_path("scripts"))
 
 
 def lab_command(copy: Path, extra: list[str]) -> list[str]:
     """The ``jupyter lab`` command line, rooted at the working copy."""
-    jupyter = shutil.which("jupyter", path=str(Path(sys.executable).parent)) or "jupyter"
+    jupyter = shutil.which("jupyter", path=str(scripts_dir())) or "jupyter"
     cmd = [jupyter, "lab",
            f"--ServerApp.root_dir={copy}", *extra]
     # Containers and cloud shells often run as root, where Jupyter refuses to start without it.
@@ -164,12 +189,28 @@ def lab_command(copy: Path, extra: list[str]) -> list[str]:
 
 
 def lab_environment(base: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment JupyterLab (and its kernels) runs with: ours before the user's config."""
+    """The environment JupyterLab (and its kernels and terminals) runs with: our Jupyter
+    config before the user's, the kit's scripts first on PATH."""
     env = dict(os.environ if base is None else base)
     paths = [str(LAB_CONFIG)] + [p for p in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p]
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(paths)
+    scripts = str(scripts_dir())
+    env["PATH"] = os.pathsep.join(
+        [scripts, *[p for p in env.get("PATH", "").split(os.pathsep) if p and p != scripts]])
+    env[SCRIPTS_VARIABLE] = scripts
     env.setdefault("ACI_BACKEND", "emulator")
     return env
+
+
+def install_kernel(user: bool = True, prefix: str | None = None) -> Path:
+    """Install (or refresh) the named kernel "Python (ACI tutorial)" for other front ends:
+    this Python, with its scripts folder first on PATH (``${PATH}`` is filled in when the
+    kernel starts: jupyter_client, and VS Code since 2024). Returns the kernel's folder."""
+    from ipykernel.kernelspec import install  # noqa: PLC0415
+
+    path = f"{scripts_dir()}{os.pathsep}${{PATH}}"
+    return Path(install(user=user, prefix=prefix, kernel_name=KERNEL_NAME,
+                        display_name=KERNEL_DISPLAY_NAME, env={"PATH": path}))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -185,11 +226,16 @@ def main(argv: list[str] | None = None) -> int:
     copy = args.dir.expanduser().resolve()
     if copy == NOTEBOOKS.resolve() or NOTEBOOKS.resolve() in copy.parents:
         parser.error("the working copy cannot be notebooks/ or inside it")
-    lines = reset(copy) if args.reset else prepare(copy)
+    opening = not args.prepare_only
+    lines = reset(copy, opening=opening) if args.reset else prepare(copy, opening=opening)
     print("\n".join(lines), flush=True)
     if args.prepare_only:
         return 0
+    install_kernel()
     cmd = lab_command(copy, extra)
+    # JupyterLab's terminals open in the server's working directory: the checkout, where the
+    # README's commands are typed (`make ...`, `voila notebooks/07_...`), wherever this ran from.
+    os.chdir(ROOT)
     if os.name == "nt":  # no exec on Windows: wait for JupyterLab instead
         return subprocess.call(cmd, env=lab_environment())
     os.execve(cmd[0], cmd, lab_environment())  # JupyterLab gets this process (and Ctrl+C)

@@ -111,11 +111,11 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
-@pytest.fixture
-def jupyter_server(request, tmp_path):
-    """Start a Jupyter server (``command`` from this venv; ``{port}`` in ``args`` becomes a
-    free port) with throwaway dirs; returns (port, log path). Stopped after the test; its
-    log's tail is printed when the test failed."""
+@contextlib.contextmanager
+def _servers(request, tmp_path: Path):
+    """``start(command, args, cwd=..., **env)`` -> (port, log path): Jupyter servers (``command``
+    from this venv; ``{port}`` in ``args`` becomes a free port) with throwaway dirs under
+    ``tmp_path``, all stopped on exit; their logs' tails are printed when a test failed."""
     started: list[Path] = []
     with contextlib.ExitStack() as stack:
 
@@ -130,10 +130,31 @@ def jupyter_server(request, tmp_path):
             return port, log
 
         yield start
-        rep = getattr(request.node, "rep_call", None)
-        if rep is not None and rep.failed:
+        node = request.node  # a test, or the module of a module-scoped fixture
+        items = [node] if isinstance(node, pytest.Item) else [
+            i for i in node.session.items if i.path == node.path]
+        if any(getattr(i, "rep_call", None) is not None and i.rep_call.failed for i in items):
             for log in started:
                 print(f"--- {log.name} (tail) ---\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture
+def jupyter_server(request, tmp_path):
+    """Start a Jupyter server (``command`` from this venv; ``{port}`` in ``args`` becomes a
+    free port) with throwaway dirs; returns (port, log path). Stopped after the test; its
+    log's tail is printed when the test failed."""
+    with _servers(request, tmp_path) as start:
+        yield start
+
+
+@pytest.fixture(scope="module")
+def module_jupyter_server(request, tmp_path_factory):
+    """As ``jupyter_server``, for all the tests of a module: one server, started once.
+    Its throwaway dirs are under the fixture's ``.tmp`` folder."""
+    tmp = tmp_path_factory.mktemp("server")
+    with _servers(request, tmp) as start:
+        start.tmp = tmp
+        yield start
 
 
 class Chromium:

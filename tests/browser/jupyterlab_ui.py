@@ -80,3 +80,22 @@ def notebook_errors(page) -> str:
     """The tracebacks the notebook shows, to explain a failure."""
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     return "\n---\n".join(errors.all_inner_texts())[-3000:] or "(no error output)"
+
+
+NOT_RUN = """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
+    .filter(e => !/\\[\\d+\\]/.test(e.textContent)).length"""
+
+
+def run_all_and_wait(page, timeout_ms: int) -> None:
+    """Run All, then wait until it has finished, every code cell run. A Run All clicked while
+    a cold kernel is still being connected can lose its requests after JupyterLab has cleared
+    the cells (blank prompts, nothing ran): then it is clicked once more (the notebooks are
+    made to be run again)."""
+    for attempt in (1, 2):
+        run_all(page)
+        wait_until_idle(page, timeout_ms)
+        if not page.evaluate(NOT_RUN):
+            return
+    prompts = " ".join(t.strip() for t in
+                       page.locator(".jp-CodeCell .jp-InputArea-prompt").all_text_contents())
+    raise AssertionError(f"Run All left {page.evaluate(NOT_RUN)} cells unrun, twice: {prompts}")
