@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import runpy
 import sys
 from pathlib import Path
 
@@ -112,3 +114,67 @@ def test_make_lab_uses_the_launcher_and_the_copy_is_gitignored():
     assert re.search(r"^LAB_DIR \?= my-notebooks$", makefile, re.M)
     ignored = (ROOT / ".gitignore").read_text().splitlines()
     assert "/my-notebooks/" in ignored and "/my-notebooks-*/" in ignored
+
+
+def test_lab_reset_names_make_lab_instead_of_claiming_jupyterlab_opens(tmp_path, capsys):
+    copy = tmp_path / "my-notebooks"
+    lab.main(["--dir", str(copy), "--prepare-only"])
+    capsys.readouterr()
+    assert lab.main(["--dir", str(copy), "--reset", "--prepare-only"]) == 0
+    out = capsys.readouterr().out
+    assert "JupyterLab opens" not in out
+    assert f"`make lab LAB_DIR={copy}` opens JupyterLab on" in out
+    assert "reload its page" in out  # a JupyterLab already open on the copy
+    # what `make lab` itself says: JupyterLab opens it, now
+    assert "JupyterLab opens" in "\n".join(lab.prepare(copy))
+
+
+def test_the_kits_scripts_come_first_on_the_labs_path():
+    scripts = str(lab.scripts_dir())
+    assert (Path(scripts) / "aci-tutorial").exists() or (Path(scripts) / "aci-tutorial.exe").exists()
+    env = lab.lab_environment({"PATH": f"/usr/bin{os.pathsep}{scripts}{os.pathsep}/bin"})
+    assert env["PATH"].split(os.pathsep) == [scripts, "/usr/bin", "/bin"]
+    assert env[lab.SCRIPTS_VARIABLE] == scripts
+
+
+def test_the_labs_terminals_run_bash_with_the_kits_rc_file(monkeypatch):
+    config = lab.LAB_CONFIG / "jupyter_server_config.py"
+
+    def load(shell: str) -> list[str]:
+        monkeypatch.setenv("SHELL", shell)
+        c = type("Config", (), {})()
+        c.ServerApp = type("ServerApp", (), {})()
+        runpy.run_path(str(config), init_globals={"c": c})  # as Jupyter loads it
+        return c.ServerApp.terminado_settings["shell_command"]
+
+    rc = lab.LAB_CONFIG / "bashrc"
+    assert load("/bin/bash") == ["/bin/bash", "--rcfile", str(rc)]
+    assert load("/usr/bin/zsh") == ["/usr/bin/zsh"]  # no login shell: PATH as inherited
+    text = rc.read_text()
+    assert '. "$HOME/.bashrc"' in text and f'"${lab.SCRIPTS_VARIABLE}:$PATH"' in text
+
+
+def test_the_named_kernel_carries_the_kits_path(tmp_path):
+    """The kernel "Python (ACI tutorial)" that make lab installs, started by jupyter_client
+    (as JupyterLab, Notebook, Voila and VS Code do) from a PATH without .venv/bin, finds
+    aci-tutorial for a `!` cell."""
+    import subprocess
+
+    folder = lab.install_kernel(user=False, prefix=str(tmp_path))
+    spec = json.loads((folder / "kernel.json").read_text())
+    scripts = str(lab.scripts_dir())
+    assert spec["display_name"] == "Python (ACI tutorial)"
+    assert spec["env"] == {"PATH": f"{scripts}{os.pathsep}${{PATH}}"}
+    code = ("from jupyter_client.manager import start_new_kernel\n"
+            "km, kc = start_new_kernel(kernel_name='aci-tutorial')\n"
+            "try:\n"
+            "    r = kc.execute_interactive(\"import shutil; print(shutil.which('aci-tutorial'))\","
+            " timeout=60, output_hook=lambda m: print(m['content'].get('text', ''), end=''))\n"
+            "finally:\n"
+            "    kc.stop_channels(); km.shutdown_kernel(now=True)\n")
+    without = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if p != scripts)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PATH": without,
+                               "JUPYTER_PATH": str(tmp_path / "share" / "jupyter")})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == str(Path(scripts) / "aci-tutorial"), done.stdout

@@ -206,7 +206,7 @@ def install_kernel(user: bool = True, prefix: str | None = None) -> Path:
     """Install (or refresh) the named kernel "Python (ACI tutorial)" for other front ends:
     this Python, with its scripts folder first on PATH (``${PATH}`` is filled in when the
     kernel starts: jupyter_client, and VS Code since 2024). Returns the kernel's folder."""
-    from ipykernel.kernelspec import install  # noqa: PLC0415
+    from ipykernel.kernelspec import install  # only when JupyterLab starts
 
     path = f"{scripts_dir()}{os.pathsep}${{PATH}}"
     return Path(install(user=user, prefix=prefix, kernel_name=KERNEL_NAME,
