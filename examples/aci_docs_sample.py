@@ -20,6 +20,10 @@ Offline, on the tutorial kit's emulator (from the kit's checkout, with its .venv
 
     .venv/bin/python examples/aci_docs_sample.py --emulator
 
+Before it deletes what it made, it waits for ENTER, as the 2019 sample did, so that you can
+look around (``az container list``, the portal); ``--yes`` skips the pause, and without a
+terminal (a pipe, CI, a notebook's ``!`` line) it does not wait.
+
 ``--emulator`` swaps only the credential and the HTTP transport (and the emulator's
 subscription id); every other line is the same on both. It reads ACI_EMULATOR_CLOCK
 (``realtime``, the default, or ``instant``) and ACI_EMULATOR_SPEED. The emulator's cloud
@@ -266,7 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--location", default="eastus", help="region (default: eastus)")
     parser.add_argument("--resource-group", help="default: aci-rg-<6 random digits>")
     parser.add_argument("--yes", action="store_true",
-                        help="delete at the end without asking for ENTER")
+                        help="delete at the end without waiting for ENTER (without a terminal, "
+                             "it does not wait either)")
     args = parser.parse_args(argv)
 
     suffix = random.randint(100000, 999999)  # DNS name labels are unique per region
@@ -288,8 +293,12 @@ def main(argv: list[str] | None = None) -> int:
                                   "http://shakespeare.mit.edu/romeo_juliet/full.html"])
         list_container_groups(aci_client, resource_group)
         print_container_group_details(aci_client, resource_group, name)
-        if not args.yes:
+        if args.yes:
+            pass
+        elif sys.stdin.isatty():
             input("Press ENTER to delete all resources created by this sample: ")
+        else:  # the 2019 sample's pause is for a person at a terminal; nobody can press ENTER
+            print("No terminal to press ENTER in: deleting now (--yes skips the pause).")
         delete_resources(aci_client, resource_client, resource_group,
                          [name, multi_name, task_name])
     except HttpResponseError as err:

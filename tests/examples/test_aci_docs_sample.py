@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -22,11 +23,21 @@ def run(*args: str, **env: str) -> subprocess.CompletedProcess:
                           env={**base, **env}, timeout=120, cwd=ROOT, stdin=subprocess.DEVNULL)
 
 
-def test_the_seven_sections_run_on_the_emulator():
-    done = run("--emulator", "--yes", ACI_EMULATOR_CLOCK="instant")
+def test_the_command_the_readme_shows_runs_without_a_terminal():
+    """`.venv/bin/python examples/aci_docs_sample.py --emulator`, from the checkout, with no
+    terminal (stdin closed: CI, a pipe): its pause for ENTER is skipped, no EOFError. The
+    seven sections' output is then checked in order."""
+    python = ROOT / ".venv" / "bin" / "python"
+    command = (".venv/bin/python" if python.exists() else shlex.quote(sys.executable)) + \
+        " examples/aci_docs_sample.py --emulator"
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("ACI_", "AZURE_"))}
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=120,
+                          env={**base, "ACI_EMULATOR_CLOCK": "instant"}, cwd=ROOT,
+                          stdin=subprocess.DEVNULL)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     out = done.stdout
+    assert "No terminal to press ENTER in: deleting now (--yes skips the pause)." in out
     suffix = re.search(r"Creating resource group 'aci-rg-(\d{6})' in eastus", out).group(1)
     name = f"aci-{suffix}"
     expected_in_order = [
@@ -108,3 +119,38 @@ def test_every_sdk_call_shows_its_az_equivalent():
             assert re.search(r"#\s+az (group|container) ", before), \
                 f"line {i + 1} has no `az` equivalent in a comment above it: {line.strip()}"
     assert checked == 10  # create rg, 3 creates, 2 gets, logs, list, 2 deletes
+
+
+def test_at_a_terminal_it_waits_for_enter_before_deleting():
+    """A person at a terminal gets the 2019 sample's pause: nothing is deleted until ENTER."""
+    import pty
+    import select
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("ACI_", "AZURE_"))}
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, str(SCRIPT), "--emulator"], cwd=ROOT, stdin=slave,
+                            stdout=slave, stderr=slave, close_fds=True,
+                            env={**base, "ACI_EMULATOR_CLOCK": "instant"})
+    os.close(slave)
+    seen = b""
+    try:
+        while b"Press ENTER" not in seen:
+            ready, _, _ = select.select([master], [], [], 60)
+            assert ready, f"no prompt for ENTER within 60 s:\n{seen.decode()[-2000:]}"
+            seen += os.read(master, 65536)
+        assert b"Deleting" not in seen and proc.poll() is None  # waiting, nothing deleted
+        os.write(master, b"\n")
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the script has ended and closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+        assert proc.wait(timeout=60) == 0, seen.decode()[-2000:]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    assert b"Deleted." in seen.split(b"Press ENTER")[1]
