@@ -33,6 +33,7 @@ __all__ = ["Explorer", "GroupRow", "MASK", "badge"]
 TAILS = (("last 20 lines", 20), ("last 50 lines", 50), ("last 200 lines", 200), ("everything", 0))
 INTERVALS = tuple((f"every {n} s", n) for n in (5, 10, 30, 60))
 RESTART_POLICIES = ("Always", "OnFailure", "Never")
+LOGS_TAB = 2  # the details' tabs: Containers, Events, Logs
 
 # The compact columns first, the address last: it takes what is left of the row and wraps
 # onto its own line when less than 220 px are left (a 1280 px JupyterLab window with the
@@ -183,6 +184,9 @@ class Explorer(W.VBox):
             W.VBox([W.HBox([self.logs_container, self.logs_tail, self.logs_timestamps,
                             self.logs_refresh]), self.logs_html])],
             titles=("Containers", "Events", "Logs"))
+        # Opening Logs reads the log again, and the "SDK call:" line shows that call.
+        self.tabs.observe(lambda change: self.load_logs() if change["new"] == LOGS_TAB else None,
+                          names="selected_index")
         self.details = W.VBox(layout=W.Layout(padding="8px 0"))
         self.details.add_class("aci-details")
 
@@ -266,6 +270,15 @@ class Explorer(W.VBox):
         trainer = [] if self.session.settings.role == "participant" else [self.trainer.section]
         return [W.HTML(CSS), top, filters, self.table, self.progress, self.status, self.sdk_call,
                 self.details, *trainer, self.create_section]
+
+    def _ipython_display_(self) -> None:
+        """Show the explorer, after a note that only a live explorer hides: in a notebook
+        reopened later, or on a static page, the note says to run the cell again."""
+        from IPython.display import display  # noqa: PLC0415
+
+        display({"text/html": render.NEEDS_KERNEL, "text/plain": render.NEEDS_KERNEL_TEXT},
+                raw=True)
+        display(self._repr_mimebundle_(), raw=True)
 
     def __repr__(self) -> str:
         # The text/plain of a displayed widget: nbval compares it, so nothing volatile here.
@@ -428,7 +441,8 @@ class Explorer(W.VBox):
             return
         if show_call:
             self._show_call(call)
-        self.logs_html.value = render.log_html(text)
+        self.logs_html.value = render.log_html(text, self.state.selected_row, container,
+                                               self.session.backend)
 
     def _update_buttons(self) -> None:
         b = self.state.buttons(self.delete_box.text.value)

@@ -89,7 +89,21 @@ CSS = """<style>
   border-top: 2px solid rgba(128,128,128,.6); }
 .aci-explorer table.aci-people tr.aci-total td { font-weight: 700;
   border-top: 3px double rgba(128,128,128,.8); }
+/* The note shown beside the explorer for when it cannot be shown (NEEDS_KERNEL): hidden as
+   soon as a live explorer brings this style sheet. */
+.aci-needs-kernel { display: none; }
 </style>"""
+
+# Displayed just before the explorer. A widget lives in its kernel: in a notebook reopened
+# later (JupyterLab then says "Error displaying widget: model not found") or on a static page
+# (the book) this note is what explains it; a live explorer's CSS hides it.
+NEEDS_KERNEL = (
+    '<div class="aci-needs-kernel" style="border-left: 6px solid #9a6700; padding: 6px 12px;">'
+    "<b>The explorer needs a running kernel.</b> It is a live widget: in a notebook you "
+    "reopen (JupyterLab then shows <i>Error displaying widget</i>) or on a static page, run "
+    "this cell again (JupyterLab, Jupyter Notebook or Voilà) to bring it back.</div>")
+NEEDS_KERNEL_TEXT = ("The explorer needs a running kernel: run this cell again (JupyterLab, "
+                     "Jupyter Notebook or Voilà) to bring it back.")
 
 def esc(value: Any) -> str:
     """HTML-escaped text of ``value`` ('' for None)."""
@@ -284,11 +298,29 @@ def events_html(g: Any) -> str:
     return '<div class="aci-timeline">' + "".join(h for *_, h in sorted(items)) + "</div>"
 
 
-def log_html(text: str) -> str:
-    """The Logs tab's text, opened at the newest line."""
-    if not text:
-        return '<div class="aci-empty">Nothing printed yet.</div>'
-    return f'<div class="aci-log-box"><pre class="aci-log">{esc(text)}</pre></div>'
+STOP_START_DOC = "https://learn.microsoft.com/azure/container-instances/container-instances-stop-start"
+
+
+def log_html(text: str, row: GroupRow | None = None, container: str | None = None,
+             backend: str = "emulator") -> str:
+    """The Logs tab's text, opened at the newest line; when there is none, why (the group
+    ``row`` and its ``container`` say whether it is stopped, ended, or not started yet)."""
+    if text:
+        return f'<div class="aci-log-box"><pre class="aci-log">{esc(text)}</pre></div>'
+    if row is not None and row.state == "Stopped":
+        guess = (" (The emulator answers an empty log for a stopped group: its guess of what "
+                 "Azure returns.)" if backend == "emulator" else "")
+        return ('<div class="aci-empty">No log: this group is stopped. Stopping a group ends '
+                "and recycles its containers; it “does not preserve container state” "
+                f'(Microsoft: <a href="{STOP_START_DOC}" target="_blank">Manually stop or start '
+                "containers</a>), so the log of the run before the stop is not kept. "
+                f"<b>Start</b> runs the containers again, with a new log.{guess}</div>")
+    state = next((c.instance_view.current_state.state for c in row.group.containers
+                  if c.name == container and c.instance_view and c.instance_view.current_state),
+                 None) if row is not None else None
+    if state == "Terminated":
+        return '<div class="aci-empty">The container ended without printing anything.</div>'
+    return '<div class="aci-empty">Nothing printed yet.</div>'
 
 
 def secure_list(names: Iterable[str]) -> str:

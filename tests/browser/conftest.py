@@ -255,4 +255,6 @@ def screenshot():
         page.screenshot(path=str(path), **kwargs)
         return path
 
+    take.dir = ARTIFACTS  # for screenshots a test takes by other means
+    ARTIFACTS.mkdir(exist_ok=True)
     return take

@@ -101,6 +101,9 @@ def test_explorer_in_jupyterlab(lab, new_page, screenshot):
             if attempt == 2:
                 raise AssertionError(report) from None
     expect(ex.locator(".aci-row .aci-state-stopped")).to_have_count(1)  # the "Try it" cell
+    # the note for a reopened notebook is there, hidden by the live explorer's CSS
+    expect(page.locator(".aci-needs-kernel")).to_have_count(1)
+    expect(page.locator(".aci-needs-kernel")).to_be_hidden()
     # wait for the notebook to finish (its last cell prints "Kept ...")
     expect(page.locator(".jp-OutputArea-output", has_text="Kept web-")).to_have_count(1)
     _top(ex)
@@ -123,6 +126,7 @@ def test_explorer_in_jupyterlab(lab, new_page, screenshot):
     expect(details.locator(".aci-containers")).to_contain_text("aci-tutorial-sidecar")
     details.get_by_role("tab", name="Logs").click()
     expect(details.locator("pre.aci-log")).to_contain_text("listening on port 80")
+    expect(ex.locator(".aci-sdk")).to_contain_text("s.aci.containers.list_logs('aci-tutorial-rg', 'duo-")
 
     # Auto-refresh (every 5 s) keeps the selection and redraws nothing: the same DOM nodes
     # survive it, no row is removed. The task, Pending when the explorer was built on the
@@ -228,6 +232,26 @@ def test_explorer_in_jupyterlab(lab, new_page, screenshot):
     assert name and name["width"] >= 180, name
     assert box.evaluate("el => el.scrollWidth > el.clientWidth")
     screenshot(page, "explorer-lab-narrow.png")
+
+    # saved, kernel shut down (the next `make lab`), reopened: nothing is behind the widget
+    # any more (JupyterLab says "Error displaying widget"); the note says what to do
+    page.set_viewport_size(PROJECTOR)
+    page.keyboard.press("Control+s")
+    saved = log.parent / "notebooks" / NOTEBOOK
+    deadline = time.monotonic() + 20
+    while "aci-needs-kernel" not in saved.read_text() or "Kept web-" not in saved.read_text():
+        assert time.monotonic() < deadline, "the notebook was not saved"
+        page.wait_for_timeout(200)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Kernel").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Shut Down Kernel").first.click()
+    page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').wait_for(state="detached")
+    page.reload()
+    note = page.locator(".aci-needs-kernel")
+    note.wait_for(state="attached")
+    note.scroll_into_view_if_needed()
+    expect(note).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    expect(note).to_contain_text("needs a running kernel")
+    screenshot(page, "explorer-lab-reopened.png")
 
     assert errors == [], f"JavaScript errors on the page: {errors}"
     elapsed = time.monotonic() - started

@@ -1,17 +1,22 @@
 """Notebook 07 in a real browser: Voilà renders it, Playwright drives Chromium.
 
-Waits for the explorer's table, selects a group, checks its containers and logs, presses
-Start on the stopped web server (an async SDK operation in the kernel) and saves a
-screenshot to test-artifacts/explorer.png. Skipped without Chromium, unless
+Waits for the explorer's table, takes the book's picture of it as tools/screenshot_explorer.py
+does (compared with the committed book/images/explorer.png), selects a group, checks its
+containers and logs, presses Start on the stopped web server (an async SDK operation in the
+kernel) and saves a screenshot to test-artifacts/explorer.png. Skipped without Chromium, unless
 ACI_REQUIRE_BROWSER=1 (CI), then it fails.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+import screenshot_explorer  # from tools/
 
 pytestmark = pytest.mark.slow(20)  # longest first under pytest-xdist (see conftest.py)
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "07_widget_explorer.ipynb"
@@ -37,6 +42,15 @@ def test_explorer_in_voila(voila, new_page, screenshot):
 
     rows = page.locator(".aci-explorer .aci-row")
     expect(rows).to_have_count(3, timeout=RENDER_TIMEOUT_MS)
+    # the book's picture, as tools/screenshot_explorer.py takes it: the same size as the
+    # committed one (pixels may differ with fonts; the size says the layout is the same)
+    fresh = screenshot_explorer.capture(page, screenshot.dir / "explorer-book.png")
+    committed = screenshot_explorer.OUT.read_bytes()
+    size = (int.from_bytes(fresh.read_bytes()[16:20], "big"),
+            int.from_bytes(fresh.read_bytes()[20:24], "big"))
+    assert size[0] == int.from_bytes(committed[16:20], "big"), size
+    assert abs(size[1] - int.from_bytes(committed[20:24], "big")) <= 40, size
+    page.set_viewport_size({"width": 1440, "height": 1100})
     # notebook 07 stopped the web server in its "Try it" cell
     expect(page.locator(".aci-explorer .aci-row .aci-state-stopped")).to_have_count(1)
     expect(page.locator(".aci-explorer .aci-row .aci-state-running")).to_have_count(1)

@@ -515,3 +515,49 @@ def test_logs_open_at_the_newest_line(s, ex, make_group):
     ex.row_button("web-1").click()
     assert ex.logs_html.value.startswith('<div class="aci-log-box"><pre class="aci-log">')
     assert "column-reverse" in ex.children[0].value  # the CSS that keeps the newest line in view
+
+
+def test_opening_the_logs_tab_reads_the_log_and_shows_the_call(s, ex, make_group):
+    make_group("web-1")
+    ex.refresh_button.click()
+    ex.row_button("web-1").click()
+    assert ex.last_call == "s.aci.container_groups.get('aci-tutorial-rg', 'web-1')"
+    ex.tabs.selected_index = 2  # the learner clicks "Logs"
+    assert ex.last_call == "s.aci.containers.list_logs('aci-tutorial-rg', 'web-1', 'web-1', tail=50)"
+    assert "listening on port 80" in ex.logs_html.value
+    assert "list_logs" in ex.sdk_call.value
+
+
+def test_after_stop_the_logs_tab_says_why_it_is_empty(s, ex, make_group):
+    make_group("web-1")
+    ex.refresh_button.click()
+    ex.row_button("web-1").click()
+    ex.tabs.selected_index = 2
+    assert "listening on port 80" in ex.logs_html.value
+    ex.stop_button.click()
+    text = ex.logs_html.value
+    assert "Nothing printed yet" not in text
+    assert "this group is stopped" in text and "does not preserve container state" in text
+    assert "container-instances-stop-start" in text  # Microsoft's page, linked
+    assert "its guess of what Azure returns" in text  # on the emulator, said to be a guess
+    ex.start_button.click()
+    assert "listening on port 80" in ex.logs_html.value  # a new run, a new log
+
+
+def test_a_task_that_printed_nothing_is_not_waiting_for_output(s, ex, make_group):
+    make_group("quiet-1", kind="task", command=["/bin/sh", "-c", "true"], env={})
+    ex.refresh_button.click()
+    ex.row_button("quiet-1").click()
+    assert "ended without printing anything" in ex.logs_html.value
+
+
+def test_a_displayed_explorer_comes_with_a_note_that_only_a_live_one_hides(ex, monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append((obj, kw)))
+    ex._ipython_display_()
+    (note, note_kw), (widget, widget_kw) = shown
+    assert note_kw == widget_kw == {"raw": True}
+    assert 'class="aci-needs-kernel"' in note["text/html"]
+    assert "needs a running kernel" in note["text/plain"]
+    assert widget["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.model_id
+    assert ".aci-needs-kernel { display: none; }" in ex.children[0].value  # the live CSS
