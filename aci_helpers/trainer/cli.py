@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .out import Check, check_line, table
-from .workshop_cli import UsageError, _connect
+from .workshop_cli import UsageError, _connect, _s
 from .workshop_cli import register as register_workshop
 
 OK, FAILED, USAGE, NOT_CONFIRMED = 0, 1, 2, 3  # the same in workshop_cli.py
@@ -71,7 +71,7 @@ def cmd_release(args: argparse.Namespace) -> int:
     print(table(["notebook", "exercises", "solution cells removed"],
                 [(r.name, r.exercise_cells, r.solution_cells) for r in done], right={1, 2}))
     removed = sum(r.solution_cells for r in done)
-    print(f"\n{len(done)} notebooks from {src}:\n  {out / 'participant'}  (no solutions, no "
+    print(f"\n{len(done)} notebook{_s(len(done))} from {src}:\n  {out / 'participant'}  (no solutions, no "
           f"outputs; {removed} solution cells removed)\n  {out / 'trainer'}  (as committed)")
     if not removed:
         print("Note: no cell is tagged 'solution', so the participant copies differ only by "
@@ -79,7 +79,7 @@ def cmd_release(args: argparse.Namespace) -> int:
     if args.git:
         from .release import commit_release  # noqa: PLC0415
 
-        commit = commit_release(out, f"Release of {len(done)} notebooks from {src}")
+        commit = commit_release(out, f"Release of {len(done)} notebook{_s(len(done))} from {src}")
         print(f"\nCommitted in {out} (a git repository, commit {commit}): push it where the hub "
               f"can read it (git -C {out} remote add origin URL && git -C {out} push -u origin "
               "main), then give participants the nbgitpuller link: https://HUB/hub/user-redirect/"

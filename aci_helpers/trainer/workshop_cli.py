@@ -61,10 +61,14 @@ def cmd_plan(args: argparse.Namespace) -> int:
     print()
     if not left:
         how = ", ".join(f"{n} in {r}" for r, n in placed.items())
-        print(f"{args.participants} participants fit: {how}.")
+        one = args.participants == 1
+        print(f"{args.participants} participant{_s(args.participants)} "
+              f"{'fits' if one else 'fit'}: {how}.")
         return OK
     biggest = max(rows, key=lambda r: r.cores_limit)
-    print(f"{args.participants} participants do not fit: {left} have no room "
+    print(f"{args.participants} participant{_s(args.participants)} "
+          f"{'does' if args.participants == 1 else 'do'} not fit: {left} "
+          f"{'has' if left == 1 else 'have'} no room "
           f"({', '.join(f'{n} in {r}' for r, n in placed.items()) or 'none placed'}).\n"
           f"Add regions (--region R, several times), or ask for a Standard Cores quota of "
           f"{cores_to_ask(args.participants, needs, biggest)} in {biggest.region} "
@@ -241,7 +245,8 @@ def cmd_cleanup(args: argparse.Namespace, ask: Callable[[str], str] = input) -> 
         if not plan.delete:
             print(f"Nothing carries the tag of workshop {args.workshop!r}: nothing to delete.")
             return _left(plan.running)
-        print(f"Would delete {len(plan.delete)} resource groups of workshop {args.workshop!r} "
+        print(f"Would delete {len(plan.delete)} resource group{_s(len(plan.delete))} of workshop "
+              f"{args.workshop!r} "
               "and everything in them:")
         for name in plan.delete:
             print(f"  {name}")
@@ -254,7 +259,8 @@ def cmd_cleanup(args: argparse.Namespace, ask: Callable[[str], str] = input) -> 
         deleted, failed = cleanup(s, plan)
         took = time.perf_counter() - began
         after = cleanup_plan(s, args.workshop)
-    print(f"Deleted {len(deleted)} resource groups in {took:.1f} s. The workshop's estimated "
+    print(f"Deleted {len(deleted)} resource group{_s(len(deleted))} in {took:.1f} s. The "
+          "workshop's estimated "
           f"cost: ${total:.4f} (what the ledger recorded, deleted groups included).")
     for line in failed:
         print(f"failed: {line}")

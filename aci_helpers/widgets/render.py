@@ -352,7 +352,8 @@ def participants_table(workshop: str, people: list[Any], now: float | None = Non
     running = sum(g.state == "Running" for p in people for g in p.groups)
     cpu = sum(p.cpu_in_use for p in people)
     cost = sum(p.cost_so_far for p in people)
-    rows.append(f'<tr class="aci-total"><td>{len(people)} participants</td><td></td>'
+    participants = f"{len(people)} participant{'' if len(people) == 1 else 's'}"
+    rows.append(f'<tr class="aci-total"><td>{participants}</td><td></td>'
                 f'<td class="num">{total_groups}</td><td class="num">{running}</td>'
                 f'<td class="num">{cpu:g}</td><td class="num">${cost:.4f}</td><td></td></tr>')
     return ('<table class="aci-table aci-people"><tr><th>Participant</th><th>Resource group / '

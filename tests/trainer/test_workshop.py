@@ -135,3 +135,17 @@ def test_plan_says_whether_they_fit_and_how_to_spread(state, cli):
     code, out, _ = cli("workshop", "plan", "--participants", str(fit + 5), "--region", "eastus",
                        "--region", "westeurope")
     assert code == 0 and f"{fit} in eastus, 5 in westeurope" in out
+
+
+def test_one_of_each_reads_as_one(state, cli):
+    """`workshop status` said "1 container groups" (and "1 participants")."""
+    s = state
+    cli("workshop", "setup", "--workshop", "solo", "--participants", "1")
+    create(s, "aci-ws-solo-p01", "web-p01")
+    code, out, _ = cli("workshop", "status", "--workshop", "solo")
+    assert code == 0 and "1 participant, 1 container group, 1 CPU in use" in out, out
+    code, out, _ = cli("workshop", "plan", "--participants", "1")
+    assert code == 0 and "1 participant fits:" in out, out
+    code, out, _ = cli("workshop", "cleanup", "--workshop", "solo", "--yes")
+    assert "Would delete 1 resource group of workshop 'solo'" in out
+    assert "Deleted 1 resource group in" in out, out
