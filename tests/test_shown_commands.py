@@ -148,6 +148,10 @@ RULES = [
          "tests/browser/test_explorer_voila.py"),
     Rule(r"^\.venv/bin/python examples/aci_docs_sample\.py --emulator$", "covered",
          "tests/examples/test_aci_docs_sample.py::test_the_command_the_readme_shows_runs_without_a_terminal"),
+    Rule(r"^\.venv/bin/python tools/screenshot_explorer\.py$", "run", "with --help: it runs "
+         "Voila and Chromium for ~20 s; tests/browser/test_explorer_voila.py takes the same "
+         "picture with the tool's capture() and compares it with the committed one",
+         substitute=(("$", " --help"),)),
     # --- run for real -------------------------------------------------------------------
     Rule(r"^make lab-reset$", "run", "with LAB_DIR in a temporary folder (never the "
          "checkout's my-notebooks/)", substitute=(("$", " LAB_DIR={tmp}/my-notebooks"),)),

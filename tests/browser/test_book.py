@@ -1,5 +1,6 @@
 """The tutorial as a book (Jupyter Book 1.x), built offline, opened in Chromium: two pages
-show code, the committed outputs and a launch link, and no solution.
+show code, the committed outputs and a launch link, and no solution; 07's explorer is a
+picture under the note that it needs a running kernel, not a bare repr.
 
 Needs the `book` extra (`make book` installs it; CI's .ci/run too): skipped with the reason
 without it, unless ACI_REQUIRE_BOOK=1, then it fails. Screenshots: test-artifacts/book-*.png.
@@ -86,3 +87,25 @@ def test_no_solution_on_any_page(book):
         html = (book / "notebooks" / f"{nb.stem}.html").read_text()
         leaked = [ln for ln in solution_lines(nb) if ln in html]
         assert not leaked, (nb.name, leaked[:3])
+
+
+def test_the_explorer_page_shows_its_picture_and_says_it_needs_a_kernel(book, new_page, screenshot):
+    if not CHROMIUM.exists():
+        if os.environ.get("ACI_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"ACI_REQUIRE_BROWSER=1 but no Chromium at {CHROMIUM}")
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    from playwright.sync_api import expect
+
+    page, errors = new_page({"width": 1280, "height": 900}, 15_000)
+    page.goto((book / "notebooks" / "07_widget_explorer.html").as_uri())
+    main = page.locator("main")
+    expect(main).not_to_contain_text("Explorer(backend=")
+    note = main.locator(".aci-needs-kernel")
+    expect(note).to_be_visible()  # no live explorer's CSS hides it on a static page
+    expect(note).to_contain_text("needs a running kernel")
+    picture = main.locator("div.cell_output img").first
+    picture.scroll_into_view_if_needed()
+    expect(picture).to_be_visible()
+    assert picture.evaluate("img => img.naturalWidth") >= 1000
+    screenshot(page, "book-07.png")
+    assert [e for e in errors if "THEBE_JS_URL" not in e] == [], errors
