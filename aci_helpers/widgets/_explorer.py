@@ -63,6 +63,7 @@ class Explorer(W.VBox):
         self.session = session
         self.state = ExplorerState(session, scope=resource_group or ALL)
         self.last_call: str = ""
+        self._logs_call = ""  # the call that read the log the Logs tab shows
         self._rows: dict[str, tuple[W.HBox, W.Button, W.HTML]] = {}
         self._auto_task: asyncio.Task[None] | None = None
         self._quiet = False  # set while options are rewritten, so observers do not fire
@@ -359,6 +360,9 @@ class Explorer(W.VBox):
             self.status.value = error_html(err, f"Reading {row.name if row else key}")
         self._render_table()
         self._render_details()
+        if row is not None and self.tabs.selected_index == LOGS_TAB and self._logs_call:
+            # the Logs tab is open: the new group's log was read too
+            self._show_call(f"{self.last_call} then {self._logs_call}")
 
     # ------------------------------------------------------------------ rendering
     def _render_table(self) -> None:
@@ -433,12 +437,14 @@ class Explorer(W.VBox):
         if self.state.selected_row is None or not container:
             self.logs_html.value = ""
             return
+        self._logs_call = ""
         try:
             call, text = self.state.logs(container, self.logs_tail.value or None,
                                          self.logs_timestamps.value)
         except Exception as err:  # noqa: BLE001
             self.logs_html.value = error_html(err, "Reading the log")
             return
+        self._logs_call = call
         if show_call:
             self._show_call(call)
         self.logs_html.value = render.log_html(text, self.state.selected_row, container,

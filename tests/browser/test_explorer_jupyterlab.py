@@ -120,8 +120,17 @@ def test_explorer_in_jupyterlab(lab, new_page, screenshot):
         assert a and a["x"] + min(a["width"], 150) <= table["x"] + table["width"], (a, table)
     screenshot(page, "explorer-lab.png")
 
-    # select the app + sidecar group, open its logs
+    # the web server the "Try it" stopped: its Logs tab says why it has no log
     details = ex.locator(".aci-details")
+    ex.locator(".aci-row button", has_text="web-").click()
+    details.get_by_role("tab", name="Logs").click()
+    expect(ex.locator(".aci-sdk")).to_contain_text("s.aci.containers.list_logs('aci-tutorial-rg', 'web-")
+    expect(details).to_contain_text("No log: this group is stopped")
+    expect(details).not_to_contain_text("Nothing printed yet")
+    _top(details)
+    screenshot(page, "explorer-lab-stopped-logs.png")
+
+    # select the app + sidecar group, open its logs
     ex.locator(".aci-row button", has_text="duo-").click()
     expect(details.locator(".aci-containers")).to_contain_text("aci-tutorial-sidecar")
     details.get_by_role("tab", name="Logs").click()

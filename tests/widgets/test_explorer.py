@@ -526,6 +526,11 @@ def test_opening_the_logs_tab_reads_the_log_and_shows_the_call(s, ex, make_group
     assert ex.last_call == "s.aci.containers.list_logs('aci-tutorial-rg', 'web-1', 'web-1', tail=50)"
     assert "listening on port 80" in ex.logs_html.value
     assert "list_logs" in ex.sdk_call.value
+    make_group("web-2")
+    ex.refresh_button.click()
+    ex.row_button("web-2").click()  # the Logs tab stays open: both calls were made
+    assert ex.last_call == ("s.aci.container_groups.get('aci-tutorial-rg', 'web-2') then "
+                            "s.aci.containers.list_logs('aci-tutorial-rg', 'web-2', 'web-2', tail=50)")
 
 
 def test_after_stop_the_logs_tab_says_why_it_is_empty(s, ex, make_group):
