@@ -118,26 +118,30 @@ class Rule:
         return re.search(self.pattern, command) is not None
 
 
+# Not runnable offline, or not here: (pattern, the reason).
+SKIPPED = [
+    (r"(^|[\s(!])az\s", "the Azure CLI against real Azure; `aci-tutorial az` (issue 18, another "
+     "helper) will run these offline against the emulator, with its own test"),
+    (r"^pip install ", "installs from PyPI (network, and changes the environment); the kit's "
+     "own pins are checked by tests/test_packaging.py"),
+    (r"^python aci_docs_sample\.py$", "real Azure: creates billable resources (after "
+     "`az login`); its offline twin, `--emulator`, is run below"),
+    (r"^python wordcount\.py ", "what the aci-wordcount image runs inside its container, not "
+     "a command for the learner's machine"),
+    (r"^(py -3|\.venv\\Scripts\\)", "Windows (PowerShell) only; the same steps run here as "
+     "`make lab`, whose launcher tools/lab.py is what the last line runs"),
+    (r"^aci-tutorial preflight --azure", "signs in to Azure and checks a subscription; the "
+     "local checks are run by `aci-tutorial preflight` below"),
+    (r"^python -c$", "a fragment of the support matrix: what a container's command line may "
+     "run in the emulator's simulated shell, not a command to type"),
+    (r"^export \w+=<", "fills in the learner's own Azure storage account (`<account>`), made "
+     "by the `az` lines before it"),
+    (r"^%env ", "an IPython magic, typed in a notebook cell, not a shell command (it sets a "
+     "variable in the kernel; the `...` stands for the line shown beside it)"),
+]
+
 RULES = [
-    # --- not runnable offline, or not here: the reasons --------------------------------
-    Rule(r"(^|[\s(!])az\s", "skip", "the Azure CLI against real Azure; `aci-tutorial az` (issue "
-         "18, another helper) will run these offline against the emulator, with its own test"),
-    Rule(r"^pip install ", "skip", "installs from PyPI (network, and changes the environment); "
-         "the kit's own pins are checked by tests/test_packaging.py"),
-    Rule(r"^python aci_docs_sample\.py$", "skip", "real Azure: creates billable resources "
-         "(after `az login`); its offline twin, `--emulator`, is run below"),
-    Rule(r"^python wordcount\.py ", "skip", "what the aci-wordcount image runs inside its "
-         "container, not a command for the learner's machine"),
-    Rule(r"^(py -3|\.venv\\Scripts\\)", "skip", "Windows (PowerShell) only; the same steps run "
-         "here as `make lab`, whose launcher tools/lab.py is what the last line runs"),
-    Rule(r"^aci-tutorial preflight --azure", "skip", "signs in to Azure and checks a "
-         "subscription; the local checks are run by `aci-tutorial preflight` below"),
-    Rule(r"^python -c$", "skip", "a fragment of the support matrix: what a container's "
-         "command line may run in the emulator's simulated shell, not a command to type"),
-    Rule(r"^export \w+=<", "skip", "fills in the learner's own Azure storage account (`<account>`), "
-         "made by the `az` lines before it"),
-    Rule(r"^%env ", "skip", "an IPython magic, typed in a notebook cell, not a shell command "
-         "(it sets a variable in the kernel; the `...` stands for the line shown beside it)"),
+    *(Rule(pattern, "skip", why) for pattern, why in SKIPPED),
     # --- servers and the suite itself: dry runs and checks -----------------------------
     Rule(r"^(\w+=\S+ )*make (lab|test|notebooks|bench|book)\b(?!-)", "dry-run",
          "make -n: `make lab` starts JupyterLab until Ctrl-C (tools/lab.py is run by "
