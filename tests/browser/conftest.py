@@ -27,7 +27,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("ACI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SERVER_START_TIMEOUT = 30.0  # s, until the server accepts connections
+SERVER_START_TIMEOUT = 60.0  # s, until the server accepts connections (a loaded machine)
 BIN = Path(sys.executable).parent
 
 
