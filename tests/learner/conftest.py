@@ -116,7 +116,12 @@ def cells_text(cells: list) -> str:
                 parts.append(f"\n{out.ename}: {out.evalue}\n")
             else:
                 parts.append(f"\n{out.get('data', {}).get('text/plain', '')}\n")
-    return "".join(parts)
+    # a line redrawn in place (wait()'s progress, "\r" before each drawing) reads as a front
+    # end shows it: its last drawing
+    return REDRAWN.sub("", "".join(parts))
+
+
+REDRAWN = re.compile(r"^.*\r(?=[^\n])", re.MULTILINE)
 
 
 def learner_env(state: Path, cache: Path, speed: str = SPEED) -> dict[str, str]:
