@@ -20,7 +20,7 @@ from jupyterlab_ui import dialog_text as _dialog_text
 from jupyterlab_ui import notebook_errors as _notebook_errors
 from jupyterlab_ui import run_all as _run_all
 
-pytestmark = pytest.mark.slow(60)  # longest first under pytest-xdist (see conftest.py)
+pytestmark = pytest.mark.slow(70)  # longest first under pytest-xdist (see conftest.py)
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOK = "07_widget_explorer.ipynb"
 RENDER_TIMEOUT_MS = 40_000  # Run All: three creates on the realtime clock, then the explorer
