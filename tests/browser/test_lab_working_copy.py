@@ -246,7 +246,8 @@ def reopen_run_and_type(lab: Lab, page, screenshot) -> None:
     # one line per wait (the progress redrawn in place), then the cell's own print
     assert re.fullmatch(r"create aci-\d+: Pending( → \w+)* → Succeeded\n"
                         r"provisioning state: Succeeded\s*", shown), shown
-    saved = wait_for_file(lab.copy / REOPENED, r"create aci-\d+-try: Pending", "autosave", page)
+    # the last cell ran and was saved
+    saved = wait_for_file(lab.copy / REOPENED, r"Kept aci-\d+ ", "autosave", page)
     streams = "".join("".join(o["text"]) for o in saved_outputs(lab.copy / REOPENED)
                       if o["output_type"] == "stream")
     assert shown.strip() in REDRAWN.sub("", streams), streams[:2000]
