@@ -161,7 +161,7 @@ def test_the_named_kernel_carries_the_kits_path(tmp_path):
     import subprocess
 
     folder = lab.install_kernel(user=False, prefix=str(tmp_path))
-    assert lab.install_kernel(user=False, prefix=str(tmp_path)) == folder  # again: kept
+    assert lab.install_kernel(user=False, prefix=str(tmp_path)) == folder  # again: the same
     spec = json.loads((folder / "kernel.json").read_text())
     scripts = str(lab.scripts_dir())
     assert spec["display_name"] == "Python (ACI tutorial)"

@@ -205,23 +205,20 @@ def lab_environment(base: dict[str, str] | None = None) -> dict[str, str]:
 def install_kernel(user: bool = True, prefix: str | None = None) -> Path:
     """Install (or refresh) the named kernel "Python (ACI tutorial)" for other front ends:
     this Python, with its scripts folder first on PATH (``${PATH}`` is filled in when the
-    kernel starts: jupyter_client, and VS Code since 2024). Returns the kernel's folder."""
-    from jupyter_core.paths import jupyter_data_dir
+    kernel starts: jupyter_client, and VS Code since 2024). Returns the kernel's folder.
 
-    env = {"PATH": f"{scripts_dir()}{os.pathsep}${{PATH}}"}
-    base = Path(prefix) / "share" / "jupyter" if prefix else Path(jupyter_data_dir())
-    folder = base / "kernels" / KERNEL_NAME
-    try:  # already this Python's, with this PATH: nothing to do (half a second saved)
-        spec = json.loads((folder / "kernel.json").read_text())
-        if (spec.get("argv", [None])[0], spec.get("env"), spec.get("display_name")) == (
-                sys.executable, env, KERNEL_DISPLAY_NAME):
-            return folder
-    except (OSError, ValueError):
-        pass
-    from ipykernel.kernelspec import install  # only when JupyterLab starts
-
-    return Path(install(user=user, prefix=prefix, kernel_name=KERNEL_NAME,
-                        display_name=KERNEL_DISPLAY_NAME, env=env))
+    Through ``python -m ipykernel install``: this file imports only the standard library
+    (`make lab-reset` runs it with the system's Python)."""
+    path = f"{scripts_dir()}{os.pathsep}${{PATH}}"
+    where = ["--prefix", prefix] if prefix else (["--user"] if user else [])
+    done = subprocess.run(
+        [sys.executable, "-m", "ipykernel", "install", *where, "--name", KERNEL_NAME,
+         "--display-name", KERNEL_DISPLAY_NAME, "--env", "PATH", path],
+        capture_output=True, text=True, check=True)
+    # "Installed kernelspec aci-tutorial in /home/me/.local/share/jupyter/kernels/aci-tutorial"
+    line = next(ln for ln in (done.stdout + done.stderr).splitlines()
+                if ln.startswith("Installed kernelspec"))
+    return Path(line.split(" in ", 1)[1].strip())
 
 
 def main(argv: list[str] | None = None) -> int:
