@@ -8,13 +8,17 @@ import json
 import logging
 import threading
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Callable
 from urllib.parse import parse_qsl, urlsplit
 
 from . import assumptions as A
 from . import door, routing
 from .clock import InstantClock, RealtimeClock
-from .errors import ArmError, BadRequest, EmulatorError, Unauthorized
+from .errors import (ArmError, EmulatorError, InvalidApiVersionParameter,
+                     InvalidAuthenticationToken, InvalidResourceType, MethodNotAllowed,
+                     MissingApiVersionParameter, NoRegisteredProviderFound,
+                     SubscriptionNotFound, Unauthorized, UnknownPath)
 from .faults import Faults
 from .handlers.base import Env, Reply, Request
 from .model.cloud import Cloud, Ctx
@@ -34,14 +38,12 @@ class Response:
     body: bytes
 
 
-_REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request",
-            401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict",
-            500: "Internal Server Error", 501: "Not Implemented"}
-
-
 def reason(status: int) -> str:
-    """The HTTP reason phrase of ``status`` (``Unknown`` when not listed)."""
-    return _REASONS.get(status, "Unknown")
+    """The HTTP reason phrase of ``status`` (``Unknown`` for a code HTTP does not define)."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
 
 
 class App:
@@ -118,22 +120,20 @@ class App:
         if not auth:
             raise Unauthorized("Authentication failed. The 'Authorization' header is missing.")
         if not auth.startswith("Bearer ") or not auth[7:].strip():
-            raise Unauthorized("Authentication failed. The 'Authorization' header is provided in "
-                               "an invalid format.", code="InvalidAuthenticationToken")
+            raise InvalidAuthenticationToken("Authentication failed. The 'Authorization' "
+                                             "header is provided in an invalid format.")
         self.faults.check(req.method, req.path)
-        route, params, _ = routing.match(req.path)
+        route, params = routing.match(req.path)
         if route is None:
             self._unknown(req)
         handler = route.methods.get(req.method)
         if handler is None:
-            code, status = A.ERR_METHOD_NOT_ALLOWED
-            raise ArmError(f"The requested resource does not support http method "
-                           f"'{req.method}'.", code=code, status=status)
+            raise MethodNotAllowed(f"The requested resource does not support http method "
+                                   f"'{req.method}'.")
         self._check_api_version(req, route, params)
         sub = params.get("sub")
         if sub is not None and sub.lower() != self.cloud.sub.lower():
-            raise ArmError(f"The subscription '{sub}' could not be found.",
-                           code="SubscriptionNotFound", status=404)
+            raise SubscriptionNotFound(f"The subscription '{sub}' could not be found.")
         req.params = {k: v if v is None else door.name_of(v) for k, v in params.items()}
         parsed = door.check_body(req.body)
         if parsed is not None:
@@ -167,16 +167,16 @@ class App:
     def _check_api_version(self, req: Request, route: routing.Route, params: dict) -> None:
         v = req.query.get("api-version")
         if not v:
-            raise BadRequest("The api-version query parameter (?api-version=) is required for "
-                             "all requests.", code="MissingApiVersionParameter")
+            raise MissingApiVersionParameter("The api-version query parameter (?api-version=) "
+                                             "is required for all requests.")
         if route.family in ("resources", "providers", "subscriptions"):
             versions = {"providers": A.PROVIDERS_API_VERSIONS,
                         "subscriptions": A.SUBSCRIPTIONS_API_VERSIONS}.get(
                             route.family, A.RESOURCES_API_VERSIONS)
             if v not in versions:
-                raise BadRequest(f"The api-version '{v}' is invalid. The supported versions are "
-                                 f"'{','.join(reversed(versions))}'.",
-                                 code=A.RESOURCES_BAD_API_VERSION_CODE)
+                raise InvalidApiVersionParameter(f"The api-version '{v}' is invalid. The "
+                                                 f"supported versions are "
+                                                 f"'{','.join(reversed(versions))}'.")
             return
         allowed = A.ACI_API_VERSIONS
         if route.family.startswith("aci:"):     # a type only some versions document
@@ -186,12 +186,11 @@ class App:
         if v not in allowed:
             loc = params.get("loc") or self._body_location(req) or "westus"
             rtype = routing.provider_resource_type(req.path) or "operations"
-            raise BadRequest(
+            raise NoRegisteredProviderFound(
                 f"No registered resource provider found for location '{loc.lower()}' and API "
                 f"version '{v}' for type '{rtype}'. The supported api-versions are "
                 f"'{', '.join(allowed)}'. The supported locations are "
-                f"'{', '.join(A.LOCATIONS)}'.", code="NoRegisteredProviderFound",
-                headers={"x-ms-failure-cause": "gateway"})  # as recorded: ARM's gateway answers
+                f"'{', '.join(A.LOCATIONS)}'.")
 
     @staticmethod
     def _body_location(req: Request) -> str | None:
@@ -206,11 +205,9 @@ class App:
     def _unknown(req: Request) -> None:
         rtype = routing.provider_resource_type(req.path)
         if rtype:
-            code, status = A.ERR_UNKNOWN_ROUTE
-            raise ArmError(f"The resource type '{rtype}' could not be found in the namespace "
-                           f"'Microsoft.ContainerInstance' for api version "
-                           f"'{req.query.get('api-version', '')}'.", code=code, status=status)
-        code, status = A.ERR_UNKNOWN_PATH
-        raise ArmError(f"The request path '{req.path}' matches no operation of the emulated "
-                       f"Azure Resource Manager (it serves Microsoft.ContainerInstance and "
-                       f"resource groups). Check the URL.", code=code, status=status)
+            raise InvalidResourceType(f"The resource type '{rtype}' could not be found in the "
+                                      f"namespace 'Microsoft.ContainerInstance' for api version "
+                                      f"'{req.query.get('api-version', '')}'.")
+        raise UnknownPath(f"The request path '{req.path}' matches no operation of the emulated "
+                          f"Azure Resource Manager (it serves Microsoft.ContainerInstance and "
+                          f"resource groups). Check the URL.")

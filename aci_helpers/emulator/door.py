@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from . import assumptions as A
-from .errors import ArmError, BadRequest
+from .errors import InvalidRequestContent, RequestContentTooLarge
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -39,28 +39,24 @@ def name_of(param: str) -> str:
     return param.replace("%2F", "/").replace("%2f", "/").replace("%25", "%")
 
 
-def _invalid(detail: str) -> BadRequest:
-    return BadRequest(f"The request content was invalid and could not be deserialized: "
-                      f"'{detail}'.", code="InvalidRequestContent")
-
-
 def check_body(body: bytes) -> Any:
     """Refuse a body ARM would not take; return its JSON when it parses (else ``None``: the
     handler reports the syntax error in its own words)."""
     if len(body) > A.MAX_REQUEST_BYTES:
-        raise ArmError.of(A.ERR_REQUEST_TOO_LARGE,
-                          f"The request content size exceeds the maximum size of 4 MB. (This "
-                          f"one is {len(body):,} bytes; a container group's definition is a "
-                          f"few KB: look for a file's whole content in a value.)")
+        raise RequestContentTooLarge(f"The request content size exceeds the maximum size of "
+                                     f"4 MB. (This one is {len(body):,} bytes; a container "
+                                     f"group's definition is a few KB: look for a file's whole "
+                                     f"content in a value.)")
     if not body:
         return None
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = body[:exc.start].count(b"\n") + 1
-        raise _invalid(f"the body is not valid UTF-8: byte 0x{body[exc.start]:02X} at "
-                       f"position {exc.start} (line {line}) cannot start or continue a "
-                       f"character. Send the JSON encoded as UTF-8") from None
+        raise InvalidRequestContent(f"the body is not valid UTF-8: byte "
+                                    f"0x{body[exc.start]:02X} at position {exc.start} (line "
+                                    f"{line}) cannot start or continue a character. Send the "
+                                    f"JSON encoded as UTF-8") from None
     try:
         data = json.loads(text, parse_constant=_no_constant)
     except (ValueError, RecursionError):
@@ -89,9 +85,10 @@ def _check_tree(data: Any) -> None:
         node, where, depth = stack.pop()
         if isinstance(node, (dict, list)):
             if depth >= A.MAX_JSON_DEPTH:
-                raise _invalid(f"The reader's MaxDepth of {A.MAX_JSON_DEPTH} has been exceeded. "
-                               f"Path '{_path(where)}'. JSON objects and arrays may nest at "
-                               f"most {A.MAX_JSON_DEPTH} levels deep")
+                raise InvalidRequestContent(
+                    f"The reader's MaxDepth of {A.MAX_JSON_DEPTH} has been exceeded. Path "
+                    f"'{_path(where)}'. JSON objects and arrays may nest at most "
+                    f"{A.MAX_JSON_DEPTH} levels deep")
             items = node.items() if isinstance(node, dict) else enumerate(node)
             for k, v in items:
                 if isinstance(k, str) and _SURROGATE.search(k):
@@ -106,7 +103,7 @@ def _lone_surrogate(text: str, where: list) -> None:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
         code = ord(text[exc.start])
-        raise _invalid(f"Cannot read invalid UTF-16 JSON text: invalid surrogate value "
-                       f"'0x{code:X}' at path '{_path(where)}' (a lone \\u{code:x} escape is "
-                       f"not a character). Remove it, or send a complete surrogate pair "
-                       f"such as \\ud83d\\ude00") from None
+        raise InvalidRequestContent(
+            f"Cannot read invalid UTF-16 JSON text: invalid surrogate value '0x{code:X}' at "
+            f"path '{_path(where)}' (a lone \\u{code:x} escape is not a character). Remove "
+            f"it, or send a complete surrogate pair such as \\ud83d\\ude00") from None

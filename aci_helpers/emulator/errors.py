@@ -61,21 +61,28 @@ class DamagedRecord(StateFileError):
 
 
 class ArmError(EmulatorError):
-    """An ARM error answer: HTTP status, ``error.code`` and ``error.message``."""
+    """An answer of Azure Resource Manager that refuses a request.
 
-    status = 400
-    code = "BadRequest"
+    The contract: anything below the dispatcher (the door, the handlers, the model, the
+    faults) raises one; :meth:`aci_helpers.emulator.app.App.handle` alone turns it into the
+    HTTP answer: status :attr:`status`, headers :attr:`headers`, body
+    ``{"error": {"code": code, "message": message[, "target": target]}}``. The request's
+    transaction is rolled back, so a refused request changes nothing.
 
-    def __init__(self, message: str, *, code: str | None = None, status: int | None = None,
-                 target: str | None = None, headers: dict[str, str] | None = None) -> None:
+    Each kind of refusal is a subclass that names its ``code`` and ``status`` (from
+    :mod:`~aci_helpers.emulator.assumptions` where they are the emulator's guess) and is
+    raised with its message only: ``raise DnsNameLabelNotAvailable(f"...")``. The few whose
+    message ARM fixes build it themselves from their arguments.
+    """
+
+    status: int = 400
+    code: str = "BadRequest"
+    headers: dict[str, str] = {}
+
+    def __init__(self, message: str, *, target: str | None = None) -> None:
         super().__init__(message)
         self.message = message
-        if code is not None:
-            self.code = code
-        if status is not None:
-            self.status = status
         self.target = target
-        self.headers = headers or {}
 
     def body(self) -> dict:
         """The wire envelope."""
@@ -84,17 +91,99 @@ class ArmError(EmulatorError):
             err["target"] = self.target
         return {"error": err}
 
-    @classmethod
-    def of(cls, pair: tuple[str, int], message: str, **kw) -> "ArmError":
-        """Build from an ``(code, status)`` pair of :mod:`assumptions`."""
-        return cls(message, code=pair[0], status=pair[1], **kw)
+
+class InjectedFault(ArmError):
+    """An error the caller of ``Emulator.inject_fault`` chose: its code, status and headers."""
+
+    def __init__(self, message: str, code: str, status: int, headers: dict[str, str]) -> None:
+        super().__init__(message)
+        self.code, self.status, self.headers = code, status, headers
+
+
+# -- by status ------------------------------------------------------------------------------
+class BadRequest(ArmError):
+    status, code = 400, "BadRequest"
+
+
+class Unauthorized(ArmError):
+    status, code = 401, "AuthenticationFailed"
 
 
 class NotFound(ArmError):
-    status = 404
-    code = "ResourceNotFound"
+    status, code = 404, "ResourceNotFound"
 
 
+class Conflict(ArmError):
+    status, code = 409, "Conflict"
+
+
+# -- the request itself (door, dispatch, handlers) ------------------------------------------
+class InvalidRequestContent(BadRequest):
+    """The body cannot be deserialized; ``detail`` says where and why (never a value: it
+    may be a secret)."""
+
+    code = "InvalidRequestContent"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"The request content was invalid and could not be deserialized: "
+                         f"'{detail}'.")
+
+
+class RequestContentTooLarge(ArmError):
+    code, status = A.ERR_REQUEST_TOO_LARGE
+
+
+class InvalidAuthenticationToken(Unauthorized):
+    code = "InvalidAuthenticationToken"
+
+
+class MissingApiVersionParameter(BadRequest):
+    code = "MissingApiVersionParameter"
+
+
+class InvalidApiVersionParameter(BadRequest):
+    code = A.RESOURCES_BAD_API_VERSION_CODE
+
+
+class NoRegisteredProviderFound(BadRequest):
+    code = "NoRegisteredProviderFound"
+    headers = {"x-ms-failure-cause": "gateway"}  # as recorded: ARM's gateway answers
+
+
+class SubscriptionNotFound(NotFound):
+    code = "SubscriptionNotFound"
+
+
+class InvalidResourceType(ArmError):
+    code, status = A.ERR_UNKNOWN_ROUTE
+
+
+class UnknownPath(ArmError):
+    code, status = A.ERR_UNKNOWN_PATH
+
+
+class MethodNotAllowed(ArmError):
+    code, status = A.ERR_METHOD_NOT_ALLOWED
+
+
+class InvalidParameter(BadRequest):
+    code = "InvalidParameter"
+
+
+class NotImplementedType(ArmError):
+    code, status = A.ERR_NOT_IMPLEMENTED
+
+
+# -- subscriptions and resource providers ---------------------------------------------------
+class InvalidResourceNamespace(ArmError):
+    code, status = A.ERR_UNKNOWN_NAMESPACE
+
+
+class MissingSubscriptionRegistration(ArmError):
+    code, status = A.ERR_NOT_REGISTERED
+
+
+# -- resource groups ------------------------------------------------------------------------
 class ResourceGroupNotFound(NotFound):
     code = "ResourceGroupNotFound"
 
@@ -102,6 +191,47 @@ class ResourceGroupNotFound(NotFound):
         super().__init__(f"Resource group '{rg}' could not be found.")
 
 
+class InvalidResourceGroup(BadRequest):
+    code = "InvalidResourceGroup"
+
+
+class ResourceGroupBeingDeleted(Conflict):
+    code = "ResourceGroupBeingDeleted"
+
+
+class InvalidResourceGroupLocation(Conflict):
+    code = "InvalidResourceGroupLocation"
+
+
+class OperationResultNotFound(NotFound):
+    code = "OperationResultNotFound"
+
+
+class LocationRequired(BadRequest):
+    code = "LocationRequired"
+
+
+class LocationNotAvailableForResourceGroup(BadRequest):
+    code = "LocationNotAvailableForResourceGroup"
+
+
+class LocationNotAvailableForResourceType(BadRequest):
+    code = "LocationNotAvailableForResourceType"
+
+
+class InvalidTagCount(BadRequest):
+    code = "InvalidTagCount"
+
+
+class InvalidTagNameCharacters(BadRequest):
+    code = "InvalidTagNameCharacters"
+
+
+class InvalidTagName(BadRequest):
+    code = "InvalidTagName"
+
+
+# -- container groups -----------------------------------------------------------------------
 class ContainerGroupNotFound(NotFound):
     def __init__(self, group: str, rg: str) -> None:
         super().__init__(
@@ -110,19 +240,116 @@ class ContainerGroupNotFound(NotFound):
             f"https://aka.ms/ARMResourceNotFoundFix")
 
 
-class BadRequest(ArmError):
-    status = 400
-    code = "BadRequest"
+class InvalidResourceLocation(Conflict):
+    code = "InvalidResourceLocation"
 
 
-class Conflict(ArmError):
-    status = 409
-    code = "Conflict"
+class ContainerGroupNameInvalid(ArmError):
+    code, status = A.ERR_INVALID_GROUP_NAME
 
 
-class Unauthorized(ArmError):
-    status = 401
-    code = "AuthenticationFailed"
+class InvalidContainerName(ArmError):
+    code, status = A.ERR_INVALID_CONTAINER_NAME
+
+
+class InvalidDnsNameLabel(ArmError):
+    code, status = A.ERR_INVALID_DNS_LABEL
+
+
+class DnsNameLabelNotAvailable(ArmError):
+    code, status = A.ERR_DNS_LABEL_TAKEN
+
+
+class InvalidEnvironmentVariableName(ArmError):
+    code, status = A.ERR_INVALID_ENV_NAME
+
+
+class DuplicateEnvironmentVariables(ArmError):
+    code, status = A.ERR_DUPLICATE_ENV_NAME
+
+
+class InvalidResourceRequest(ArmError):
+    code, status = A.ERR_INVALID_RESOURCES
+
+
+class InvalidResourceRequestPrecision(ArmError):
+    code, status = A.ERR_RESOURCE_PRECISION
+
+
+class LimitGreaterThanRequest(ArmError):
+    code, status = A.ERR_LIMITS_OVER_REQUEST
+
+
+class OverRegionMaximum(ArmError):
+    code, status = A.ERR_OVER_REGION_MAXIMUM
+
+
+class InvalidPort(ArmError):
+    code, status = A.ERR_INVALID_PORT
+
+
+class TooManyPorts(ArmError):
+    code, status = A.ERR_TOO_MANY_PORTS
+
+
+class DuplicatePorts(ArmError):
+    code, status = A.ERR_DUPLICATE_PORTS
+
+
+class MissingIpAddressPorts(BadRequest):
+    code = "MissingIpAddressPorts"
+
+
+class IpAddressPortsNotExposed(ArmError):
+    code, status = A.ERR_IP_PORT_NOT_EXPOSED
+
+
+class TooManyContainers(ArmError):
+    code, status = A.ERR_TOO_MANY_CONTAINERS
+
+
+class DuplicateContainerNames(ArmError):
+    code, status = A.ERR_DUPLICATE_CONTAINER
+
+
+class UnsupportedFeature(ArmError):
+    code, status = A.ERR_UNSUPPORTED_FEATURE
+
+
+class InvalidOsType(ArmError):
+    code, status = A.ERR_INVALID_OS_TYPE
+
+
+class InvalidRestartPolicy(ArmError):
+    code, status = A.ERR_INVALID_RESTART_POLICY
+
+
+class InvalidContainerGroupPriority(ArmError):
+    code, status = A.ERR_INVALID_PRIORITY
+
+
+class SpotContainerGroupNotSupported(ArmError):
+    code, status = A.ERR_SPOT_UNSUPPORTED
+
+
+class InvalidImageRegistryIdentity(ArmError):
+    code, status = A.ERR_REGISTRY_IDENTITY
+
+
+class InvalidImageRegistryCredential(ArmError):
+    code, status = A.ERR_REGISTRY_CREDENTIAL_INCOMPLETE
+
+
+class ContainerGroupStopped(ArmError):
+    code, status = A.ERR_GROUP_STOPPED
+
+
+class ContainerNotFound(ArmError):
+    code, status = A.ERR_CONTAINER_NOT_FOUND
+
+
+class OperationNotFound(ArmError):
+    code, status = A.ERR_OPERATION_NOT_FOUND
 
 
 class InaccessibleImage(BadRequest):
@@ -144,22 +371,51 @@ class QuotaReached(BadRequest):
 
 
 class InvalidUpdate(ArmError):
+    code, status = A.ERR_INVALID_UPDATE
+
     def __init__(self, group: str) -> None:
-        code, status = A.ERR_INVALID_UPDATE
         super().__init__(
             f"The updates on container group '{group}' are invalid. If you are going to update "
             f"the os type, restart policy, network profile, CPU, memory or GPU resources for a "
-            f"container group, you must delete it first and then create a new one.",
-            code=code, status=status)
+            f"container group, you must delete it first and then create a new one.")
 
 
 class NotImplementedOperation(ArmError):
+    code, status = A.ERR_NOT_IMPLEMENTED
+
     def __init__(self, what: str) -> None:
-        code, status = A.ERR_NOT_IMPLEMENTED
         super().__init__(
             f"The emulator does not implement {what}: it needs an interactive WebSocket session "
-            f"with a real container. Use the container's logs instead, or run against Azure.",
-            code=code, status=status)
+            f"with a real container. Use the container's logs instead, or run against Azure.")
+
+
+# -- volumes --------------------------------------------------------------------------------
+class TooManyVolumes(ArmError):
+    code, status = A.ERR_TOO_MANY_VOLUMES
+
+
+class InvalidVolume(ArmError):
+    code, status = A.ERR_INVALID_VOLUME
+
+
+class DuplicateVolumes(BadRequest):
+    code = "DuplicateVolumes"
+
+
+class InvalidVolumeMount(ArmError):
+    code, status = A.ERR_INVALID_VOLUME_MOUNT
+
+
+class InvalidAzureFileVolume(ArmError):
+    code, status = A.ERR_AZURE_FILE_VOLUME
+
+
+class InvalidSecretVolume(ArmError):
+    code, status = A.ERR_SECRET_VOLUME
+
+
+class InvalidGitRepoVolume(ArmError):
+    code, status = A.ERR_GIT_REPO_VOLUME
 
 
 def _num(x: float) -> str:

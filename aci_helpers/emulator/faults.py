@@ -15,7 +15,7 @@ import re
 import threading
 from dataclasses import dataclass
 
-from .errors import ArmError
+from .errors import InjectedFault
 
 
 @dataclass
@@ -75,7 +75,7 @@ class Faults:
             else:
                 return
         headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
-        raise ArmError(fault.message, code=fault.code, status=fault.status, headers=headers)
+        raise InjectedFault(fault.message, fault.code, fault.status, headers)
 
     def clear(self) -> None:
         """Forget every queued fault."""

@@ -101,13 +101,13 @@ _CI_PREFIX = re.compile(r"^(?:/subscriptions/[^/]+(?:/resourcegroups/[^/]+)?)?"
                         r"/providers/microsoft\.containerinstance/(?P<type>.*)$", re.IGNORECASE)
 
 
-def match(path: str) -> tuple[Route | None, dict[str, str] | None, list[Route]]:
+def match(path: str) -> tuple[Route | None, dict[str, str] | None]:
     """The route whose pattern matches ``path`` and its parameters (``None`` when no route)."""
     for route in ROUTES:
         m = route.pattern.match(path)
         if m:
-            return route, m.groupdict(), []
-    return None, None, []
+            return route, m.groupdict()
+    return None, None
 
 
 def provider_resource_type(path: str) -> str | None:

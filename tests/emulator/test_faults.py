@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 from azure.core.exceptions import HttpResponseError
+from azure.core.rest import HttpRequest
 
 from aci_helpers.emulator import Emulator
 
-from .conftest import LOC, RG, Cloud, group
+from .conftest import BASE, LOC, RG, Cloud, group
 
 
 def test_a_fault_reaches_the_sdk_and_changes_nothing(cloud):
@@ -33,6 +34,18 @@ def test_throttling_is_retried_by_azure_core_as_on_azure(cloud):
     statuses = [x.status for x in cloud.transport.exchanges]
     assert statuses == [429, 429, 200]
     assert cloud.transport.exchanges[0].response_headers["Retry-After"] == "2"
+
+
+@pytest.mark.parametrize("status, phrase", [(429, "Too Many Requests"), (503, "Service Unavailable"),
+                                            (409, "Conflict"), (599, "Unknown")])
+def test_an_injected_status_has_its_http_reason_phrase(cloud, status, phrase):
+    """What the SDK's ``HttpResponseError`` shows next to the status (was "Unknown" for any
+    status outside a hand-written table: 429 and 503 included)."""
+    cloud.emu.inject_fault("GET", r"/containerGroups/web$", status=status, code="Injected")
+    resp = cloud.transport.send(HttpRequest(
+        "GET", BASE + cloud.cg_path("web") + "?api-version=2023-05-01",
+        headers={"Authorization": "Bearer t"}))
+    assert (resp.status_code, resp.reason) == (status, phrase)
 
 
 def test_default_message_says_it_was_injected_and_reset_clears():

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .. import assumptions as A
-from ..errors import BadRequest
+from ..errors import InvalidRequestContent
 from ..model.cloud import Cloud, Ctx
 
 
@@ -33,27 +33,20 @@ class Request:
         if self._json is None:
             text = self.body.decode("utf-8-sig", errors="replace").strip() if self.body else ""
             if not text:
-                raise BadRequest("The request content was invalid and could not be "
-                                 "deserialized: 'the request body is empty; send a JSON "
-                                 "object'.", code="InvalidRequestContent")
+                raise InvalidRequestContent("the request body is empty; send a JSON object")
             try:
                 self._json = json.loads(text, parse_constant=_no_constant)
             except json.JSONDecodeError as exc:
-                raise BadRequest(f"The request content was invalid and could not be "
-                                 f"deserialized: '{exc.msg} at line {exc.lineno}, column "
-                                 f"{exc.colno}'.", code="InvalidRequestContent") from None
+                raise InvalidRequestContent(f"{exc.msg} at line {exc.lineno}, column "
+                                            f"{exc.colno}") from None
             except _BadConstant as exc:
-                raise BadRequest(f"The request content was invalid and could not be "
-                                 f"deserialized: 'unexpected value {exc.args[0]}: JSON has no "
-                                 f"NaN or Infinity; send a finite number'.",
-                                 code="InvalidRequestContent") from None
+                raise InvalidRequestContent(f"unexpected value {exc.args[0]}: JSON has no NaN "
+                                            f"or Infinity; send a finite number") from None
             except (ValueError, RecursionError) as exc:
                 # integers beyond Python's digit limit, nesting deeper than the parser allows
                 what = ("the JSON is nested too deeply" if isinstance(exc, RecursionError)
                         else "a number has too many digits")
-                raise BadRequest(f"The request content was invalid and could not be "
-                                 f"deserialized: '{what}'.",
-                                 code="InvalidRequestContent") from None
+                raise InvalidRequestContent(what) from None
         return self._json
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import assumptions as A
-from ..errors import BadRequest
+from ..errors import InvalidParameter
 from .base import Env, Reply, async_headers, page, skip_token
 
 
@@ -83,13 +83,13 @@ def logs(env: Env) -> Reply:
         except ValueError:
             tail = -1
         if tail < 0:
-            raise BadRequest(f"The value '{q['tail']}' of the query parameter 'tail' is invalid: "
-                             f"it must be a non-negative integer (the number of lines to "
-                             f"return from the end of the log).", code="InvalidParameter")
+            raise InvalidParameter(f"The value '{q['tail']}' of the query parameter 'tail' is "
+                                   f"invalid: it must be a non-negative integer (the number of "
+                                   f"lines to return from the end of the log).")
     ts_raw = (q.get("timestamps") or "false").lower()
     if ts_raw not in ("true", "false"):
-        raise BadRequest(f"The value '{q['timestamps']}' of the query parameter 'timestamps' is "
-                         f"invalid: use 'true' or 'false'.", code="InvalidParameter")
+        raise InvalidParameter(f"The value '{q['timestamps']}' of the query parameter "
+                               f"'timestamps' is invalid: use 'true' or 'false'.")
     content = env.cloud.logs(env.ctx, p["rg"], p["name"], p["container"], tail,
                              ts_raw == "true")
     return Reply(200, {"content": content})

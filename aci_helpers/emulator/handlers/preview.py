@@ -8,8 +8,7 @@ instead, and changes nothing: never a silent 404 for a documented resource type.
 
 from __future__ import annotations
 
-from .. import assumptions as A
-from ..errors import ArmError
+from ..errors import NotImplementedType
 from ..model.versions import versions_documenting
 from .base import Env, Reply
 
@@ -32,12 +31,11 @@ def refuse(resource_type: str):
         if env.req.body:
             env.req.json()          # a malformed body is still a 400 first
         since = versions_documenting(resource_type)
-        code, status = A.ERR_NOT_IMPLEMENTED
-        raise ArmError(
+        raise NotImplementedType(
             f"The emulator does not implement {NAMES[resource_type]} (Microsoft."
             f"ContainerInstance/{resource_type}, documented from api-version "
             f"{since[0] if since else '?'}): nothing was created or changed. Use container "
-            f"groups, or run against Azure (ACI_BACKEND=azure).", code=code, status=status)
+            f"groups, or run against Azure (ACI_BACKEND=azure).")
     handler.__name__ = f"refuse_{resource_type}"
     handler.__doc__ = f"Answer 501 NotImplemented for {NAMES[resource_type]}."
     return handler

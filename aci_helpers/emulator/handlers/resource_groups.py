@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from .. import assumptions as A
+from ..errors import InvalidRequestContent
 from .base import Env, Reply, page, skip_token
 
 
@@ -12,8 +13,7 @@ def put(env: Env) -> Reply:
     """PUT: create (201) or update (200) a resource group."""
     body = env.req.json()
     if not isinstance(body, dict):
-        from ..model.validation import invalid_content  # noqa: PLC0415
-        raise invalid_content("the request body must be a JSON object")
+        raise InvalidRequestContent("the request body must be a JSON object")
     created, wire = env.cloud.rg_put(env.ctx, env.req.params["rg"], body)
     return Reply(201 if created else 200, wire)
 
@@ -32,8 +32,7 @@ def patch(env: Env) -> Reply:
     """PATCH a resource group's tags or managedBy."""
     body = env.req.json()
     if not isinstance(body, dict):
-        from ..model.validation import invalid_content  # noqa: PLC0415
-        raise invalid_content("the request body must be a JSON object")
+        raise InvalidRequestContent("the request body must be a JSON object")
     return Reply(200, env.cloud.rg_patch(env.ctx, env.req.params["rg"], body))
 
 

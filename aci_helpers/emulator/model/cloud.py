@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import assumptions as A
-from ..errors import (ArmError, Conflict, ContainerGroupNotFound, InaccessibleImage,
-                      InvalidUpdate, NotFound, NotImplementedOperation, QuotaReached,
-                      ResourceGroupNotFound)
+from ..errors import (ContainerGroupNotFound, ContainerGroupStopped, ContainerNotFound,
+                      DnsNameLabelNotAvailable, InaccessibleImage, InvalidRequestContent,
+                      InvalidResourceGroupLocation, InvalidResourceLocation, InvalidUpdate,
+                      NotImplementedOperation, OperationNotFound, OperationResultNotFound,
+                      QuotaReached, ResourceGroupBeingDeleted, ResourceGroupNotFound)
 from ..store import Tx
 from . import lifecycle as L
 from . import priority, registration, registries, shares
@@ -95,8 +97,9 @@ class Cloud:
         if doc is None:
             raise ResourceGroupNotFound(name)
         if for_write and doc.get("_deleting_until") is not None:
-            raise Conflict(f"The resource group '{doc['name']}' is in deprovisioning state and "
-                           f"cannot perform this operation.", code="ResourceGroupBeingDeleted")
+            raise ResourceGroupBeingDeleted(f"The resource group '{doc['name']}' is in "
+                                            f"deprovisioning state and cannot perform this "
+                                            f"operation.")
         return doc
 
     def rg_wire(self, doc: dict) -> dict:
@@ -122,10 +125,9 @@ class Cloud:
             if existing.get("_deleting_until") is not None:
                 self._rg_required(ctx, name, for_write=True)
             if existing["location"] != loc:
-                raise Conflict(f"Invalid resource group location '{body.get('location')}'. The "
-                               f"Resource group already exists in location "
-                               f"'{existing['location']}'.",
-                               code="InvalidResourceGroupLocation")
+                raise InvalidResourceGroupLocation(
+                    f"Invalid resource group location '{body.get('location')}'. The Resource "
+                    f"group already exists in location '{existing['location']}'.")
             doc = {"name": existing["name"], "location": loc, "tags": tags,
                    "managedBy": body.get("managedBy", existing.get("managedBy"))}
         else:
@@ -184,8 +186,8 @@ class Cloud:
             if not isinstance(job, str):
                 raise TypeError("jobId is not a string")
         except Exception as exc:
-            raise NotFound(f"The operation result '{token}' was not found.",
-                           code="OperationResultNotFound") from exc
+            raise OperationResultNotFound(f"The operation result '{token}' was not "
+                                          f"found.") from exc
         prefix = "RESOURCEGROUPDELETIONJOB-"
         rest = job[len(prefix):] if job.startswith(prefix) else ""
         for doc in ctx.tx.list_rgs():
@@ -307,7 +309,7 @@ class Cloud:
         rgdoc = self._rg_required(ctx, rg, for_write=True)
         V.check_group_name(name)
         if not isinstance(body, dict):
-            raise V.invalid_content("the request body must be a JSON object")
+            raise InvalidRequestContent("the request body must be a JSON object")
         body = V.conform_container_group(body, ctx.api)
         location = V.canonical_location(body.get("location"), "containerGroups")
         props = V.normalize_properties(body.get("properties"), name)
@@ -321,20 +323,19 @@ class Cloud:
             old = None  # a damaged record is replaced by the new group
         if old is not None:
             if old["location"] != location:
-                raise Conflict(
+                raise InvalidResourceLocation(
                     f"The resource '{name}' already exists in location '{old['location']}' in "
                     f"resource group '{rgdoc['name']}'. A resource with the same name cannot be "
-                    f"created in location '{location}'. Please select a new resource name.",
-                    code="InvalidResourceLocation")
+                    f"created in location '{location}'. Please select a new resource name.")
             if V.immutable_signature(old["properties"]) != V.immutable_signature(props):
                 raise InvalidUpdate(old["name"])
         label = (props.get("ipAddress") or {}).get("dnsNameLabel")
         if label:
             owner = ctx.tx.dns_owner(f"{location}/{label}")
             if owner is not None and owner != key:
-                raise ArmError.of(A.ERR_DNS_LABEL_TAKEN,
-                                  f"The DNS name label '{label}' in container group '{name}' not "
-                                  f"available. Try using a different label.")
+                raise DnsNameLabelNotAvailable(f"The DNS name label '{label}' in container "
+                                               f"group '{name}' not available. Try using a "
+                                               f"different label.")
         cores = sum(c["properties"]["resources"]["requests"]["cpu"] for c in props["containers"])
         if old is None or old.get("stopped_at") is None or A.STOPPED_GROUPS_USE_QUOTA:
             self._check_quota(ctx, key, location, cores)
@@ -384,16 +385,16 @@ class Cloud:
 
     def _identity(self, key: str, ident: Any) -> dict:
         if not isinstance(ident, dict):
-            raise V.invalid_content("'identity' must be an object")
+            raise InvalidRequestContent("'identity' must be an object")
         out: dict = {}
         raw = ident.get("type")
         if raw is None:
-            raise V.invalid_content("Required property 'type' not found in 'identity'")
+            raise InvalidRequestContent("Required property 'type' not found in 'identity'")
         kind = next((k for k in A.IDENTITY_TYPES
                      if k.replace(" ", "").lower() == raw.replace(" ", "").lower()), None)
         if kind is None:
-            raise V.invalid_content(f"Path 'identity.type': '{raw[:80]}' is not one of "
-                                    f"{', '.join(repr(k) for k in A.IDENTITY_TYPES)}")
+            raise InvalidRequestContent(f"Path 'identity.type': '{raw[:80]}' is not one of "
+                                        f"{', '.join(repr(k) for k in A.IDENTITY_TYPES)}")
         uai = None
         if ident.get("userAssignedIdentities") and "UserAssigned" in kind:
             uai = {rid: {"principalId": det_uuid(self.seed, "uai-p", rid),
@@ -432,7 +433,7 @@ class Cloud:
         key, old = self._cg(ctx, rg, name)
         self._rg_required(ctx, rg, for_write=True)
         if not isinstance(body, dict):
-            raise V.invalid_content("the request body must be a JSON object")
+            raise InvalidRequestContent("the request body must be a JSON object")
         doc = copy.deepcopy({k: v for k, v in old.items() if not k.startswith("_")})
         if "tags" in body:
             doc["tags"] = V.check_tags(body["tags"])
@@ -490,10 +491,9 @@ class Cloud:
         """Restart a running group in a new run; returns (operation id, location)."""
         key, old = self._cg(ctx, rg, name)
         if old.get("stopped_at") is not None:
-            raise ArmError.of(A.ERR_GROUP_STOPPED,
-                              f"Container Group '{old['name']}' in resource group "
-                              f"'{old['rg']}' is stopped. Start it with the 'start' operation "
-                              f"instead of 'restart'.")
+            raise ContainerGroupStopped(f"Container Group '{old['name']}' in resource group "
+                                        f"'{old['rg']}' is stopped. Start it with the 'start' "
+                                        f"operation instead of 'restart'.")
         self._end_run(ctx, key, old)
         doc = copy.deepcopy({k: v for k, v in old.items() if not k.startswith("_")})
         doc["runs"][-1]["end"] = ctx.now
@@ -513,9 +513,8 @@ class Cloud:
     def _container(self, ctx: Ctx, rg: str, name: str, container: str) -> tuple[str, dict]:
         key, doc = self._cg(ctx, rg, name)
         if container not in {c["name"] for c in doc["properties"]["containers"]}:
-            raise ArmError.of(A.ERR_CONTAINER_NOT_FOUND,
-                              f"The container '{container}' is not found in container group "
-                              f"'{doc['name']}'.")
+            raise ContainerNotFound(f"The container '{container}' is not found in container "
+                                    f"group '{doc['name']}'.")
         return key, doc
 
     def logs(self, ctx: Ctx, rg: str, name: str, container: str, tail: int | None,
@@ -578,8 +577,8 @@ class Cloud:
         if problem is not None:
             raise as_damaged_op(ctx.tx.path, op_id, problem)
         if op is None or op["location"] != location.lower():
-            raise ArmError.of(A.ERR_OPERATION_NOT_FOUND,
-                              f"The operation '{op_id}' was not found in location '{location}'.")
+            raise OperationNotFound(f"The operation '{op_id}' was not found in location "
+                                    f"'{location}'.")
         done = ctx.now >= op["done_at"]
         status = "Succeeded" if done else op["pending"]
         events: list = []
@@ -625,8 +624,8 @@ def _check_managed_by(body: dict) -> str | None:
     """``managedBy`` is a string (a resource id) or absent; anything else cannot deserialize."""
     value = body.get("managedBy")
     if value is not None and not isinstance(value, str):
-        raise V.invalid_content(f"Path 'managedBy': expected a string (the id of the resource "
-                                f"that manages the group), got {type(value).__name__}")
+        raise InvalidRequestContent(f"Path 'managedBy': expected a string (the id of the resource "
+                                    f"that manages the group), got {type(value).__name__}")
     return value
 
 

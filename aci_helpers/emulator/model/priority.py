@@ -12,7 +12,7 @@ assumptions.py, stores and echoes ``priority`` in every api-version, and never e
 from __future__ import annotations
 
 from .. import assumptions as A
-from ..errors import ArmError
+from ..errors import (InvalidContainerGroupPriority, SpotContainerGroupNotSupported)
 
 _PRIORITY = {"regular": "Regular", "spot": "Spot"}
 
@@ -25,27 +25,26 @@ def check(props: dict, location: str, group: str, zones: object = None) -> None:
         return
     value = _PRIORITY.get(str(raw).lower()) if isinstance(raw, str) else None
     if value is None:
-        raise ArmError.of(A.ERR_INVALID_PRIORITY,
-                          f"The priority '{str(raw)[:40]}' of container group '{group}' is "
-                          f"invalid. Use 'Regular' (the default) or 'Spot'.")
+        raise InvalidContainerGroupPriority(
+            f"The priority '{str(raw)[:40]}' of container group '{group}' is invalid. Use "
+            "'Regular' (the default) or 'Spot'.")
     props["priority"] = value
     if value != "Spot":
         return
     if location not in A.SPOT_LOCATIONS:
-        raise ArmError.of(A.ERR_SPOT_UNSUPPORTED,
-                          f"Spot container groups are not available in region '{location}'. "
-                          f"Regions that offer them: {', '.join(A.SPOT_LOCATIONS)}.")
+        raise SpotContainerGroupNotSupported(
+            f"Spot container groups are not available in region '{location}'. Regions that offer "
+            f"them: {', '.join(A.SPOT_LOCATIONS)}.")
     ip = props.get("ipAddress") or {}
     if ip.get("type") == "Public":
-        raise ArmError.of(A.ERR_SPOT_UNSUPPORTED,
-                          f"Spot container group '{group}' cannot have a public IP address "
-                          f"(no ports open to the internet, no DNS name label): remove "
-                          f"'ipAddress'.")
+        raise SpotContainerGroupNotSupported(
+            f"Spot container group '{group}' cannot have a public IP address (no ports open to the "
+            "internet, no DNS name label): remove 'ipAddress'.")
     for used, what in ((props.get("subnetIds"), "a virtual network"),
                        (zones, "availability zones")):
         if used:
-            raise ArmError.of(A.ERR_SPOT_UNSUPPORTED,
-                              f"Spot container group '{group}' cannot use {what}.")
+            raise SpotContainerGroupNotSupported(
+                f"Spot container group '{group}' cannot use {what}.")
     if props.get("sku") == "Confidential":
-        raise ArmError.of(A.ERR_SPOT_UNSUPPORTED,
-                          f"Spot container group '{group}' cannot use the Confidential SKU.")
+        raise SpotContainerGroupNotSupported(
+            f"Spot container group '{group}' cannot use the Confidential SKU.")

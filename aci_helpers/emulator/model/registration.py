@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import assumptions as A
-from ..errors import ArmError
+from ..errors import InvalidResourceNamespace, MissingSubscriptionRegistration
 from .versions import versions_documenting
 
 NAMESPACE = "Microsoft.ContainerInstance"
@@ -22,9 +22,8 @@ _TYPES = ("containerGroups", "locations", "locations/usages", "locations/capabil
 
 def _known(namespace: str) -> None:
     if namespace.lower() != NAMESPACE.lower():
-        code, status = A.ERR_UNKNOWN_NAMESPACE
-        raise ArmError(f"The resource namespace '{namespace}' is invalid. (The emulator models "
-                       f"only {NAMESPACE}.)", code=code, status=status)
+        raise InvalidResourceNamespace(f"The resource namespace '{namespace}' is invalid. (The "
+                                       f"emulator models only {NAMESPACE}.)")
 
 
 def state(tx: Any) -> str:
@@ -61,7 +60,6 @@ def set_registered(sub: str, tx: Any, namespace: str, registered: bool,
 def require_registered(sub: str, tx: Any) -> None:
     """Refuse a request to the namespace while the subscription is not registered for it."""
     if state(tx) != "Registered":
-        code, status = A.ERR_NOT_REGISTERED
-        raise ArmError(f"The subscription is not registered to use namespace '{NAMESPACE}'. "
-                       "See https://aka.ms/rps-not-found for how to register subscriptions.",
-                       code=code, status=status)
+        raise MissingSubscriptionRegistration(
+            f"The subscription is not registered to use namespace '{NAMESPACE}'. See "
+            "https://aka.ms/rps-not-found for how to register subscriptions.")

@@ -24,8 +24,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from .. import assumptions as A
-from ..errors import ArmError, InaccessibleImage
+from ..errors import (InaccessibleImage, InvalidImageRegistryCredential,
+                      InvalidImageRegistryIdentity)
 from .util import det_hex
 
 _META = "registry:"
@@ -153,20 +153,18 @@ def check_credentials(props: dict, identity: Any, group: str) -> None:
         who = cred.get("identity")
         if who is not None:
             if not _UAI.match(who) or who.lower() not in uai:
-                code, status = A.ERR_REGISTRY_IDENTITY
                 # The service's message, as a user reported it (MicrosoftDocs/azure-docs#117644).
-                raise ArmError(f"The identity in the 'imageRegistryCredentials' of container "
-                               f"group '{group}' not found in container group identity list",
-                               code=code, status=status)
+                raise InvalidImageRegistryIdentity(
+                    f"The identity in the 'imageRegistryCredentials' of container group "
+                    f"'{group}' not found in container group identity list")
             continue
         if not cred.get("username") or not (cred.get("password") or cred.get("passwordReference")):
-            code, status = A.ERR_REGISTRY_CREDENTIAL_INCOMPLETE
             missing = "username" if not cred.get("username") else "password"
-            raise ArmError(f"The image registry credential for server '{cred['server']}' of "
-                           f"container group '{group}' has no {missing}. Give a username and "
-                           f"a password, or a user-assigned managed identity ('identity') "
-                           f"the group carries.", code=code, status=status,
-                           target=f"properties.imageRegistryCredentials[{i}]")
+            raise InvalidImageRegistryCredential(
+                f"The image registry credential for server '{cred['server']}' of container group "
+                f"'{group}' has no {missing}. Give a username and a password, or a user-assigned "
+                f"managed identity ('identity') the group carries.",
+                target=f"properties.imageRegistryCredentials[{i}]")
 
 
 def resolve_pulls(tx: Any, props: dict, group: str) -> dict[str, str]:

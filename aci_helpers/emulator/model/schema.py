@@ -18,7 +18,7 @@ import math
 from functools import lru_cache
 from typing import Any
 
-from ..errors import BadRequest
+from ..errors import InvalidRequestContent
 
 _INT32 = (-(2 ** 31), 2 ** 31 - 1)
 
@@ -92,12 +92,10 @@ def _where(path: str) -> str:
     return path or "the request body"
 
 
-def _fail(path: str, want: str, value: Any) -> BadRequest:
+def _fail(path: str, want: str, value: Any) -> InvalidRequestContent:
     # The value itself is never echoed: it may be a secret (secureValue, password, key).
-    return BadRequest(f"The request content was invalid and could not be deserialized: "
-                      f"'Path '{_where(path)}': expected {want}, got "
-                      f"{_NAMES.get(type(value), type(value).__name__)}.'",
-                      code="InvalidRequestContent")
+    return InvalidRequestContent(f"Path '{_where(path)}': expected {want}, got "
+                                 f"{_NAMES.get(type(value), type(value).__name__)}.")
 
 
 def conform(value: Any, node: dict, path: str = "") -> Any:
@@ -148,9 +146,8 @@ def conform(value: Any, node: dict, path: str = "") -> Any:
                 raise _fail(path, "an integer", value)
             value = int(value)
         if not (_INT32[0] <= value <= _INT32[1]):
-            raise BadRequest(f"The request content was invalid and could not be deserialized: "
-                             f"'Path '{_where(path)}': the value {value} is outside the range "
-                             f"of a 32-bit integer.'", code="InvalidRequestContent")
+            raise InvalidRequestContent(f"Path '{_where(path)}': the value {value} is outside "
+                                        f"the range of a 32-bit integer.")
     return value
 
 

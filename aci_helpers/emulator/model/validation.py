@@ -7,7 +7,16 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .. import assumptions as A
-from ..errors import ArmError, BadRequest
+from ..errors import (ArmError, ContainerGroupNameInvalid, DuplicateContainerNames,
+                      DuplicateEnvironmentVariables, DuplicatePorts, InvalidContainerName,
+                      InvalidDnsNameLabel, InvalidEnvironmentVariableName, InvalidOsType,
+                      InvalidPort, InvalidRequestContent, InvalidResourceGroup,
+                      InvalidResourceRequest, InvalidResourceRequestPrecision, InvalidRestartPolicy,
+                      InvalidTagCount, InvalidTagName, InvalidTagNameCharacters,
+                      IpAddressPortsNotExposed, LimitGreaterThanRequest,
+                      LocationNotAvailableForResourceGroup, LocationNotAvailableForResourceType,
+                      LocationRequired, MissingIpAddressPorts, OverRegionMaximum, TooManyContainers,
+                      TooManyPorts, UnsupportedFeature)
 from . import volumes
 
 GROUP_NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
@@ -34,17 +43,6 @@ _GROUP_PROPS_ORDER = ("sku", "provisioningState", "provisioningTimeoutInSeconds"
                       "confidentialComputeProperties")
 
 
-def bad(pair: tuple[str, int], message: str) -> ArmError:
-    """The ArmError of an ``(code, status)`` pair with ``message``."""
-    return ArmError.of(pair, message)
-
-
-def invalid_content(detail: str) -> BadRequest:
-    """A 400 InvalidRequestContent error carrying ``detail``."""
-    return BadRequest(f"The request content was invalid and could not be deserialized: "
-                      f"'{detail}'.", code="InvalidRequestContent")
-
-
 def ordered(d: dict, order: tuple[str, ...]) -> dict:
     """``d`` with the keys of ``order`` first, then the others as they came."""
     out = {k: d[k] for k in order if k in d}
@@ -55,38 +53,35 @@ def ordered(d: dict, order: tuple[str, ...]) -> dict:
 def check_group_name(name: str) -> None:
     """Refuse a container group name ARM refuses."""
     if len(name) > 63 or not GROUP_NAME_RE.match(name) or "--" in name:
-        raise bad(A.ERR_INVALID_GROUP_NAME,
-                  f"The container group name '{name}' is invalid. The container group name must "
-                  f"contain no more than 63 characters and must match the regex "
-                  f"'[a-z0-9]([-a-z0-9]*[a-z0-9])?' (e.g. 'my-name'), without '--'.")
+        raise ContainerGroupNameInvalid(
+            f"The container group name '{name}' is invalid. The container group name must contain "
+            "no more than 63 characters and must match the regex '[a-z0-9]([-a-z0-9]*[a-z0-9])?' "
+            "(e.g. 'my-name'), without '--'.")
 
 
 def check_rg_name(name: str) -> None:
     """Refuse a resource group name ARM refuses."""
     if not (1 <= len(name) <= 90) or not RG_NAME_RE.match(name) or name.endswith("."):
-        raise BadRequest(
+        raise InvalidResourceGroup(
             f"The provided resource group name '{name}' is invalid. Resource group names must be "
             f"1 to 90 characters long, only allow alphanumeric characters, periods, underscores, "
-            f"hyphens and parenthesis and cannot end in a period.", code="InvalidResourceGroup")
+            f"hyphens and parenthesis and cannot end in a period.")
 
 
 def canonical_location(loc: Any, resource_type: str) -> str:
     """The region's canonical name (spaces dropped, lower case); unknown regions are a 400."""
     if not isinstance(loc, str) or not loc.strip():
-        raise BadRequest("The location property is required for this definition.",
-                         code="LocationRequired")
+        raise LocationRequired("The location property is required for this definition.")
     key = loc.replace(" ", "").lower()
     if key not in A.LOCATIONS:
         if resource_type == "resourceGroups":
-            raise BadRequest(
+            raise LocationNotAvailableForResourceGroup(
                 f"The provided location '{loc}' is not available for resource group. List of "
-                f"available regions is '{','.join(A.LOCATIONS)}'.",
-                code="LocationNotAvailableForResourceGroup")
-        raise BadRequest(
+                f"available regions is '{','.join(A.LOCATIONS)}'.")
+        raise LocationNotAvailableForResourceType(
             f"The provided location '{loc}' is not available for resource type "
             f"'Microsoft.ContainerInstance/{resource_type}'. List of available regions for the "
-            f"resource type is '{','.join(A.LOCATIONS)}'.",
-            code="LocationNotAvailableForResourceType")
+            f"resource type is '{','.join(A.LOCATIONS)}'.")
     return key
 
 
@@ -98,18 +93,18 @@ def check_tags(tags: Any) -> dict:
     if tags is None:
         return {}
     if not isinstance(tags, dict) or not all(isinstance(v, str) for v in tags.values()):
-        raise invalid_content("'tags' must be an object whose values are strings")
+        raise InvalidRequestContent("'tags' must be an object whose values are strings")
     if len(tags) > 50:
-        raise BadRequest("The number of tags must not exceed 50.", code="InvalidTagCount")
+        raise InvalidTagCount("The number of tags must not exceed 50.")
     reserved = [k for k in tags if _TAG_NAME_RESERVED.search(k)]
     if reserved:
         # ARM's own message (seen in user reports and Microsoft's docs).
-        raise BadRequest(f"The tag names '{', '.join(reserved)}' have reserved characters "
-                         "'<,>,%,&,\\,?,/' or control characters.", code="InvalidTagNameCharacters")
+        raise InvalidTagNameCharacters(f"The tag names '{', '.join(reserved)}' have reserved "
+                                       "characters '<,>,%,&,\\,?,/' or control characters.")
     for k, v in tags.items():
         if len(k) > 512 or len(v) > 256:
-            raise BadRequest(f"The tag name '{k[:40]}' or its value is too long (names up to 512 "
-                             f"characters, values up to 256).", code="InvalidTagName")
+            raise InvalidTagName(f"The tag name '{k[:40]}' or its value is too long (names up "
+                                 f"to 512 characters, values up to 256).")
     return dict(tags)
 
 
@@ -139,13 +134,13 @@ def _defaults(body: Any) -> None:
 
 def _decimal(value: Any, what: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise invalid_content(f"{what} must be a number, got {type(value).__name__}")
+        raise InvalidRequestContent(f"{what} must be a number, got {type(value).__name__}")
     try:
         d = Decimal(str(value))
     except InvalidOperation as exc:  # pragma: no cover - json numbers are always valid
-        raise invalid_content(f"{what} must be a number") from exc
+        raise InvalidRequestContent(f"{what} must be a number") from exc
     if not d.is_finite():
-        raise invalid_content(f"{what} must be a finite number")
+        raise InvalidRequestContent(f"{what} must be a finite number")
     return d
 
 
@@ -155,14 +150,15 @@ def _one_decimal(d: Decimal) -> bool:
     return isinstance(exp, int) and exp >= -1
 
 
-def _enum(value: Any, table: dict, pair: tuple[str, int], what: str, default: str | None) -> str:
+def _enum(value: Any, table: dict, error: type[ArmError], what: str,
+          default: str | None) -> str:
     if value is None:
         if default is None:
-            raise invalid_content(f"Required property '{what}' not found in JSON")
+            raise InvalidRequestContent(f"Required property '{what}' not found in JSON")
         return default
     if not isinstance(value, str) or value.lower() not in table:
-        raise bad(pair, f"The {what} '{value}' is not supported. Supported values are "
-                        f"'{', '.join(table.values())}'.")
+        raise error(f"The {what} '{value}' is not supported. Supported values are "
+                    f"'{', '.join(table.values())}'.")
     return table[value.lower()]
 
 
@@ -170,18 +166,18 @@ def _ports(raw: Any, where: str, default_protocol: bool) -> list[dict]:
     if raw is None:
         return []
     if not isinstance(raw, list):
-        raise invalid_content(f"'ports' of {where} must be an array")
+        raise InvalidRequestContent(f"'ports' of {where} must be an array")
     out = []
     for p in raw:
         if not isinstance(p, dict) or "port" not in p:
-            raise invalid_content(f"Required property 'port' not found in a port of {where}")
+            raise InvalidRequestContent(f"Required property 'port' not found in a port of {where}")
         port = p["port"]
         if isinstance(port, bool) or not isinstance(port, int) or not (1 <= port <= 65535):
-            raise bad(A.ERR_INVALID_PORT, f"The port '{port}' of {where} is invalid. Ports must "
+            raise InvalidPort(f"The port '{port}' of {where} is invalid. Ports must "
                                           f"be integers between 1 and 65535.")
         q: dict = {}
         if "protocol" in p and p["protocol"] is not None:
-            q["protocol"] = _enum(p["protocol"], _PROTO, A.ERR_INVALID_PORT, "protocol", None)
+            q["protocol"] = _enum(p["protocol"], _PROTO, InvalidPort, "protocol", None)
         elif default_protocol:
             q["protocol"] = "TCP"
         q["port"] = port
@@ -191,75 +187,77 @@ def _ports(raw: Any, where: str, default_protocol: bool) -> list[dict]:
 
 def _container(raw: Any, group: str, idx: int, init: bool) -> dict:
     if not isinstance(raw, dict):
-        raise invalid_content(f"'properties.{'initContainers' if init else 'containers'}"
-                              f"[{idx}]' must be an object")
+        raise InvalidRequestContent(f"'properties.{'initContainers' if init else 'containers'}"
+                                    f"[{idx}]' must be an object")
     name = raw.get("name")
     if not isinstance(name, str) or not name:
-        raise invalid_content(f"Required property 'name' not found in 'properties."
-                              f"{'initContainers' if init else 'containers'}[{idx}]'")
+        raise InvalidRequestContent(f"Required property 'name' not found in 'properties."
+                                    f"{'initContainers' if init else 'containers'}[{idx}]'")
     if len(name) > 63 or not CONTAINER_NAME_RE.match(name):
-        raise bad(A.ERR_INVALID_CONTAINER_NAME,
-                  f"The container name '{name}' in container group '{group}' is invalid. The "
-                  f"container name must contain no more than 63 characters and must match the "
-                  f"regex '[a-z0-9]([-a-z0-9]*[a-z0-9])?' (e.g. 'my-name').")
+        raise InvalidContainerName(
+            f"The container name '{name}' in container group '{group}' is invalid. The container "
+            "name must contain no more than 63 characters and must match the regex "
+            "'[a-z0-9]([-a-z0-9]*[a-z0-9])?' (e.g. 'my-name').")
     props = raw.get("properties")
     if not isinstance(props, dict):
-        raise invalid_content(f"Required property 'properties' not found in container '{name}'")
+        raise InvalidRequestContent(
+            f"Required property 'properties' not found in container '{name}'")
     image = props.get("image")
     if not isinstance(image, str) or not image.strip():
-        raise invalid_content(f"Required property 'image' not found in container '{name}'")
+        raise InvalidRequestContent(f"Required property 'image' not found in container '{name}'")
     p = {k: v for k, v in props.items() if k != "instanceView"}
     if "command" in p and p["command"] is not None:
         if not isinstance(p["command"], list) or not all(isinstance(c, str) for c in p["command"]):
-            raise invalid_content(f"'command' of container '{name}' must be an array of strings")
+            raise InvalidRequestContent(
+                f"'command' of container '{name}' must be an array of strings")
     elif "command" in p:
         del p["command"]
     if not init:
         p["ports"] = _ports(props.get("ports"), f"container '{name}'", default_protocol=False)
     env = props.get("environmentVariables") or []
     if not isinstance(env, list):
-        raise invalid_content(f"'environmentVariables' of container '{name}' must be an array")
+        raise InvalidRequestContent(
+            f"'environmentVariables' of container '{name}' must be an array")
     seen: set[str] = set()
     clean_env = []
     for e in env:
         if not isinstance(e, dict) or not isinstance(e.get("name"), str):
-            raise invalid_content(f"Required property 'name' not found in an environment "
-                                  f"variable of container '{name}'")
+            raise InvalidRequestContent(f"Required property 'name' not found in an environment "
+                                        f"variable of container '{name}'")
         en = e["name"]
         if len(en) > 63 or not ENV_NAME_RE.match(en):
-            raise bad(A.ERR_INVALID_ENV_NAME,
-                      f"The environment variable name '{en}' in container '{name}' of container "
-                      f"group '{group}' is invalid. A valid name must be 1 to 63 characters, "
-                      f"contain only letters, numbers and '_', and must not start or end with "
-                      f"'_'.")
+            raise InvalidEnvironmentVariableName(
+                f"The environment variable name '{en}' in container '{name}' of container group "
+                f"'{group}' is invalid. A valid name must be 1 to 63 characters, contain only "
+                "letters, numbers and '_', and must not start or end with '_'.")
         if en in seen:
-            raise bad(A.ERR_DUPLICATE_ENV_NAME,
-                      f"The environment variable '{en}' is defined more than once in container "
-                      f"'{name}' of container group '{group}'.")
+            raise DuplicateEnvironmentVariables(
+                f"The environment variable '{en}' is defined more than once in container '{name}' "
+                f"of container group '{group}'.")
         seen.add(en)
         item = {"name": en}
         # secureValueReference: a Key Vault reference (2024-10-01-preview and later), echoed
         for k in ("value", "secureValue", "secureValueReference"):
             if e.get(k) is not None:
                 if not isinstance(e[k], str):
-                    raise invalid_content(f"the {k} of environment variable '{en}' must be a "
-                                          f"string")
+                    raise InvalidRequestContent(f"the {k} of environment variable '{en}' must be a "
+                                                f"string")
                 item[k] = e[k]
         clean_env.append(item)
     p["environmentVariables"] = clean_env
     if not init:
         res = props.get("resources")
         if not isinstance(res, dict) or not isinstance(res.get("requests"), dict):
-            raise invalid_content(f"Required property 'resources.requests' not found in "
-                                  f"container '{name}'")
+            raise InvalidRequestContent(f"Required property 'resources.requests' not found in "
+                                        f"container '{name}'")
         p["resources"] = _resources(res, name, group)
     if "volumeMounts" in p and p["volumeMounts"] is not None:
         if not isinstance(p["volumeMounts"], list):
-            raise invalid_content(f"'volumeMounts' of container '{name}' must be an array")
+            raise InvalidRequestContent(f"'volumeMounts' of container '{name}' must be an array")
         for vm in p["volumeMounts"]:
             if not isinstance(vm, dict) or not vm.get("name") or not vm.get("mountPath"):
-                raise invalid_content(f"a volume mount of container '{name}' needs 'name' and "
-                                      f"'mountPath'")
+                raise InvalidRequestContent(
+                    f"a volume mount of container '{name}' needs 'name' and 'mountPath'")
     return {"name": name, "properties": ordered(p, _CONTAINER_PROPS_ORDER)}
 
 
@@ -270,29 +268,28 @@ def _resources(res: dict, name: str, group: str) -> dict:
         if r is None:
             continue
         if not isinstance(r, dict):
-            raise invalid_content(f"'resources.{part}' of container '{name}' must be an object")
+            raise InvalidRequestContent(
+                f"'resources.{part}' of container '{name}' must be an object")
         q: dict = {}
         for key in ("memoryInGB", "cpu"):
             if key not in r or r[key] is None:
                 if part == "requests":
-                    raise invalid_content(f"Required property '{key}' not found in "
-                                          f"resources.requests of container '{name}'")
+                    raise InvalidRequestContent(f"Required property '{key}' not found in "
+                                                f"resources.requests of container '{name}'")
                 continue
             d = _decimal(r[key], f"resources.{part}.{key} of container '{name}'")
             if d <= 0:
-                raise bad(A.ERR_INVALID_RESOURCES,
-                          f"The {key} {part[:-1]} '{r[key]}' of container '{name}' in container "
-                          f"group '{group}' is invalid. It must be greater than 0.")
+                raise InvalidResourceRequest(
+                    f"The {key} {part[:-1]} '{r[key]}' of container '{name}' in container group "
+                    f"'{group}' is invalid. It must be greater than 0.")
             if d > Decimal(A.MAX_SANE_REQUEST[key]):
-                raise bad(A.ERR_INVALID_RESOURCES,
-                          f"The {key} {part[:-1]} '{r[key]}' of container '{name}' in container "
-                          f"group '{group}' is invalid. It must be at most "
-                          f"{A.MAX_SANE_REQUEST[key]}.")
+                raise InvalidResourceRequest(
+                    f"The {key} {part[:-1]} '{r[key]}' of container '{name}' in container group "
+                    f"'{group}' is invalid. It must be at most {A.MAX_SANE_REQUEST[key]}.")
             if not _one_decimal(d):
-                raise bad(A.ERR_RESOURCE_PRECISION,
-                          f"The {key} {part[:-1]} '{r[key]}' of container '{name}' in container "
-                          f"group '{group}' is invalid. {key} can have at most one decimal place "
-                          f"(e.g. 1.5).")
+                raise InvalidResourceRequestPrecision(
+                    f"The {key} {part[:-1]} '{r[key]}' of container '{name}' in container group "
+                    f"'{group}' is invalid. {key} can have at most one decimal place (e.g. 1.5).")
             q[key] = float(d)
         _check_gpu(r.get("gpu"), part, name, group)
         for k, v in r.items():
@@ -311,43 +308,42 @@ def _check_gpu(gpu: Any, part: str, name: str, group: str) -> None:
         return
     count = gpu["count"]
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise bad(A.ERR_INVALID_RESOURCES,
-                  f"The GPU count '{count}' in resources.{part} of container '{name}' in "
-                  f"container group '{group}' is invalid. It must be a whole number of at least "
-                  f"1 (or leave 'gpu' out).")
+        raise InvalidResourceRequest(
+            f"The GPU count '{count}' in resources.{part} of container '{name}' in container group "
+            f"'{group}' is invalid. It must be a whole number of at least 1 (or leave 'gpu' out).")
 
 
 def normalize_properties(props: Any, group: str) -> dict:
     """Check a container group's ``properties`` and fill the service's defaults."""
     if not isinstance(props, dict):
-        raise invalid_content("Required property 'properties' not found in JSON")
+        raise InvalidRequestContent("Required property 'properties' not found in JSON")
     p = {k: v for k, v in props.items()
          if k not in ("provisioningState", "instanceView", "isCustomProvisioningTimeout")}
     containers = props.get("containers")
     if not isinstance(containers, list):
-        raise invalid_content("Required property 'containers' not found in JSON")
+        raise InvalidRequestContent("Required property 'containers' not found in JSON")
     if not containers:
-        raise bad(A.ERR_TOO_MANY_CONTAINERS,
-                  f"The container group '{group}' must contain at least one container.")
+        raise TooManyContainers(
+            f"The container group '{group}' must contain at least one container.")
     if len(containers) > A.MAX_CONTAINERS:
-        raise bad(A.ERR_TOO_MANY_CONTAINERS,
-                  f"The container group '{group}' has {len(containers)} containers; at most "
-                  f"{A.MAX_CONTAINERS} containers are allowed in a container group.")
+        raise TooManyContainers(
+            f"The container group '{group}' has {len(containers)} containers; at most "
+            f"{A.MAX_CONTAINERS} containers are allowed in a container group.")
     p["containers"] = [_container(c, group, i, False) for i, c in enumerate(containers)]
     init = props.get("initContainers") or []
     if not isinstance(init, list):
-        raise invalid_content("'initContainers' must be an array")
+        raise InvalidRequestContent("'initContainers' must be an array")
     p["initContainers"] = [_container(c, group, i, True) for i, c in enumerate(init)]
     names = [c["name"] for c in p["containers"] + p["initContainers"]]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
-        raise bad(A.ERR_DUPLICATE_CONTAINER,
-                  f"The container name '{dup[0]}' is used more than once in container group "
-                  f"'{group}'. Container names must be unique within a container group.")
-    p["osType"] = _enum(props.get("osType"), _OS, A.ERR_INVALID_OS_TYPE, "osType", None)
+        raise DuplicateContainerNames(
+            f"The container name '{dup[0]}' is used more than once in container group '{group}'. "
+            "Container names must be unique within a container group.")
+    p["osType"] = _enum(props.get("osType"), _OS, InvalidOsType, "osType", None)
     p["restartPolicy"] = _enum(props.get("restartPolicy"), _RESTART,
-                               A.ERR_INVALID_RESTART_POLICY, "restartPolicy", "Always")
-    p["sku"] = _enum(props.get("sku"), _SKU, A.ERR_UNSUPPORTED_FEATURE, "sku", "Standard")
+                               InvalidRestartPolicy, "restartPolicy", "Always")
+    p["sku"] = _enum(props.get("sku"), _SKU, UnsupportedFeature, "sku", "Standard")
     p["provisioningTimeoutInSeconds"] = 1800
     p["isCustomProvisioningTimeout"] = False
     _check_group_resources(p, group)
@@ -362,10 +358,10 @@ def normalize_properties(props: Any, group: str) -> dict:
     if creds is not None:
         if not isinstance(creds, list) or not all(isinstance(c, dict) and c.get("server")
                                                   for c in creds):
-            raise invalid_content("every item of 'imageRegistryCredentials' needs a 'server'")
+            raise InvalidRequestContent("every item of 'imageRegistryCredentials' needs a 'server'")
     diag = props.get("diagnostics")
     if diag is not None and not isinstance(diag, dict):
-        raise invalid_content("'diagnostics' must be an object")
+        raise InvalidRequestContent("'diagnostics' must be an object")
     return ordered(p, _GROUP_PROPS_ORDER)
 
 
@@ -375,21 +371,20 @@ def _check_group_resources(p: dict, group: str) -> None:
     mem = sum(Decimal(str(c["properties"]["resources"]["requests"]["memoryInGB"]))
               for c in p["containers"])
     if cpu < Decimal(str(A.MIN_GROUP_CPU)) or mem < Decimal(str(A.MIN_GROUP_MEMORY_GB)):
-        raise bad(A.ERR_INVALID_RESOURCES,
-                  f"The requested resource of container group '{group}' with 'cpu' {cpu} and "
-                  f"'memoryInGB' {mem} is too small. A container group needs at least "
-                  f"{A.MIN_GROUP_CPU:g} CPU and {A.MIN_GROUP_MEMORY_GB:g} GB of memory in total "
-                  f"(a single container may request less).")
+        raise InvalidResourceRequest(
+            f"The requested resource of container group '{group}' with 'cpu' {cpu} and "
+            f"'memoryInGB' {mem} is too small. A container group needs at least "
+            f"{A.MIN_GROUP_CPU:g} CPU and {A.MIN_GROUP_MEMORY_GB:g} GB of memory in total (a "
+            "single container may request less).")
     for c in p["containers"]:
         lim = c["properties"]["resources"].get("limits") or {}
         for key, total in (("cpu", cpu), ("memoryInGB", mem)):
             if key in lim and Decimal(str(lim[key])) > total:
                 # The real message (seen in a user report of the service).
                 what = "Cpu" if key == "cpu" else "MemoryInGB"
-                raise bad(A.ERR_LIMITS_OVER_REQUEST,
-                          f"The '{what}' limit '{_g(lim[key])}' in container '{c['name']}' is "
-                          f"greater than the total request '{_g(total)}' of container group "
-                          f"'{group}'.")
+                raise LimitGreaterThanRequest(
+                    f"The '{what}' limit '{_g(lim[key])}' in container '{c['name']}' is greater "
+                    f"than the total request '{_g(total)}' of container group '{group}'.")
 
 
 def check_region_maximum(p: dict, location: str, group: str) -> None:
@@ -402,9 +397,8 @@ def check_region_maximum(p: dict, location: str, group: str) -> None:
     mem = sum(Decimal(str(c["properties"]["resources"]["requests"]["memoryInGB"]))
               for c in p["containers"])
     if cpu > Decimal(str(A.MAX_GROUP_CPU)) or mem > Decimal(str(A.MAX_GROUP_MEMORY_GB)):
-        raise bad(A.ERR_OVER_REGION_MAXIMUM,
-                  A.over_region_maximum_message(location, _g(cpu), _g(mem), p["osType"],
-                                                bool(p.get("subnetIds"))))
+        raise OverRegionMaximum(A.over_region_maximum_message(
+            location, _g(cpu), _g(mem), p["osType"], bool(p.get("subnetIds"))))
 
 
 def _g(x: Any) -> str:
@@ -421,51 +415,51 @@ def _check_container_ports(p: dict, group: str) -> None:
             if k in owner:
                 where = ("container '" + c["name"] + "'" if owner[k] == c["name"] else
                          f"containers '{owner[k]}' and '{c['name']}'")
-                raise bad(A.ERR_DUPLICATE_PORTS,
-                          f"The port '{q['port']}' is exposed more than once ({where}) in "
-                          f"container group '{group}'. Containers of a group share one "
-                          f"network namespace: expose each port once.")
+                raise DuplicatePorts(
+                    f"The port '{q['port']}' is exposed more than once ({where}) in container "
+                    f"group '{group}'. Containers of a group share one network namespace: expose "
+                    "each port once.")
             owner[k] = c["name"]
 
 
 def _ip_address(ip: Any, p: dict, group: str) -> dict:
     if not isinstance(ip, dict):
-        raise invalid_content("'ipAddress' must be an object")
+        raise InvalidRequestContent("'ipAddress' must be an object")
     out: dict = {}
     ports = _ports(ip.get("ports"), f"the ipAddress of container group '{group}'", True)
     if not ports:
         # Real message and code (seen in user reports of the 2018-2021 service).
-        raise BadRequest(f"The ports in the 'ipAddress' of container group '{group}' cannot be "
-                         f"empty.", code="MissingIpAddressPorts")
+        raise MissingIpAddressPorts(f"The ports in the 'ipAddress' of container group "
+                                    f"'{group}' cannot be empty.")
     seen_ports: set = set()
     for q in ports:
         if (q["port"], q["protocol"]) in seen_ports:
-            raise bad(A.ERR_DUPLICATE_PORTS,
-                      f"The port '{q['port']}' ({q['protocol']}) is listed more than once in "
-                      f"the 'ipAddress' of container group '{group}'. List each port once.")
+            raise DuplicatePorts(
+                f"The port '{q['port']}' ({q['protocol']}) is listed more than once in the "
+                f"'ipAddress' of container group '{group}'. List each port once.")
         seen_ports.add((q["port"], q["protocol"]))
     if len(ports) > A.MAX_PORTS_PER_IP:
-        raise bad(A.ERR_TOO_MANY_PORTS,
-                  f"The ipAddress of container group '{group}' has {len(ports)} ports; at most "
-                  f"{A.MAX_PORTS_PER_IP} ports are allowed per IP address.")
+        raise TooManyPorts(
+            f"The ipAddress of container group '{group}' has {len(ports)} ports; at most "
+            f"{A.MAX_PORTS_PER_IP} ports are allowed per IP address.")
     exposed = {(q["port"]) for c in p["containers"] for q in c["properties"]["ports"]}
     unused = [str(q["port"]) for q in ports if q["port"] not in exposed]
     if unused:
         # The real message (seen in a user report); the code is a guess.
-        raise bad(A.ERR_IP_PORT_NOT_EXPOSED,
-                  f"Following ports '{', '.join(unused)}' in the 'ipAddress' are not used by any "
-                  f"container in container group '{group}'.")
+        raise IpAddressPortsNotExposed(
+            f"Following ports '{', '.join(unused)}' in the 'ipAddress' are not used by any "
+            f"container in container group '{group}'.")
     out["ports"] = ports
-    out["type"] = _enum(ip.get("type"), _IP_TYPE, A.ERR_INVALID_PORT, "ipAddress.type", None)
+    out["type"] = _enum(ip.get("type"), _IP_TYPE, InvalidPort, "ipAddress.type", None)
     label = ip.get("dnsNameLabel")
     if label is not None:
         if not isinstance(label, str) or not (5 <= len(label) <= 63) or \
                 not DNS_LABEL_RE.match(label):
-            raise bad(A.ERR_INVALID_DNS_LABEL,
-                      f"The DNS name label '{label}' in container group '{group}' is invalid. It "
-                      f"can contain only lowercase letters, numbers and hyphens. The first "
-                      f"character must be a letter. The last character must be a letter or "
-                      f"number. The value must be between 5 and 63 characters long.")
+            raise InvalidDnsNameLabel(
+                f"The DNS name label '{label}' in container group '{group}' is invalid. It can "
+                "contain only lowercase letters, numbers and hyphens. The first character must be "
+                "a letter. The last character must be a letter or number. The value must be "
+                "between 5 and 63 characters long.")
         out["dnsNameLabel"] = label
         if ip.get("autoGeneratedDomainNameLabelScope") is not None:
             out["autoGeneratedDomainNameLabelScope"] = ip["autoGeneratedDomainNameLabelScope"]

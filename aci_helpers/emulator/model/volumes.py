@@ -26,14 +26,12 @@ import re
 from urllib.parse import urlsplit
 
 from .. import assumptions as A
-from ..errors import ArmError, BadRequest
+from ..errors import (DuplicateVolumes, InvalidAzureFileVolume, InvalidGitRepoVolume,
+                      InvalidRequestContent, InvalidSecretVolume, InvalidVolume, InvalidVolumeMount,
+                      TooManyVolumes, UnsupportedFeature)
 
 KINDS = ("azureFile", "emptyDir", "secret", "secretReference", "gitRepo")
 _SECRET_FILE = re.compile(r"^[-._a-zA-Z0-9]+$")
-
-
-def _bad(pair: tuple[str, int], message: str) -> ArmError:
-    return ArmError.of(pair, message)
 
 
 def kind(vol: dict) -> str:
@@ -53,104 +51,96 @@ def check(p: dict, group: str) -> None:
     names: set[str] = set()
     if vols is not None:
         if not isinstance(vols, list):
-            raise _invalid("'volumes' must be an array")
+            raise InvalidRequestContent("'volumes' must be an array")
         if len(vols) > A.MAX_VOLUMES:
-            raise _bad(A.ERR_TOO_MANY_VOLUMES,
-                       f"The container group '{group}' has {len(vols)} volumes; at most "
-                       f"{A.MAX_VOLUMES} volumes are allowed in a container group.")
+            raise TooManyVolumes(
+                                 f"The container group '{group}' has {len(vols)} volumes; at most "
+                                 f"{A.MAX_VOLUMES} volumes are allowed in a container group.")
         for v in vols:
             if not isinstance(v, dict) or not isinstance(v.get("name"), str) or not v["name"]:
-                raise _invalid("Required property 'name' not found in a volume")
+                raise InvalidRequestContent("Required property 'name' not found in a volume")
             kinds = [k for k in KINDS if k in v]
             if len(kinds) != 1:
-                raise _bad(A.ERR_INVALID_VOLUME,
-                           f"The volume '{v['name']}' in container group '{group}' must have "
-                           f"exactly one of 'azureFile', 'emptyDir', 'secret' or 'gitRepo'.")
+                raise InvalidVolume(
+                    f"The volume '{v['name']}' in container group '{group}' must have exactly one "
+                    "of 'azureFile', 'emptyDir', 'secret' or 'gitRepo'.")
             if v["name"] in names:
                 # Real code and message (seen in user reports of the service).
-                raise BadRequest(f"Duplicate volumes '{v['name']}' are found.",
-                                 code="DuplicateVolumes")
+                raise DuplicateVolumes(f"Duplicate volumes '{v['name']}' are found.")
             names.add(v["name"])
             _check_volume(v, kinds[0], group)
         if vols and p.get("osType") == "Windows":
-            raise _bad(A.ERR_UNSUPPORTED_FEATURE,
-                       f"Volumes are not supported for Windows container group '{group}': "
-                       f"emptyDir, secret, gitRepo and Azure Files volumes are restricted to "
-                       f"Linux containers. Use osType 'Linux', or remove the volumes.")
+            raise UnsupportedFeature(
+                f"Volumes are not supported for Windows container group '{group}': emptyDir, "
+                "secret, gitRepo and Azure Files volumes are restricted to Linux containers. Use "
+                "osType 'Linux', or remove the volumes.")
     for c in p["containers"] + p["initContainers"]:
         seen: dict[str, str] = {}
         for vm in c["properties"].get("volumeMounts") or []:
             if vm["name"] not in names:
-                raise _bad(A.ERR_INVALID_VOLUME,
-                           f"The volume mount '{vm['name']}' of container '{c['name']}' in "
-                           f"container group '{group}' does not match any volume of the group. "
-                           f"Add a volume named '{vm['name']}' to the group's volumes, or fix "
-                           f"the mount's name.")
+                raise InvalidVolume(
+                    f"The volume mount '{vm['name']}' of container '{c['name']}' in container "
+                    f"group '{group}' does not match any volume of the group. Add a volume named "
+                    f"'{vm['name']}' to the group's volumes, or fix the mount's name.")
             raw = vm["mountPath"]
             if ":" in raw:
-                raise _bad(A.ERR_INVALID_VOLUME_MOUNT,
-                           f"The mount path '{raw}' of volume mount '{vm['name']}' in container "
-                           f"'{c['name']}' is invalid: a mount path must not contain ':'.")
+                raise InvalidVolumeMount(
+                    f"The mount path '{raw}' of volume mount '{vm['name']}' in container "
+                    f"'{c['name']}' is invalid: a mount path must not contain ':'.")
             path = mount_path(raw)
             if path in seen:
-                raise _bad(A.ERR_INVALID_VOLUME_MOUNT,
-                           f"The mount path '{path}' is used by volume mounts '{seen[path]}' and "
-                           f"'{vm['name']}' of container '{c['name']}' in container group "
-                           f"'{group}'. Each volume mount of a container needs its own path.")
+                raise InvalidVolumeMount(
+                    f"The mount path '{path}' is used by volume mounts '{seen[path]}' and "
+                    f"'{vm['name']}' of container '{c['name']}' in container group '{group}'. Each "
+                    "volume mount of a container needs its own path.")
             seen[path] = vm["name"]
-
-
-def _invalid(detail: str) -> BadRequest:
-    return BadRequest(f"The request content was invalid and could not be deserialized: "
-                      f"'{detail}'.", code="InvalidRequestContent")
 
 
 def _check_volume(v: dict, k: str, group: str) -> None:
     name = v["name"]
     body = v[k]
     if k in ("azureFile", "secret", "gitRepo") and not isinstance(body, dict):
-        raise _invalid(f"'{k}' of volume '{name}' must be an object")
+        raise InvalidRequestContent(f"'{k}' of volume '{name}' must be an object")
     if k == "azureFile":
         for field in ("shareName", "storageAccountName"):
             if not isinstance(body.get(field), str) or not body[field].strip():
-                raise _bad(A.ERR_AZURE_FILE_VOLUME,
-                           f"The Azure File volume '{name}' in container group '{group}' needs "
-                           f"'{field}': give the storage account name and the share name.")
+                raise InvalidAzureFileVolume(
+                    f"The Azure File volume '{name}' in container group '{group}' needs '{field}': "
+                    "give the storage account name and the share name.")
         if not body.get("storageAccountKey") and not body.get("storageAccountKeyReference"):
-            raise _bad(A.ERR_AZURE_FILE_VOLUME,
-                       f"The Azure File volume '{name}' in container group '{group}' has no "
-                       f"'storageAccountKey': give the storage account's access key (az storage "
-                       f"account keys list --account-name {body['storageAccountName'][:24]} "
-                       f"--query [0].value -o tsv).")
+            raise InvalidAzureFileVolume(
+                f"The Azure File volume '{name}' in container group '{group}' has no "
+                "'storageAccountKey': give the storage account's access key (az storage account "
+                f"keys list --account-name {body['storageAccountName'][:24]} --query [0].value -o "
+                "tsv).")
     elif k == "secret":
         for file, value in body.items():
             if not _SECRET_FILE.match(file) or file in (".", ".."):
-                raise _bad(A.ERR_SECRET_VOLUME,
-                           f"The secret volume '{name}' in container group '{group}' has an "
-                           f"invalid file name '{file[:64]}': use letters, digits, '-', '_' and "
-                           f"'.' only.")
+                raise InvalidSecretVolume(
+                    f"The secret volume '{name}' in container group '{group}' has an invalid file "
+                    f"name '{file[:64]}': use letters, digits, '-', '_' and '.' only.")
             if not isinstance(value, str) or _decode(value) is None:
                 # The value is a secret: never echoed.
-                raise _bad(A.ERR_SECRET_VOLUME,
-                           f"The value of '{file}' in secret volume '{name}' of container group "
-                           f"'{group}' is not Base64-encoded. Secret volume values must be "
-                           f"Base64-encoded (base64.b64encode(b'...').decode()).")
+                raise InvalidSecretVolume(
+                    f"The value of '{file}' in secret volume '{name}' of container group '{group}' "
+                    "is not Base64-encoded. Secret volume values must be Base64-encoded "
+                    "(base64.b64encode(b'...').decode()).")
     elif k == "gitRepo":
         repo = body.get("repository")
         if not isinstance(repo, str) or not repo:
-            raise _bad(A.ERR_GIT_REPO_VOLUME,
-                       f"The gitRepo volume '{name}' in container group '{group}' needs "
-                       f"'repository', the URL of the repository to clone.")
+            raise InvalidGitRepoVolume(
+                f"The gitRepo volume '{name}' in container group '{group}' needs 'repository', the "
+                "URL of the repository to clone.")
         if urlsplit(repo).scheme.lower() not in ("http", "https"):
-            raise _bad(A.ERR_GIT_REPO_VOLUME,
-                       f"The repository of gitRepo volume '{name}' in container group '{group}' "
-                       f"must be a full URL starting with http:// or https://.")
+            raise InvalidGitRepoVolume(
+                f"The repository of gitRepo volume '{name}' in container group '{group}' must be a "
+                "full URL starting with http:// or https://.")
         directory = body.get("directory")
         if isinstance(directory, str) and (directory.startswith("..") or
                                            ".." in directory.split("/")):
-            raise _bad(A.ERR_GIT_REPO_VOLUME,
-                       f"The directory '{directory[:64]}' of gitRepo volume '{name}' in container "
-                       f"group '{group}' is invalid: it must not contain or start with '..'.")
+            raise InvalidGitRepoVolume(
+                f"The directory '{directory[:64]}' of gitRepo volume '{name}' in container group "
+                f"'{group}' is invalid: it must not contain or start with '..'.")
 
 
 def _decode(value: str) -> str | None:
