@@ -22,6 +22,7 @@ from .errors import (ArmError, EmulatorError, InvalidApiVersionParameter,
 from .faults import Faults
 from .handlers.base import Env, Reply, Request
 from .model.cloud import Cloud, Ctx
+from .model.container_groups import Unlaunched
 from .model.versions import versions_documenting
 from .model.util import http_date
 from .store import Store, Tx
@@ -29,6 +30,9 @@ from .store import Store, Tx
 log = logging.getLogger("aci_helpers.emulator")
 
 _READ_METHODS = frozenset({"GET", "HEAD"})
+#: Writes that find a group to launch give the write lock back this many times at most; the
+#: last one launches it inside (another kernel keeps writing new groups meanwhile).
+_LAUNCH_TRIES = 3
 
 
 @dataclass
@@ -141,20 +145,44 @@ class App:
         write = req.method not in _READ_METHODS
         if write:
             self.cloud.warm()  # outside the lock: other kernels never wait for our imports
-        if not write and self.clock.kind == "instant":
+        return self._transact(req, route, handler, sub, write)
+
+    def _transact(self, req: Request, route: routing.Route, handler: Callable[[Env], Reply],
+                  sub: str | None, write: bool) -> tuple[Reply, float]:
+        """Serve the request in its transaction, after what the instant clock needs.
+
+        On the instant clock, every write first stores when the groups whose settle time is
+        pending settle (the clock moves to the latest). Finding that time means launching
+        their programs: done from a read snapshot, outside the write lock. A write that
+        finds a group launched nowhere yet (another kernel, or thread, wrote it meanwhile)
+        gives the lock back unchanged and launches it first, a few times at most."""
+        instant = self.clock.kind == "instant"
+        groups = self.cloud.container_groups
+        settles = None
+        if instant and (not write or groups.unsettled):
             # A read answers from one snapshot, unless the instant clock must first move on
             # (a group settles, a resource-group deletion ends): then it becomes a write.
             with self.store.tx(write=False) as tx:
                 now = self.clock.now(tx)
-                if not (self.clock.needs_advance(tx, now) or tx.due_rg_deletions(now)):
+                settles = groups.settle_times(tx)
+                if not (write or settles or self.clock.needs_advance(tx, now)
+                        or tx.due_rg_deletions(now)):
                     return self._serve(req, route, handler, sub, tx, now, False), now
             write = True
-        with self.store.tx(write=write) as tx:
-            now = self.clock.advance(tx) if write else self.clock.now(tx)
-            if write:
-                for key in tx.due_rg_deletions(now):
-                    tx.delete_rg(key)
-            return self._serve(req, route, handler, sub, tx, now, write), now
+        for attempt in range(_LAUNCH_TRIES):
+            try:
+                with self.store.tx(write=write) as tx:
+                    if write and instant:  # first: before anything is written
+                        groups.settle(tx, settles, launch=attempt == _LAUNCH_TRIES - 1)
+                    now = self.clock.advance(tx) if write else self.clock.now(tx)
+                    if write:
+                        for key in tx.due_rg_deletions(now):
+                            tx.delete_rg(key)
+                    return self._serve(req, route, handler, sub, tx, now, write), now
+            except Unlaunched:
+                with self.store.tx(write=False) as tx:
+                    settles = groups.settle_times(tx)
+        raise AssertionError("unreachable: the last try launches what it must")
 
     def _serve(self, req: Request, route: routing.Route, handler: Callable[[Env], Reply],
                sub: str | None, tx: Tx, now: float, write: bool) -> Reply:

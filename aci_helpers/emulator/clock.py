@@ -104,19 +104,23 @@ class InstantClock:
 
     kind = "instant"
 
+    @staticmethod
+    def _stored(tx: Tx) -> tuple[float, float | None]:
+        """The stored clock and the realtime high-water mark (``None`` when never set)."""
+        meta = tx.meta_floats("clock", "wall_high")
+        return meta.get("clock", A.INSTANT_EPOCH), meta.get("wall_high")
+
     def now(self, tx: Tx) -> float:
         """The virtual time kept in the state."""
-        t = tx.meta_float("clock", A.INSTANT_EPOCH)
-        high = tx.meta_float("wall_high")
+        t, high = self._stored(tx)
         # A file a realtime emulator wrote: virtual time resumes at its latest wall-clock
         # moment (never behind what was already shown). See CLOCK_HANDOVER.
         return max(t, high) if high is not None else t
 
-    def _target(self, tx: Tx, now: float) -> float:
-        target = now
-        for t in (tx.max_settle(), tx.max_rg_deleting_until()):
-            if t is not None and t > target:
-                target = t
+    @staticmethod
+    def _target(tx: Tx, now: float) -> float:
+        due = tx.horizon()
+        target = due if due is not None and due > now else now
         return min(target, now + A.INSTANT_MAX_ADVANCE_SECONDS)
 
     def needs_advance(self, tx: Tx, now: float | None = None) -> bool:
@@ -129,10 +133,10 @@ class InstantClock:
         """Move virtual time to the point where nothing finite is pending (bounded).
 
         Only call inside a write transaction when :meth:`needs_advance` said so."""
-        now = self.now(tx)
+        t, high = self._stored(tx)
+        now = max(t, high) if high is not None else t
         target = self._target(tx, now)
-        if target > now or (target == now and tx.meta("wall_high") is not None
-                            and tx.meta_float("clock", A.INSTANT_EPOCH) < now):
+        if target > now or (target == now and high is not None and t < now):
             tx.set_meta("clock", repr(target))
         return target
 

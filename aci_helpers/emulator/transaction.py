@@ -120,7 +120,6 @@ class Transaction:
                     error = store._state_error(exc)
                     commit = False
             if conn is not None and not commit:
-                store._rolled_back()
                 try:
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")

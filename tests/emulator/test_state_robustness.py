@@ -16,7 +16,7 @@ import sys
 import time
 
 import pytest
-from azure.core.exceptions import ResourceNotFoundError
+from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
 from aci_helpers.emulator import Emulator, StateFileError
 from aci_helpers.emulator import store as store_module
@@ -386,9 +386,15 @@ def test_deleted_group_then_not_found_not_damaged(tmp_path):
 
 # ---- scale: the quota check does not read every group ------------------------------------------
 
+def _summed(tx, location: str) -> float:
+    """The cores the quota counts in ``location``, summed from every stored group."""
+    return tx.c.execute("SELECT COALESCE(round(SUM(cores), 6), 0) FROM container_groups "
+                        "WHERE location=? AND active=1", (location,)).fetchone()[0]
+
+
 def test_quota_sums_follow_other_kernels_and_rollbacks(tmp_path):
-    """Each process keeps its regions' core sums (a create used to sum every stored group);
-    they follow what another kernel commits, and what this one rolls back."""
+    """The store keeps each region's core sum (a create used to sum every stored group); it
+    follows what another kernel commits, and what this one rolls back."""
     from azure.core.exceptions import HttpResponseError
 
     path = tmp_path / "state.db"
@@ -406,8 +412,67 @@ def test_quota_sums_follow_other_kernels_and_rollbacks(tmp_path):
     with pytest.raises(RuntimeError):
         with store.tx(write=True) as tx:
             tx.delete_cg("rg1/a2")
-            assert tx.cores_in_use("westus", None) == 1
+            assert tx.cores_in_use("westus") == 1
             raise RuntimeError("rolled back")
     with store.tx(write=False) as tx:
-        assert tx.cores_in_use("westus", None) == 2 == tx.region_cores("westus")
+        assert tx.cores_in_use("westus") == 2 == _summed(tx, "westus")
         assert tx.cores_in_use("westus", "rg1/a2") == 1
+
+
+def test_quota_sums_follow_every_change_of_a_group(tmp_path):
+    """Created, updated, stopped, started, deleted one by one and with their resource group:
+    the kept sum is always the sum of the stored groups."""
+    c = _cloud(tmp_path / "state.db", quota_cores=50)
+    store = c.emu._store
+    sums = []
+
+    def check() -> None:
+        with store.tx(write=False) as tx:
+            kept, summed = tx.cores_in_use(LOC), _summed(tx, LOC)
+        assert kept == summed, (kept, summed)
+        sums.append(kept)
+
+    two = group(container("c1", cpu=0.5), container("c2", cpu=0.7))
+    c.aci.container_groups.begin_create_or_update(RG, "a", two).result()
+    c.aci.container_groups.begin_create_or_update(RG, "b", group(container(cpu=2))).result()
+    check()
+    c.aci.container_groups.update(RG, "a", {"tags": {"k": "v"}})
+    check()
+    c.aci.container_groups.stop(RG, "b")
+    check()
+    c.aci.container_groups.begin_start(RG, "b").result()
+    check()
+    c.aci.container_groups.begin_delete(RG, "a").result()
+    check()
+    c.res.resource_groups.create_or_update("rg2", {"location": LOC})
+    c.aci.container_groups.begin_create_or_update(
+        "rg2", "d", group(container("c1", cpu=0.6), container("c2", cpu=0.5))).result()
+    check()
+    c.res.resource_groups.begin_delete("rg2").result()
+    check()
+    assert sums == [3.2, 3.2, 1.2, 3.2, 2.0, 3.1, 2.0]
+    c.emu.reset()
+    with store.tx(write=False) as tx:
+        assert tx.cores_in_use(LOC) == 0 and tx.meta("cores:" + LOC) is None
+
+
+def test_an_older_file_gets_its_quota_sums_when_opened(tmp_path):
+    """A file an emulator without the kept sums wrote (no triggers): opening it computes
+    them once, and from then on every write keeps them."""
+    path = tmp_path / "state.db"
+    c = _cloud(path, quota_cores=50)
+    c.aci.container_groups.begin_create_or_update(RG, "a", group(container(cpu=2))).result()
+    c.emu.close()
+    con = sqlite3.connect(path)
+    for name in ("cg_cores_insert", "cg_cores_delete", "cg_cores_update"):
+        con.execute(f"DROP TRIGGER {name}")
+    con.execute("DELETE FROM meta WHERE key LIKE 'cores:%'")
+    con.execute("UPDATE container_groups SET cores = 3")   # as that emulator stored it
+    con.commit()
+    con.close()
+    again = _cloud(path, quota_cores=4)
+    with pytest.raises(HttpResponseError, match="Usage: '3' Requested: '2'"):
+        again.aci.container_groups.begin_create_or_update(RG, "b", group(container(cpu=2)))
+    again.aci.container_groups.begin_create_or_update(RG, "b", group(container(cpu=1))).result()
+    with again.emu._store.tx(write=False) as tx:
+        assert tx.cores_in_use(LOC) == 4 == _summed(tx, LOC)

@@ -155,3 +155,9 @@ def test_interrupted_and_killed_kernels_lose_nothing(tmp_path):
     assert acked <= present, f"lost: {sorted(acked - present)[:10]}"
     assert {f"{k}-final" for k in kernels} <= present
     after.aci.container_groups.begin_create_or_update(RG, "afterwards", group()).result()
+    # The cores the quota counts, kept by the store, survived every kill -9 and Ctrl-C.
+    with after.emu._store.tx(write=False) as tx:
+        kept = tx.cores_in_use(LOC)
+        summed = tx.c.execute("SELECT round(SUM(cores), 6) FROM container_groups "
+                              "WHERE location=? AND active=1", (LOC,)).fetchone()[0]
+    assert kept == summed > 0

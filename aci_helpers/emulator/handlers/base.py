@@ -10,6 +10,7 @@ from urllib.parse import quote
 from .. import assumptions as A
 from ..errors import InvalidRequestContent
 from ..model.cloud import Cloud, Ctx
+from ..model.records import Operation
 
 
 @dataclass
@@ -74,10 +75,10 @@ class Env:
     ctx: Ctx
 
 
-def async_headers(env: Env, location: str, op_id: str) -> dict[str, str]:
-    """``Azure-AsyncOperation`` (the status URL of ``op_id``) and ``Retry-After`` headers."""
+def async_headers(env: Env, op: Operation) -> dict[str, str]:
+    """``Azure-AsyncOperation`` (the status URL of ``op``) and ``Retry-After`` headers."""
     url = (f"{env.req.base_url}/subscriptions/{env.cloud.sub}/providers/"
-           f"Microsoft.ContainerInstance/locations/{location}/operations/{op_id}"
+           f"Microsoft.ContainerInstance/locations/{op.location}/operations/{op.id}"
            f"?api-version={A.ACI_OPERATION_API_VERSION}")
     return {"Azure-AsyncOperation": url, "Retry-After": str(A.RETRY_AFTER_SECONDS)}
 

@@ -7,69 +7,75 @@ from ..errors import InvalidParameter
 from .base import Env, Reply, async_headers, page, skip_token
 
 
+def _list(env: Env, rg: str | None) -> Reply:
+    groups = env.cloud.container_groups
+    items, nxt = groups.list(env.ctx, rg, skip_token(env), A.PAGE_SIZE)
+    return page(env, [groups.describe(env.ctx, g, with_view=False) for g in items], nxt)
+
+
 def list_by_subscription(env: Env) -> Reply:
     """GET one page of the subscription's container groups."""
-    items, nxt = env.cloud.cg_list(env.ctx, None, skip_token(env), A.PAGE_SIZE)
-    return page(env, items, nxt)
+    return _list(env, None)
 
 
 def list_by_resource_group(env: Env) -> Reply:
     """GET one page of a resource group's container groups."""
-    items, nxt = env.cloud.cg_list(env.ctx, env.req.params["rg"], skip_token(env), A.PAGE_SIZE)
-    return page(env, items, nxt)
+    return _list(env, env.req.params["rg"])
 
 
 def get(env: Env) -> Reply:
     """GET a container group, with its instance view."""
-    p = env.req.params
-    return Reply(200, env.cloud.cg_get(env.ctx, p["rg"], p["name"]))
+    p, groups = env.req.params, env.cloud.container_groups
+    return Reply(200, groups.describe(env.ctx, groups.find(env.ctx, p["rg"], p["name"])))
 
 
 def put(env: Env) -> Reply:
     """PUT: create (201) or update (200) a container group, with async-operation headers."""
-    p = env.req.params
-    created, body, op, loc = env.cloud.cg_put(env.ctx, p["rg"], p["name"], env.req.json())
-    return Reply(201 if created else 200, body, async_headers(env, loc, op))
+    p, groups = env.req.params, env.cloud.container_groups
+    done = groups.create_or_update(env.ctx, p["rg"], p["name"], env.req.json())
+    return Reply(201 if done.created else 200, groups.describe(env.ctx, done.group),
+                 async_headers(env, done.operation))
 
 
 def patch(env: Env) -> Reply:
     """PATCH a container group's tags."""
-    p = env.req.params
-    return Reply(200, env.cloud.cg_patch(env.ctx, p["rg"], p["name"], env.req.json()))
+    p, groups = env.req.params, env.cloud.container_groups
+    group = groups.update_tags(env.ctx, p["rg"], p["name"], env.req.json())
+    return Reply(200, groups.describe(env.ctx, group))
 
 
 def delete(env: Env) -> Reply:
     """DELETE a container group: 200 with its last body, DELETE_ABSENT_STATUS when none."""
     p = env.req.params
-    body = env.cloud.cg_delete(env.ctx, p["rg"], p["name"])
+    body = env.cloud.container_groups.delete(env.ctx, p["rg"], p["name"])
     return Reply(A.DELETE_ABSENT_STATUS) if body is None else Reply(200, body)
 
 
 def restart(env: Env) -> Reply:
     """POST restart: 204 with async-operation headers."""
     p = env.req.params
-    op, loc = env.cloud.cg_restart(env.ctx, p["rg"], p["name"])
-    return Reply(204, None, async_headers(env, loc, op))
+    op = env.cloud.container_groups.restart(env.ctx, p["rg"], p["name"])
+    return Reply(204, None, async_headers(env, op))
 
 
 def stop(env: Env) -> Reply:
     """POST stop: 204."""
     p = env.req.params
-    env.cloud.cg_stop(env.ctx, p["rg"], p["name"])
+    env.cloud.container_groups.stop(env.ctx, p["rg"], p["name"])
     return Reply(204)
 
 
 def start(env: Env) -> Reply:
     """POST start: ``START_STATUS`` with async-operation headers."""
     p = env.req.params
-    op, loc = env.cloud.cg_start(env.ctx, p["rg"], p["name"])
-    return Reply(A.START_STATUS, None, async_headers(env, loc, op))
+    op = env.cloud.container_groups.start(env.ctx, p["rg"], p["name"])
+    return Reply(A.START_STATUS, None, async_headers(env, op))
 
 
 def outbound(env: Env) -> Reply:
     """GET the outbound network dependency endpoints (an empty list)."""
     p = env.req.params
-    return Reply(200, env.cloud.cg_outbound(env.ctx, p["rg"], p["name"]))
+    return Reply(200, env.cloud.container_groups.outbound_endpoints(env.ctx, p["rg"], p["name"]))
 
 
 def logs(env: Env) -> Reply:
@@ -90,8 +96,8 @@ def logs(env: Env) -> Reply:
     if ts_raw not in ("true", "false"):
         raise InvalidParameter(f"The value '{q['timestamps']}' of the query parameter "
                                f"'timestamps' is invalid: use 'true' or 'false'.")
-    content = env.cloud.logs(env.ctx, p["rg"], p["name"], p["container"], tail,
-                             ts_raw == "true")
+    content = env.cloud.containers.logs(env.ctx, p["rg"], p["name"], p["container"], tail,
+                                        ts_raw == "true")
     return Reply(200, {"content": content})
 
 
@@ -100,12 +106,12 @@ def exec_(env: Env) -> Reply:
     p = env.req.params
     if env.req.body:
         env.req.json()  # malformed bodies are still a 400 first
-    env.cloud.exec_or_attach(env.ctx, p["rg"], p["name"], p["container"], "exec")
+    env.cloud.containers.exec_or_attach(env.ctx, p["rg"], p["name"], p["container"], "exec")
     raise AssertionError("unreachable")
 
 
 def attach(env: Env) -> Reply:
     """POST attach: always an error (not implemented; 404 first if the container is missing)."""
     p = env.req.params
-    env.cloud.exec_or_attach(env.ctx, p["rg"], p["name"], p["container"], "attach")
+    env.cloud.containers.exec_or_attach(env.ctx, p["rg"], p["name"], p["container"], "attach")
     raise AssertionError("unreachable")

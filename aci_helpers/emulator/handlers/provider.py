@@ -13,7 +13,7 @@ def operation_status(env: Env) -> Reply:
     """GET an async operation's status."""
     p = env.req.params
     # Real ACI sends no Retry-After; without one the SDK would sleep its default 30 s.
-    return Reply(200, env.cloud.operation(env.ctx, p["loc"], p["op"]),
+    return Reply(200, env.cloud.container_groups.operation(env.ctx, p["loc"], p["op"]),
                  {"Retry-After": str(A.RETRY_AFTER_SECONDS)})
 
 

@@ -14,18 +14,19 @@ def put(env: Env) -> Reply:
     body = env.req.json()
     if not isinstance(body, dict):
         raise InvalidRequestContent("the request body must be a JSON object")
-    created, wire = env.cloud.rg_put(env.ctx, env.req.params["rg"], body)
-    return Reply(201 if created else 200, wire)
+    rg, created = env.cloud.resource_groups.create_or_update(env.ctx, env.req.params["rg"], body)
+    return Reply(201 if created else 200, rg.describe())
 
 
 def get(env: Env) -> Reply:
     """GET a resource group."""
-    return Reply(200, env.cloud.rg_get(env.ctx, env.req.params["rg"]))
+    return Reply(200, env.cloud.resource_groups.require(env.ctx, env.req.params["rg"]).describe())
 
 
 def head(env: Env) -> Reply:
-    """HEAD: 204 when the resource group exists, else 404."""
-    return Reply(204 if env.cloud.rg_exists(env.ctx, env.req.params["rg"]) else 404)
+    """HEAD: 204 when the resource group exists (also while it is being deleted), else 404."""
+    found = env.cloud.resource_groups.find(env.ctx, env.req.params["rg"])
+    return Reply(204 if found is not None else 404)
 
 
 def patch(env: Env) -> Reply:
@@ -33,7 +34,8 @@ def patch(env: Env) -> Reply:
     body = env.req.json()
     if not isinstance(body, dict):
         raise InvalidRequestContent("the request body must be a JSON object")
-    return Reply(200, env.cloud.rg_patch(env.ctx, env.req.params["rg"], body))
+    return Reply(200, env.cloud.resource_groups.update(env.ctx, env.req.params["rg"], body)
+                 .describe())
 
 
 def _status_url(env: Env, token: str) -> str:
@@ -43,7 +45,7 @@ def _status_url(env: Env, token: str) -> str:
 
 def delete(env: Env) -> Reply:
     """DELETE: start deleting a resource group; 202 with a status URL to poll."""
-    token = env.cloud.rg_delete(env.ctx, env.req.params["rg"])
+    token = env.cloud.resource_groups.delete(env.ctx, env.req.params["rg"])
     return Reply(202, None, {"Location": _status_url(env, token),
                              "Retry-After": str(A.RG_DELETE_RETRY_AFTER_SECONDS)})
 
@@ -51,7 +53,7 @@ def delete(env: Env) -> Reply:
 def delete_status(env: Env) -> Reply:
     """GET a resource-group deletion's status: 202 while it runs, then 200."""
     token = env.req.params["token"]
-    if env.cloud.rg_delete_status(env.ctx, token):
+    if env.cloud.resource_groups.deletion_running(env.ctx, token):
         return Reply(202, None, {"Location": _status_url(env, token),
                                  "Retry-After": str(A.RG_DELETE_RETRY_AFTER_SECONDS)})
     return Reply(200)
@@ -59,12 +61,12 @@ def delete_status(env: Env) -> Reply:
 
 def list_(env: Env) -> Reply:
     """GET one page of the subscription's resource groups."""
-    items, nxt = env.cloud.rg_list(env.ctx, skip_token(env), A.PAGE_SIZE)
-    return page(env, items, nxt)
+    rgs, nxt = env.cloud.resource_groups.list(env.ctx, skip_token(env), A.PAGE_SIZE)
+    return page(env, [rg.describe() for rg in rgs], nxt)
 
 
 def resources(env: Env) -> Reply:
     """GET one page of a resource group's resources (its container groups)."""
-    items, nxt = env.cloud.rg_resources(env.ctx, env.req.params["rg"], skip_token(env),
-                                        A.PAGE_SIZE)
+    items, nxt = env.cloud.resource_groups.resources(env.ctx, env.req.params["rg"],
+                                                     skip_token(env), A.PAGE_SIZE)
     return page(env, items, nxt)

@@ -11,11 +11,47 @@ changes (VOLUME_SHARING_ROUNDS at most).
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, Callable
 
 from .. import assumptions as A
 from . import volumes as VOL
 from .util import det_hex
+
+
+class _Launch:
+    """A group's programs, launched together the first time one is asked anything."""
+
+    __slots__ = ("_make", "_programs")
+
+    def __init__(self, make: Callable[[], dict]) -> None:
+        self._make: Callable[[], dict] | None = make
+        self._programs: dict | None = None
+
+    @property
+    def done(self) -> bool:
+        """Whether the programs were launched."""
+        return self._programs is not None
+
+    def programs(self) -> dict:
+        """Container name -> Program (launching them now if not done yet)."""
+        if self._programs is None:
+            assert self._make is not None
+            self._programs, self._make = self._make(), None
+        return self._programs
+
+
+class _Deferred:
+    """A container's Program, launched (with its group's) on first use: its exit time, its
+    output, its writes. Interpreting the image's script is the costly part of a create, and
+    nothing asks for it until a container has started, so a PUT answers without it."""
+
+    __slots__ = ("_launch", "_name")
+
+    def __init__(self, launch: _Launch, name: str) -> None:
+        self._launch, self._name = launch, name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._launch.programs()[self._name], attr)
 
 
 class Programs:
@@ -25,7 +61,7 @@ class Programs:
         self._catalog = catalog     # the runtime's ImageCatalog, made once by the Emulator
         self._rt: Any = None
         self._infos: dict[tuple, Any] = {}
-        self._programs: dict[tuple, tuple[dict, dict]] = {}
+        self._programs: dict[tuple, tuple[dict, dict, _Launch]] = {}
 
     def runtime(self) -> Any:
         """The runtime package (imported late: it is a separate package)."""
@@ -65,36 +101,58 @@ class Programs:
 
     def of(self, key: str, doc: dict) -> tuple[dict, dict]:
         """Per-container Program and pull reference of the group's current run, cached per
-        spec revision and run."""
-        run = doc["runs"][-1]
-        started = run["start"] + A.STARTED_AFTER  # only renders dates in output
-        ck = (key, doc["rev"], started)
+        spec revision and run. The programs are launched when first used (``_Deferred``)."""
+        progs, refs, _ = self._entry(key, doc)
+        return progs, refs
+
+    def launched(self, key: str, doc: dict) -> bool:
+        """Whether this process has launched the programs of the group's current run."""
+        hit = self._programs.get(_cache_key(key, doc))
+        return hit is not None and hit[2].done
+
+    def _entry(self, key: str, doc: dict) -> tuple[dict, dict, _Launch]:
+        ck = _cache_key(key, doc)
         hit = self._programs.get(ck)
         if hit is not None:
             return hit
         rt = self.runtime()
         props = doc["properties"]
+        run = doc["runs"][-1]
+        started = ck[2]
         servers = servers_of(props)
         pulls = doc.get("pulls") or {}
         infos = {c["name"]: self.info(c["properties"]["image"], servers, pulls)
                  for c in props["containers"]}
-        envs = {c["name"]: {e["name"]: e.get("value", e.get("secureValue", ""))
-                            for e in c["properties"].get("environmentVariables", [])}
-                for c in props["containers"]}
 
-        def launch(name: str, cp: dict, mounts: list) -> Any:
-            """The container ``name`` launched with these mounts."""
-            peers = [infos[o] for o in infos if o != name]
-            return rt.launch(infos[name], command=cp.get("command") or None, env=envs[name],
-                             peers=peers, seed=doc["seed"], started_at=started, mounts=mounts)
+        def launch_all() -> dict:
+            """Every container of the run, launched with its mounts."""
+            envs = {c["name"]: {e["name"]: e.get("value", e.get("secureValue", ""))
+                                for e in c["properties"].get("environmentVariables", [])}
+                    for c in props["containers"]}
 
-        progs = _with_volumes(rt, props, run, launch)
+            def launch(name: str, cp: dict, mounts: list) -> Any:
+                """The container ``name`` launched with these mounts."""
+                peers = [infos[o] for o in infos if o != name]
+                return rt.launch(infos[name], command=cp.get("command") or None,
+                                 env=envs[name], peers=peers, seed=doc["seed"],
+                                 started_at=started, mounts=mounts)
+
+            return _with_volumes(rt, props, run, launch)
+
+        group = _Launch(launch_all)
+        progs = {c["name"]: _Deferred(group, c["name"]) for c in props["containers"]}
         refs = {c["name"]: pull_ref(infos[c["name"]], c["properties"]["image"])
                 for c in props["containers"]}
         if len(self._programs) > 4096:
             self._programs.clear()
-        self._programs[ck] = (progs, refs)
-        return progs, refs
+        self._programs[ck] = (progs, refs, group)
+        return progs, refs, group
+
+
+def _cache_key(key: str, doc: dict) -> tuple[str, int, float]:
+    """A group's run as the programs' cache knows it: its spec revision and container start
+    (which only renders dates in the output)."""
+    return key, doc["rev"], doc["runs"][-1]["start"] + A.STARTED_AFTER
 
 
 def _with_volumes(rt: Any, props: dict, run: dict, launch: Any) -> dict:

@@ -1,0 +1,106 @@
+"""A container's program is launched (its image's script interpreted) when first needed,
+never at the write that creates it, and never inside the state's write lock; the answers
+are the same (the committed notebooks, compared byte for byte by nbval, are the proof)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from aci_helpers.emulator import Emulator
+from aci_helpers.emulator import runtime
+
+from .conftest import LOC, RG, Cloud, task
+
+
+class Launches(list):
+    """(image, whether another connection could take the state file's write lock at that
+    moment) of every launch; ``path``: the state file to try."""
+
+    path: str | None = None
+
+
+@pytest.fixture
+def launches(monkeypatch) -> Launches:
+    """Every launch of a container's program, from now on."""
+    seen = Launches()
+    real = runtime.launch
+
+    def launch(info, *args, **kwargs):
+        free = None
+        if seen.path:
+            other = sqlite3.connect(seen.path, timeout=0, isolation_level=None)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("ROLLBACK")
+                free = True
+            except sqlite3.OperationalError:  # "database is locked": a write holds it
+                free = False
+            finally:
+                other.close()
+        seen.append((info.reference, free))
+        return real(info, *args, **kwargs)
+
+    monkeypatch.setattr(runtime, "launch", launch)
+    return seen
+
+
+def _cloud(path=None, clock="instant") -> Cloud:
+    c = Cloud(Emulator(path, clock=clock, seed=0))
+    c.res.resource_groups.create_or_update(RG, {"location": LOC})
+    return c
+
+
+def test_a_create_answers_without_launching_and_the_next_request_settles_it(launches):
+    c = _cloud()
+    status, _, body = c.raw("PUT", c.cg_path("t1"), c.aci.container_groups._serialize.body(
+        task("echo hello; sleep 5"), "ContainerGroup"))
+    assert status == 201 and body["properties"]["provisioningState"] == "Pending"
+    assert launches == []
+    got = c.aci.container_groups.get(RG, "t1")  # the instant clock lets everything happen
+    assert len(launches) == 1
+    assert got.instance_view.state == "Succeeded"
+    assert got.containers[0].instance_view.current_state.exit_code == 0
+    assert c.aci.containers.list_logs(RG, "t1", "c1").content == "hello\n"
+    assert len(launches) == 1  # launched once per run, whatever asks
+
+
+def test_launches_happen_outside_the_write_lock(tmp_path, launches):
+    path = str(tmp_path / "state.db")
+    launches.path = path
+    c = _cloud(path)
+    c.aci.container_groups.begin_create_or_update(RG, "t1", task("echo one")).result()
+    # PUT after PUT (no poll between): the second write launches the first group from a
+    # snapshot before it takes the lock.
+    c.aci.container_groups.begin_create_or_update(RG, "t2", task("echo two"))
+    c.aci.container_groups.begin_create_or_update(RG, "t3", task("echo three"))
+    c.aci.container_groups.get(RG, "t3")
+    c.aci.container_groups.begin_restart(RG, "t1").result()
+    c.aci.container_groups.get(RG, "t1")
+    assert len(launches) == 4 and all(free for _, free in launches), launches
+
+
+def test_another_kernel_settles_what_this_one_created(tmp_path):
+    """The settle time of a group one process created, not yet launched anywhere, is found
+    by whichever process asks next (the instant clock then moves to it)."""
+    path = tmp_path / "state.db"
+    a, b = _cloud(path), Cloud(Emulator(path, clock="instant", seed=0))
+    status, _, _ = a.raw("PUT", a.cg_path("t1"), a.aci.container_groups._serialize.body(
+        task("echo hello; sleep 30"), "ContainerGroup"))
+    assert status == 201
+    got = b.aci.container_groups.get(RG, "t1")
+    assert got.instance_view.state == "Succeeded"
+    assert b.aci.containers.list_logs(RG, "t1", "c1").content == "hello\n"
+    assert a.aci.container_groups.get(RG, "t1").instance_view.state == "Succeeded"
+
+
+def test_a_realtime_kernels_groups_settle_when_an_instant_one_opens_the_file(tmp_path):
+    path = tmp_path / "state.db"
+    a = _cloud(path, clock="realtime")
+    a.aci.container_groups.begin_create_or_update(RG, "t1", task("echo hello")).result()
+    a.emu.close()
+    b = Cloud(Emulator(path, clock="instant", seed=0))
+    assert b.aci.container_groups.get(RG, "t1").instance_view.state == "Succeeded"
+    with b.emu._store.tx(write=False) as tx:
+        assert tx.unsettled() == []
