@@ -153,19 +153,24 @@ class App:
 
         On the instant clock, every write first stores when the groups whose settle time is
         pending settle (the clock moves to the latest). Finding that time means launching
-        their programs: done from a read snapshot, outside the write lock. A write that
-        finds a group launched nowhere yet (another kernel, or thread, wrote it meanwhile)
-        gives the lock back unchanged and launches it first, a few times at most."""
+        their programs, outside the write lock: those this process wrote, from what it
+        wrote, before any transaction (the request after a create: it must write anyway);
+        others from a read snapshot. A write that finds a group launched nowhere yet
+        (another kernel, or thread, wrote it meanwhile) gives the lock back unchanged and
+        launches it first, a few times at most."""
         instant = self.clock.kind == "instant"
         groups = self.cloud.container_groups
         settles = None
-        if instant and (not write or groups.unsettled):
+        if instant and groups.unsettled:
+            self.cloud.launch_own()
+            write = True
+        elif instant and not write:
             # A read answers from one snapshot, unless the instant clock must first move on
             # (a group settles, a resource-group deletion ends): then it becomes a write.
             with self.store.tx(write=False) as tx:
                 now = self.clock.now(tx)
                 settles = groups.settle_times(tx)
-                if not (write or settles or self.clock.needs_advance(tx, now)
+                if not (settles or self.clock.needs_advance(tx, now)
                         or tx.due_rg_deletions(now)):
                     return self._serve(req, route, handler, sub, tx, now, False), now
             write = True

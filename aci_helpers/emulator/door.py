@@ -17,6 +17,7 @@ from . import assumptions as A
 from .errors import InvalidRequestContent, RequestContentTooLarge
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def decode_path(raw: str) -> str:
@@ -61,7 +62,10 @@ def check_body(body: bytes) -> Any:
         data = json.loads(text, parse_constant=_no_constant)
     except (ValueError, RecursionError):
         return None
-    _check_tree(data)
+    # Only a \ud800-style escape makes a lone surrogate (UTF-8 text cannot hold one), and
+    # nesting needs an opening bracket per level: most bodies need no walk at all.
+    if _ESCAPED_SURROGATE.search(text) or text.count("{") + text.count("[") >= A.MAX_JSON_DEPTH:
+        _check_tree(data)
     return data
 
 

@@ -314,6 +314,7 @@ class ContainerGroups:
             settle = self._settle_time(group)
         else:
             settle, self.unsettled = PENDING_SETTLE, True
+            self.cloud.remember_unlaunched(group.key, group.doc)
         label = group.dns_label
         ctx.tx.put_cg(group.key, group.rg.lower(), group.doc, settle_at=settle,
                       cores=group.cores, dns_key=f"{group.location}/{label}" if label else None,

@@ -10,12 +10,18 @@ changes (VOLUME_SHARING_ROUNDS at most).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from typing import Any, Callable
 
 from .. import assumptions as A
 from . import volumes as VOL
 from .util import det_hex
+
+
+#: Launches run one at a time in a process (threads: the SDK's poller, the async transport's
+#: workers); never taken while waiting for the store, so no lock order to keep.
+_LAUNCHING = threading.Lock()
 
 
 class _Launch:
@@ -35,8 +41,10 @@ class _Launch:
     def programs(self) -> dict:
         """Container name -> Program (launching them now if not done yet)."""
         if self._programs is None:
-            assert self._make is not None
-            self._programs, self._make = self._make(), None
+            with _LAUNCHING:
+                if self._programs is None:
+                    assert self._make is not None
+                    self._programs, self._make = self._make(), None
         return self._programs
 
 
@@ -62,6 +70,7 @@ class Programs:
         self._rt: Any = None
         self._infos: dict[tuple, Any] = {}
         self._programs: dict[tuple, tuple[dict, dict, _Launch]] = {}
+        self._own: dict[tuple, _Launch] = {}  # what this process stored unlaunched
 
     def runtime(self) -> Any:
         """The runtime package (imported late: it is a separate package)."""
@@ -104,6 +113,21 @@ class Programs:
         spec revision and run. The programs are launched when first used (``_Deferred``)."""
         progs, refs, _ = self._entry(key, doc)
         return progs, refs
+
+    def remember(self, key: str, doc: dict) -> None:
+        """Note that this process stored the group unlaunched: :meth:`launch_remembered`
+        launches it from this document, with no transaction open."""
+        launch = self._entry(key, doc)[2]
+        if not launch.done:
+            if len(self._own) > 1024:  # a bound: what is forgotten is launched when needed
+                self._own.clear()
+            self._own[_cache_key(key, doc)] = launch
+
+    def launch_remembered(self) -> None:
+        """Launch the groups :meth:`remember` noted."""
+        own, self._own = self._own, {}
+        for launch in own.values():
+            launch.programs()
 
     def launched(self, key: str, doc: dict) -> bool:
         """Whether this process has launched the programs of the group's current run."""
