@@ -22,7 +22,7 @@ import re
 import sqlite3
 import threading
 import time
-from typing import Any
+from typing import Any, Iterator
 
 from .errors import DamagedRecord, EmulatorError, StateFileBusy, StateFileError
 from .lockinfo import lock_holder

@@ -270,7 +270,7 @@ def test_ctrl_c_at_every_bytecode_of_a_read(tmp_path, other, raises):
     store.close()
 
 
-# -- the emulator's own transactions: App._dispatch -------------------------------------------
+# -- the emulator's own transactions: App._transact -------------------------------------------
 def _request(emu: Emulator, method: str, rg: str, tags: dict | None = None):
     url = (f"https://management.azure.com/subscriptions/{emu.subscription_id}/resourcegroups/"
            f"{rg}?api-version=2021-04-01")
@@ -284,7 +284,7 @@ def _request(emu: Emulator, method: str, rg: str, tags: dict | None = None):
 @pytest.mark.parametrize("clock", ["instant", "realtime"])
 @pytest.mark.parametrize("method", ["PUT", "GET"])
 def test_ctrl_c_at_every_bytecode_of_a_request(tmp_path, other, clock, method):
-    """The transactions of ``_dispatch``: a write, and a read (on the instant clock, a read
+    """The transactions of ``_transact``: a write, and a read (on the instant clock, a read
     answers from one snapshot; it becomes a write when the clock must move on first)."""
     path = str(tmp_path / "state.db")
     emu = Emulator(path, clock=clock)
@@ -306,8 +306,8 @@ def test_ctrl_c_at_every_bytecode_of_a_request(tmp_path, other, clock, method):
             return [before]
         return [str(i)] if outcome == "returned" else [before, str(i)]
 
-    report = _aim_everywhere(store, App._dispatch, call, seen, True, expect)
-    assert {"_dispatch", "__enter__", "__exit__"} <= {w.split(":")[0] for w in report["landed"]}
+    report = _aim_everywhere(store, App._transact, call, seen, True, expect)
+    assert {"_transact", "__enter__", "__exit__"} <= {w.split(":")[0] for w in report["landed"]}
     emu.close()
 
 

@@ -4,45 +4,48 @@ are the same (the committed notebooks, compared byte for byte by nbval, are the 
 
 from __future__ import annotations
 
-import sqlite3
+import threading
 
 import pytest
 
-from aci_helpers.emulator import Emulator
-from aci_helpers.emulator import runtime
+from aci_helpers.emulator import Emulator, runtime
+from aci_helpers.emulator.store import Store
 
 from .conftest import LOC, RG, Cloud, task
 
 
 class Launches(list):
-    """(image, whether another connection could take the state file's write lock at that
-    moment) of every launch; ``path``: the state file to try."""
-
-    path: str | None = None
+    """(image, whether the launching thread held a write transaction) of every launch."""
 
 
 @pytest.fixture
 def launches(monkeypatch) -> Launches:
-    """Every launch of a container's program, from now on."""
+    """Every launch of a container's program from now on, and whether the thread that
+    launched it was inside a write transaction of the store at that moment (the SDK's
+    poller threads write meanwhile: only the launching thread's own transaction counts)."""
     seen = Launches()
-    real = runtime.launch
+    real_launch, real_tx = runtime.launch, Store.tx
+    writing = threading.local()
+
+    class Tracked:
+        def __init__(self, inner, write: bool) -> None:
+            self.inner, self.write = inner, write
+
+        def __enter__(self):
+            tx = self.inner.__enter__()
+            writing.now = self.write
+            return tx
+
+        def __exit__(self, *exc):
+            writing.now = False
+            return self.inner.__exit__(*exc)
 
     def launch(info, *args, **kwargs):
-        free = None
-        if seen.path:
-            other = sqlite3.connect(seen.path, timeout=0, isolation_level=None)
-            try:
-                other.execute("BEGIN IMMEDIATE")
-                other.execute("ROLLBACK")
-                free = True
-            except sqlite3.OperationalError:  # "database is locked": a write holds it
-                free = False
-            finally:
-                other.close()
-        seen.append((info.reference, free))
-        return real(info, *args, **kwargs)
+        seen.append((info.reference, getattr(writing, "now", False)))
+        return real_launch(info, *args, **kwargs)
 
     monkeypatch.setattr(runtime, "launch", launch)
+    monkeypatch.setattr(Store, "tx", lambda self, write: Tracked(real_tx(self, write), write))
     return seen
 
 
@@ -67,9 +70,7 @@ def test_a_create_answers_without_launching_and_the_next_request_settles_it(laun
 
 
 def test_launches_happen_outside_the_write_lock(tmp_path, launches):
-    path = str(tmp_path / "state.db")
-    launches.path = path
-    c = _cloud(path)
+    c = _cloud(tmp_path / "state.db")
     c.aci.container_groups.begin_create_or_update(RG, "t1", task("echo one")).result()
     # PUT after PUT (no poll between): the second write launches the first group from a
     # snapshot before it takes the lock.
@@ -78,7 +79,7 @@ def test_launches_happen_outside_the_write_lock(tmp_path, launches):
     c.aci.container_groups.get(RG, "t3")
     c.aci.container_groups.begin_restart(RG, "t1").result()
     c.aci.container_groups.get(RG, "t1")
-    assert len(launches) == 4 and all(free for _, free in launches), launches
+    assert len(launches) == 4 and not any(locked for _, locked in launches), launches
 
 
 def test_another_kernel_settles_what_this_one_created(tmp_path):

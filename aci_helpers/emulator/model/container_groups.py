@@ -8,6 +8,7 @@ the time the group settles, which the instant clock needs, is stored by :meth:`s
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from .. import assumptions as A
@@ -399,5 +400,4 @@ class ContainerGroups:
 
 def _signature(props: dict) -> str:
     """The spec as text, to tell an update that changes nothing."""
-    import json
     return json.dumps(props, sort_keys=True)

@@ -9,6 +9,7 @@ models do (``JobQueue.describe()``).
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,7 +125,6 @@ class ContainerGroup:
 
     def copy(self) -> "ContainerGroup":
         """A deep copy to change, without what the store added when it read it (``_`` keys)."""
-        import copy
         return ContainerGroup(self.key, copy.deepcopy(
             {k: v for k, v in self.doc.items() if not k.startswith("_")}))
 
