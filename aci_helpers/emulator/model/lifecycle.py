@@ -168,7 +168,6 @@ class GroupView:
     ip: str | None
     containers: dict[str, dict | None]          # name -> instanceView (None: absent)
     runs: dict[str, ContainerRun | None]        # name -> current run evaluation
-    run_start: float | None
 
 
 def provisioning_state(doc: dict, t: float) -> str:
@@ -193,7 +192,7 @@ def evaluate(doc: dict, t: float, programs: dict[str, Any], pull_refs: dict[str,
     prov = provisioning_state(doc, t)
     if doc.get("stopped_at") is not None and doc["stopped_at"] <= t:
         return GroupView(prov, "Stopped", None, {n: None for n in names},
-                         {n: None for n in names}, None)
+                         {n: None for n in names})
     runs = doc["runs"]
     history: dict[str, list[Ev]] = {n: [] for n in names}
     for i, run in enumerate(runs[:-1]):
@@ -231,7 +230,7 @@ def evaluate(doc: dict, t: float, programs: dict[str, Any], pull_refs: dict[str,
     else:
         state = "Succeeded"
     ip = current_ip(doc, t)
-    return GroupView(prov, state, ip, views, current, last["start"])
+    return GroupView(prov, state, ip, views, current)
 
 
 def op_events(doc: dict, t: float, programs: dict[str, Any], pull_refs: dict[str, str],
