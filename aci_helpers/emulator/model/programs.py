@@ -71,6 +71,7 @@ class Programs:
         self._infos: dict[tuple, Any] = {}
         self._programs: dict[tuple, tuple[dict, dict, _Launch]] = {}
         self._own: dict[tuple, _Launch] = {}  # what this process stored unlaunched
+        self._own_lock = threading.Lock()  # remembered in a write, launched outside any
 
     def runtime(self) -> Any:
         """The runtime package (imported late: it is a separate package)."""
@@ -119,13 +120,15 @@ class Programs:
         launches it from this document, with no transaction open."""
         launch = self._entry(key, doc)[2]
         if not launch.done:
-            if len(self._own) > 1024:  # a bound: what is forgotten is launched when needed
-                self._own.clear()
-            self._own[_cache_key(key, doc)] = launch
+            with self._own_lock:
+                if len(self._own) > 1024:  # a bound: what is forgotten is launched when needed
+                    self._own.clear()
+                self._own[_cache_key(key, doc)] = launch
 
     def launch_remembered(self) -> None:
         """Launch the groups :meth:`remember` noted."""
-        own, self._own = self._own, {}
+        with self._own_lock:
+            own, self._own = self._own, {}
         for launch in own.values():
             launch.programs()
 
