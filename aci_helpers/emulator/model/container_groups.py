@@ -248,10 +248,13 @@ class ContainerGroups:
             raise OperationNotFound(f"The operation '{op_id}' was not found in location "
                                     f"'{location}'.")
         events: list = []
-        gdoc = ctx.tx.get_cg(op.key)
-        if gdoc is not None and group_problem(gdoc) is None and op.run < len(gdoc["runs"]):
-            progs, refs = self.cloud.programs(op.key, gdoc)
-            events = L.op_events(gdoc, min(ctx.now, op.done_at), progs, refs, op.key, op.run)
+        doc = ctx.tx.get_cg(op.key)
+        if doc is not None and group_problem(doc) is None:
+            group = ContainerGroup(op.key, doc)
+            if op.run <= group.run_index:
+                progs, refs = self.cloud.programs(group.key, doc)
+                events = L.op_events(doc, min(ctx.now, op.done_at), progs, refs, group.key,
+                                     op.run)
         return op.describe(ctx.now, events)
 
     # ------------------------------------------------------------------ settle times
@@ -262,7 +265,7 @@ class ContainerGroups:
         out = {}
         for key, version in tx.unsettled():
             doc = tx.get_cg(key)
-            if doc is not None and doc["_version"] == version:
+            if doc is not None and ContainerGroup(key, doc).version == version:
                 out[key] = (version, self._settle_time(ContainerGroup(key, doc)))
         return out
 

@@ -111,6 +111,7 @@ class ContainerGroup:
     tags = _Field("tags", optional=True)
     identity = _Field("identity", optional=True)
     zones = _Field("zones", optional=True)
+    version = _Field("_version")            # the store's version of the record (read back)
 
     def __init__(self, key: str, doc: dict) -> None:
         self.key, self.doc = key, doc
