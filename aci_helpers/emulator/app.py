@@ -42,12 +42,12 @@ class Response:
     body: bytes
 
 
+_PHRASES = {s.value: s.phrase for s in HTTPStatus}
+
+
 def reason(status: int) -> str:
     """The HTTP reason phrase of ``status`` (``Unknown`` for a code HTTP does not define)."""
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Unknown"
+    return _PHRASES.get(status, "Unknown")
 
 
 class App:
@@ -160,30 +160,36 @@ class App:
         launches it first, a few times at most."""
         instant = self.clock.kind == "instant"
         groups = self.cloud.container_groups
-        settles = None
+        settles: dict = {}
         if instant and groups.unsettled:
-            self.cloud.launch_own()
+            settles = groups.own_settle_times()
             write = True
         elif instant and not write:
             # A read answers from one snapshot, unless the instant clock must first move on
             # (a group settles, a resource-group deletion ends): then it becomes a write.
             with self.store.tx(write=False) as tx:
-                now = self.clock.now(tx)
-                settles = groups.settle_times(tx)
-                if not (settles or self.clock.needs_advance(tx, now)
-                        or tx.due_rg_deletions(now)):
+                dues = tx.dues()
+                now = self.clock.now(tx, dues)
+                settles = groups.settle_times(tx) if dues.unsettled else {}
+                if not (settles or self.clock.needs_advance(tx, now, dues)
+                        or dues.deletion_ended(now)):
                     return self._serve(req, route, handler, sub, tx, now, False), now
             write = True
         for attempt in range(_LAUNCH_TRIES):
             try:
                 with self.store.tx(write=write) as tx:
-                    if write and instant:  # first: before anything is written
-                        groups.settle(tx, settles, launch=attempt == _LAUNCH_TRIES - 1)
-                    now = self.clock.advance(tx) if write else self.clock.now(tx)
-                    if write:
+                    if not write:
+                        now = self.clock.now(tx)
+                        return self._serve(req, route, handler, sub, tx, now, False), now
+                    dues = tx.dues()
+                    if instant and dues.unsettled:  # first: before anything is written
+                        latest = groups.settle(tx, settles, launch=attempt == _LAUNCH_TRIES - 1)
+                        dues = dues.settled(latest)
+                    now = self.clock.advance(tx, dues)
+                    if dues.deletion_ended(now):
                         for key in tx.due_rg_deletions(now):
                             tx.delete_rg(key)
-                    return self._serve(req, route, handler, sub, tx, now, write), now
+                    return self._serve(req, route, handler, sub, tx, now, True), now
             except Unlaunched:
                 with self.store.tx(write=False) as tx:
                     settles = groups.settle_times(tx)

@@ -9,7 +9,7 @@ import time
 
 from . import assumptions as A
 from .errors import StateFileError
-from .store import Tx
+from .store import Dues, Tx
 
 
 # Meta key of the realtime clock's anchor: "wall virtual speed". Virtual time is
@@ -53,7 +53,7 @@ class RealtimeClock:
                                  f"three numbers") from None
         return wall, virtual, speed
 
-    def now(self, tx: Tx) -> float:
+    def now(self, tx: Tx, dues: Dues | None = None) -> float:
         """The virtual time: the wall clock, or where the stored anchor puts it."""
         wall = time.time()
         anchor = self._anchor(tx)
@@ -62,11 +62,11 @@ class RealtimeClock:
         w0, v0, speed = anchor
         return v0 + speed * (wall - w0)
 
-    def needs_advance(self, tx: Tx, now: float | None = None) -> bool:
+    def needs_advance(self, tx: Tx, now: float, dues: Dues) -> bool:
         """Never: wall-clock time moves by itself."""
         return False
 
-    def advance(self, tx: Tx) -> float:
+    def advance(self, tx: Tx, dues: Dues | None = None) -> float:
         """The virtual time, also recorded in the state as its high-water mark.
 
         Only call inside a write transaction. A process whose speed differs from the
@@ -105,37 +105,37 @@ class InstantClock:
     kind = "instant"
 
     @staticmethod
-    def _stored(tx: Tx) -> tuple[float, float | None]:
+    def _stored(tx: Tx, dues: Dues) -> tuple[float, float | None]:
         """The stored clock and the realtime high-water mark (``None`` when never set)."""
-        meta = tx.meta_floats("clock", "wall_high")
-        return meta.get("clock", A.INSTANT_EPOCH), meta.get("wall_high")
+        return (tx.number("clock", dues.clock, A.INSTANT_EPOCH),
+                tx.number("wall_high", dues.wall_high))
 
-    def now(self, tx: Tx) -> float:
-        """The virtual time kept in the state."""
-        t, high = self._stored(tx)
+    def now(self, tx: Tx, dues: Dues | None = None) -> float:
+        """The virtual time kept in the state (``dues`` as read in this transaction, read
+        here when not given)."""
+        t, high = self._stored(tx, tx.dues() if dues is None else dues)
         # A file a realtime emulator wrote: virtual time resumes at its latest wall-clock
         # moment (never behind what was already shown). See CLOCK_HANDOVER.
         return max(t, high) if high is not None else t
 
     @staticmethod
-    def _target(tx: Tx, now: float) -> float:
-        due = tx.horizon()
-        target = due if due is not None and due > now else now
+    def _target(now: float, dues: Dues) -> float:
+        target = dues.latest if dues.latest is not None and dues.latest > now else now
         return min(target, now + A.INSTANT_MAX_ADVANCE_SECONDS)
 
-    def needs_advance(self, tx: Tx, now: float | None = None) -> bool:
-        """True when a group settles or a resource-group deletion ends after ``now`` (read
-        from the state when not given)."""
-        now = self.now(tx) if now is None else now
-        return self._target(tx, now) > now
+    def needs_advance(self, tx: Tx, now: float, dues: Dues) -> bool:
+        """True when a group settles or a resource-group deletion ends after ``now``."""
+        return self._target(now, dues) > now
 
-    def advance(self, tx: Tx) -> float:
-        """Move virtual time to the point where nothing finite is pending (bounded).
+    def advance(self, tx: Tx, dues: Dues | None = None) -> float:
+        """Move virtual time to the point where nothing finite is pending (bounded); ``dues``
+        as read in this transaction (read here when not given).
 
-        Only call inside a write transaction when :meth:`needs_advance` said so."""
-        t, high = self._stored(tx)
+        Only call inside a write transaction."""
+        dues = tx.dues() if dues is None else dues
+        t, high = self._stored(tx, dues)
         now = max(t, high) if high is not None else t
-        target = self._target(tx, now)
+        target = self._target(now, dues)
         if target > now or (target == now and high is not None and t < now):
             tx.set_meta("clock", repr(target))
         return target

@@ -22,7 +22,7 @@ import re
 import sqlite3
 import threading
 import time
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from .errors import DamagedRecord, EmulatorError, StateFileBusy, StateFileError
 from .lockinfo import lock_holder
@@ -426,6 +426,25 @@ def _load(text: Any) -> dict:
     return {"_damaged": problem} if problem else parsed
 
 
+class Dues(NamedTuple):
+    """What the instant clock and the dispatcher ask of the state before a request."""
+
+    clock: str | None              # meta "clock": the instant clock's stored time
+    wall_high: str | None          # meta "wall_high": the latest moment a realtime clock saw
+    latest: float | None           # the last known settle or end of a deletion (None: none)
+    unsettled: bool                # some group's settle time is pending (PENDING_SETTLE)
+    first_deletion_end: float | None   # the earliest end of a resource-group deletion
+
+    def settled(self, latest: float | None) -> "Dues":
+        """These dues once every pending settle time is stored, the latest being ``latest``."""
+        known = [t for t in (self.latest, latest) if t is not None]
+        return self._replace(latest=max(known, default=None), unsettled=False)
+
+    def deletion_ended(self, now: float) -> bool:
+        """Whether a resource group's deletion has ended by ``now``."""
+        return self.first_deletion_end is not None and self.first_deletion_end <= now
+
+
 class Tx:
     """Typed accessors inside one transaction.
 
@@ -446,18 +465,15 @@ class Tx:
         row = self.c.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return default if row is None else row[0]
 
-    def meta_floats(self, *keys: str) -> dict[str, float]:
-        """The meta values stored under ``keys`` as numbers (absent keys are left out)."""
-        rows = self.c.execute(f"SELECT key, value FROM meta WHERE key IN "
-                              f"({','.join('?' * len(keys))})", keys).fetchall()
-        return {k: self._number(k, v) for k, v in rows}
-
     def meta_float(self, key: str, default: float | None = None) -> float | None:
         """The meta value under ``key`` as a number; a stored non-number is a StateFileError."""
-        raw = self.meta(key)
-        return default if raw is None else self._number(key, raw)
+        return self.number(key, self.meta(key), default)
 
-    def _number(self, key: str, raw: Any) -> float:
+    def number(self, key: str, raw: str | None, default: float | None = None) -> float | None:
+        """The meta value ``raw`` stored under ``key`` as a number (``default`` when absent);
+        a stored non-number is a StateFileError."""
+        if raw is None:
+            return default
         try:
             return float(raw)
         except (TypeError, ValueError):
@@ -526,10 +542,13 @@ class Tx:
         parsed = _load(doc)
         parsed["_version"] = version
         parsed["_key"] = key  # a damaged document may not say which group it is
+        self._remember(key, version, doc, parsed)
+        return parsed
+
+    def _remember(self, key: str, version: int, text: str, parsed: dict) -> None:
         if len(self._cache) >= CACHE_MAX_ENTRIES:
             self._cache.clear()
-        self._cache[key] = (version, doc, parsed)
-        return parsed
+        self._cache[key] = (version, text, parsed)
 
     def list_cg(self, rg_key: str | None, after: str | None, limit: int) -> list[dict]:
         """Up to ``limit`` container groups (of ``rg_key``, or all) keyed after ``after``."""
@@ -556,15 +575,19 @@ class Tx:
                dns_key: str | None, active: bool, version: int) -> None:
         """Insert or replace a container group and its index columns (``_`` keys are not stored)."""
         body = {k: v for k, v in doc.items() if not k.startswith("_")}
+        text = json.dumps(body, separators=(",", ":"))
         self.c.execute(
             "INSERT INTO container_groups(key, rg_key, name, location, doc, settle_at, cores, "
             "dns_key, active, version) VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE "
             "SET doc=excluded.doc, settle_at=excluded.settle_at, cores=excluded.cores, "
             "dns_key=excluded.dns_key, active=excluded.active, version=excluded.version, "
             "location=excluded.location, name=excluded.name",
-            (key, rg_key, body["name"], body["location"], json.dumps(body, separators=(",", ":")),
-             settle_at, cores, dns_key, 1 if active else 0, version))
-        self._cache.pop(key, None)
+            (key, rg_key, body["name"], body["location"], text, settle_at, cores, dns_key,
+             1 if active else 0, version))
+        # What was written is what the next read parses: keep it (the cache checks the text
+        # read back, so a rolled-back write is never served).
+        body["_version"], body["_key"] = version, key
+        self._remember(key, version, text, body)
 
     def delete_cg(self, key: str) -> None:
         """Remove the container group stored under ``key``."""
@@ -593,12 +616,18 @@ class Tx:
                              (dns_key,)).fetchone()
         return None if row is None else row[0]
 
-    def horizon(self) -> float | None:
-        """The latest time anything finite is due: a container group settles, a resource
-        group's deletion ends (``None`` when nothing is due; pending settles are not known)."""
-        a, b = self.c.execute("SELECT (SELECT MAX(settle_at) FROM container_groups), "
-                              "(SELECT MAX(deleting_until) FROM resource_groups)").fetchone()
-        return b if a is None else a if b is None else max(a, b)
+    def dues(self) -> "Dues":
+        """What is due, and the instant clock's stored time, in one query (each statement
+        costs as much as the little it reads): see :class:`Dues`."""
+        clock, high, settle_max, settle_min, delete_max, delete_min = self.c.execute(
+            "SELECT (SELECT value FROM meta WHERE key='clock'), "
+            "(SELECT value FROM meta WHERE key='wall_high'), "
+            "(SELECT MAX(settle_at) FROM container_groups), "
+            "(SELECT MIN(settle_at) FROM container_groups), "
+            "(SELECT MAX(deleting_until) FROM resource_groups), "
+            "(SELECT MIN(deleting_until) FROM resource_groups)").fetchone()
+        latest = max((t for t in (settle_max, delete_max) if t is not None), default=None)
+        return Dues(clock, high, latest, settle_min is not None and settle_min < 0, delete_min)
 
     def unsettled(self) -> list[tuple[str, int]]:
         """(key, version) of the container groups whose settle time is pending."""

@@ -72,15 +72,6 @@ class Cloud:
         """Whether this process has launched the programs of the group's current run."""
         return self._progs.launched(key, doc)
 
-    def remember_unlaunched(self, key: str, doc: dict) -> None:
-        """This process stored the group without launching it (see :meth:`launch_own`)."""
-        self._progs.remember(key, doc)
-
-    def launch_own(self) -> None:
-        """Launch the groups this process stored unlaunched, from the documents it wrote:
-        no transaction needed (a write checks they are still what is stored)."""
-        self._progs.launch_remembered()
-
     # ------------------------------------------------------------------ provider registration
     def provider(self, ctx: Ctx, namespace: str) -> dict:
         """The subscription's registration of ``namespace`` (Providers_Get)."""

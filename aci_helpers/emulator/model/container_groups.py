@@ -9,6 +9,7 @@ the time the group settles, which the instant clock needs, is stored by :meth:`s
 from __future__ import annotations
 
 import json
+import threading
 from typing import TYPE_CHECKING, Any
 
 from .. import assumptions as A
@@ -40,9 +41,16 @@ class ContainerGroups:
 
     def __init__(self, cloud: "Cloud") -> None:
         self.cloud = cloud
-        #: This process stored a group whose settle time is pending (a hint: :meth:`settle`
-        #: finds every pending one, whoever stored it).
-        self.unsettled = False
+        # The groups this process stored with their settle time pending: key -> (version,
+        # group as written). A hint (:meth:`settle` finds every pending one, whoever stored
+        # it) that lets the next request launch them with no transaction open.
+        self._own: dict[str, tuple[int, ContainerGroup]] = {}
+        self._own_lock = threading.Lock()  # filled in a write, emptied outside any
+
+    @property
+    def unsettled(self) -> bool:
+        """Whether this process stored groups whose settle time is pending."""
+        return bool(self._own)
 
     # ------------------------------------------------------------------ reading
     def find(self, ctx: "Ctx", rg: str, name: str) -> ContainerGroup:
@@ -258,6 +266,15 @@ class ContainerGroups:
         return op.describe(ctx.now, events)
 
     # ------------------------------------------------------------------ settle times
+    def own_settle_times(self) -> dict[str, tuple[int, float]]:
+        """Launch the groups this process stored with a pending settle time, from the
+        documents it wrote (no transaction: :meth:`settle` stores a time only for the
+        version it was computed for), and say when each settles: key -> (version, time)."""
+        with self._own_lock:
+            own, self._own = self._own, {}
+        return {key: (version, self._settle_time(group))
+                for key, (version, group) in own.items()}
+
     def settle_times(self, tx: Tx) -> dict[str, tuple[int, float]]:
         """Launch the groups whose settle time is pending and say when each settles:
         key -> (version, time). Called from a read snapshot, this interprets their programs
@@ -270,12 +287,13 @@ class ContainerGroups:
         return out
 
     def settle(self, tx: Tx, known: dict[str, tuple[int, float]] | None = None, *,
-               launch: bool = False) -> None:
+               launch: bool = False) -> float | None:
         """Store the settle time of every group whose time is pending (in a write, before
         the instant clock moves): from ``known`` (:meth:`settle_times` of a snapshot) where
         the group has not changed since, or from programs this process launched already.
         Raises :class:`Unlaunched` before writing anything when one would have to be
-        launched here, inside the write lock, unless ``launch``."""
+        launched here, inside the write lock, unless ``launch``. Returns the latest time
+        stored (``None`` when none was pending)."""
         known = known or {}
         times = []
         for key, version in tx.unsettled():
@@ -290,7 +308,7 @@ class ContainerGroups:
             times.append((key, version, self._settle_time(group)))
         for key, version, settle in times:
             tx.set_settle(key, version, settle)
-        self.unsettled = False
+        return max((t for _, _, t in times), default=None)
 
     def _settle_time(self, group: ContainerGroup) -> float:
         if group_problem(group.doc) is not None:
@@ -312,17 +330,21 @@ class ContainerGroups:
         group.add_run(ctx.now, kind, ip, seen)
 
     def _save(self, ctx: "Ctx", group: ContainerGroup) -> None:
+        version = ctx.tx.next_seq()
         if group.stopped:
             settle = group.stopped_at
         elif self.cloud.launched(group.key, group.doc):
             settle = self._settle_time(group)
         else:
-            settle, self.unsettled = PENDING_SETTLE, True
-            self.cloud.remember_unlaunched(group.key, group.doc)
+            settle = PENDING_SETTLE
+            with self._own_lock:
+                if len(self._own) > 1024:  # a bound: what is forgotten is settled when needed
+                    self._own.clear()
+                self._own[group.key] = (version, group)
         label = group.dns_label
         ctx.tx.put_cg(group.key, group.rg.lower(), group.doc, settle_at=settle,
                       cores=group.cores, dns_key=f"{group.location}/{label}" if label else None,
-                      active=group.counts_for_quota, version=ctx.tx.next_seq())
+                      active=group.counts_for_quota, version=version)
 
     # ------------------------------------------------------------------ checks
     def _check_images(self, ctx: "Ctx", props: dict, group: str,

@@ -8,6 +8,7 @@ container states, restart counts, the group state, logs - is evaluated here at a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .. import assumptions as A
@@ -16,6 +17,12 @@ from .util import det_hex, iso_millis, iso_seconds
 INF = float("inf")
 #: Bound on the attempts :func:`attempt_starts` lists (a crash loop of years).
 _MAX_ATTEMPTS = 10_000
+
+
+@lru_cache(maxsize=4096)
+def _kill_id(key: str, container: str, run: int) -> str:
+    """The id a Killing event names for a container's run (a docker-like 64-hex id)."""
+    return det_hex(64, key, container, run)
 
 
 def backoff(k: int) -> float:
@@ -199,7 +206,7 @@ def evaluate(doc: dict, t: float, programs: dict[str, Any], pull_refs: dict[str,
         end = run["end"] if run["end"] is not None else t
         for n in names:
             cr = eval_container(programs[n], policy, run["start"], min(end, t), pull_refs[n],
-                                det_hex(64, key, n, i))
+                                _kill_id(key, n, i))
             history[n].extend(cr.events)
     last = runs[-1]
     idx = len(runs) - 1
@@ -207,7 +214,7 @@ def evaluate(doc: dict, t: float, programs: dict[str, Any], pull_refs: dict[str,
     current: dict[str, ContainerRun | None] = {}
     for n in names:
         cr = eval_container(programs[n], policy, last["start"], t, pull_refs[n],
-                            det_hex(64, key, n, idx))
+                            _kill_id(key, n, idx))
         current[n] = cr
         evs = history[n] + cr.events
         if cr.phase == "none" and not evs:
@@ -243,7 +250,7 @@ def op_events(doc: dict, t: float, programs: dict[str, Any], pull_refs: dict[str
         for i, run in enumerate(doc["runs"][:upto_run + 1]):
             end = run["end"] if run["end"] is not None else INF
             cr = eval_container(programs[n], policy, run["start"], min(end, t), pull_refs[n],
-                                det_hex(64, key, n, i))
+                                _kill_id(key, n, i))
             out.extend(ev.wire() for ev in cr.events)
     return out
 

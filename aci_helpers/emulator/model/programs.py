@@ -70,8 +70,6 @@ class Programs:
         self._rt: Any = None
         self._infos: dict[tuple, Any] = {}
         self._programs: dict[tuple, tuple[dict, dict, _Launch]] = {}
-        self._own: dict[tuple, _Launch] = {}  # what this process stored unlaunched
-        self._own_lock = threading.Lock()  # remembered in a write, launched outside any
 
     def runtime(self) -> Any:
         """The runtime package (imported late: it is a separate package)."""
@@ -114,23 +112,6 @@ class Programs:
         spec revision and run. The programs are launched when first used (``_Deferred``)."""
         progs, refs, _ = self._entry(key, doc)
         return progs, refs
-
-    def remember(self, key: str, doc: dict) -> None:
-        """Note that this process stored the group unlaunched: :meth:`launch_remembered`
-        launches it from this document, with no transaction open."""
-        launch = self._entry(key, doc)[2]
-        if not launch.done:
-            with self._own_lock:
-                if len(self._own) > 1024:  # a bound: what is forgotten is launched when needed
-                    self._own.clear()
-                self._own[_cache_key(key, doc)] = launch
-
-    def launch_remembered(self) -> None:
-        """Launch the groups :meth:`remember` noted."""
-        with self._own_lock:
-            own, self._own = self._own, {}
-        for launch in own.values():
-            launch.programs()
 
     def launched(self, key: str, doc: dict) -> bool:
         """Whether this process has launched the programs of the group's current run."""

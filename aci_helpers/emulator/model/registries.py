@@ -22,6 +22,7 @@ import hmac
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 from ..errors import (InaccessibleImage, InvalidImageRegistryCredential,
@@ -125,12 +126,18 @@ def remove(tx: Any, server: str) -> bool:
     return cur.rowcount > 0
 
 
+@lru_cache(maxsize=1024)
 def _parse(image: str) -> Any:
     from .. import runtime as rt  # noqa: PLC0415
     try:
         return rt.parse_reference(image)
     except rt.RuntimeImageError:
         return None
+
+
+def _public(registry: str) -> bool:
+    from .. import runtime as rt  # noqa: PLC0415
+    return server_key(registry) in rt.PUBLIC_REGISTRIES
 
 
 def _uai_keys(identity: Any) -> set[str]:
@@ -175,7 +182,8 @@ def resolve_pulls(tx: Any, props: dict, group: str) -> dict[str, str]:
     for c in props["containers"] + props.get("initContainers", []):
         image = c["properties"]["image"]
         ref = _parse(image)
-        reg = get(tx, ref.registry) if ref is not None else None
+        # A public registry is never an emulated one (add refuses it): no lookup needed.
+        reg = None if ref is None or _public(ref.registry) else get(tx, ref.registry)
         if reg is None:
             continue
         cred = creds.get(reg["server"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 import time as _time
 import uuid
 
@@ -37,18 +38,23 @@ def _split(t: float) -> tuple[_time.struct_time, int]:
     return _time.gmtime(secs), us
 
 
+# The timestamps of events and states are formatted again at every get of a group and
+# every poll of its operation: cached (the same few moments of each run come back).
+@lru_cache(maxsize=4096)
 def iso_seconds(t: float) -> str:
     """Whole-second UTC (events): ``2024-01-01T00:00:03Z``."""
     st, _ = _split(t)
     return _time.strftime("%Y-%m-%dT%H:%M:%SZ", st)
 
 
+@lru_cache(maxsize=4096)
 def iso_millis(t: float) -> str:
     """Millisecond UTC (container states): ``2024-01-01T00:00:03.000Z``."""
     st, us = _split(t)
     return _time.strftime("%Y-%m-%dT%H:%M:%S", st) + f".{us // 1000:03d}Z"
 
 
+@lru_cache(maxsize=1024)
 def iso_7(t: float) -> str:
     """Seven-digit fraction (operation startTime): ``2024-01-01T00:00:00.0000000Z``."""
     st, us = _split(t)

@@ -46,7 +46,8 @@ _GROUP_PROPS_ORDER = ("sku", "provisioningState", "provisioningTimeoutInSeconds"
 def ordered(d: dict, order: tuple[str, ...]) -> dict:
     """``d`` with the keys of ``order`` first, then the others as they came."""
     out = {k: d[k] for k in order if k in d}
-    out.update((k, v) for k, v in d.items() if k not in out)
+    if len(out) < len(d):
+        out.update({k: v for k, v in d.items() if k not in out})
     return out
 
 
