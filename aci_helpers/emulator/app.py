@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Callable
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 from . import assumptions as A
 from . import door, routing
@@ -75,7 +75,7 @@ class App:
         parts = urlsplit(url)
         base = f"{parts.scheme or 'https'}://{parts.netloc or 'management.azure.com'}"
         path = door.decode_path(parts.path)
-        query = {k.lower(): v for k, v in parse_qsl(parts.query, keep_blank_values=True)}
+        query = door.query(parts.query)
         req = Request(method, path, query, hdrs, body or b"", base)
         now_for_date = None
         try:

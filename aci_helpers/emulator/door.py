@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 from . import assumptions as A
 from .errors import InvalidRequestContent, RequestContentTooLarge
@@ -24,6 +24,8 @@ def decode_path(raw: str) -> str:
     """The path for routing: each segment percent-decoded, but a "/" or "%" that was
     encoded inside a segment stays encoded (``%2F``, ``%25``), so that it is part of a name
     and never a separator that reaches a sub-resource (ENCODED_SLASH_IS_DATA)."""
+    if "%" not in raw:
+        return raw or "/"
     return "/".join(_segment(s) for s in raw.split("/")) or "/"
 
 
@@ -31,6 +33,17 @@ def _segment(raw: str) -> str:
     if "%" not in raw:
         return raw
     return unquote(raw).replace("%", "%25").replace("/", "%2F")
+
+
+def query(raw: str) -> dict[str, str]:
+    """The query's parameters, names in lower case (blank values kept), as ``parse_qsl``
+    reads them; without an escape or a ``+`` (nearly every request: ``api-version=...``)
+    a plain split gives the same, at a tenth of the cost."""
+    if "%" in raw or "+" in raw:
+        pairs = parse_qsl(raw, keep_blank_values=True)
+    else:
+        pairs = [part.partition("=")[::2] for part in raw.split("&") if part]
+    return {k.lower(): v for k, v in pairs}
 
 
 def name_of(param: str) -> str:

@@ -103,11 +103,49 @@ _CI_PREFIX = re.compile(r"^(?:/subscriptions/[^/]+(?:/resourcegroups/[^/]+)?)?"
 
 def match(path: str) -> tuple[Route | None, dict[str, str] | None]:
     """The route whose pattern matches ``path`` and its parameters (``None`` when no route)."""
+    index = _route_index(path)
+    if index is None:
+        return None, None
+    route = ROUTES[index]
+    return route, route.pattern.match(path).groupdict()
+
+
+# Trying every pattern in turn costs a resource group's route 34 regular expressions. Which
+# route a path takes depends only on its shape: how many segments, and which of them are a
+# word some pattern spells out (the others can only meet a parameter). So the first route
+# found for a shape serves every path of that shape. Kept only while every pattern is made
+# of such words and [^/]+ parameters, and for ASCII paths (where lower() is IGNORECASE).
+_PARAM = re.compile(r"\(\?P<\w+>\[\^/\]\+\)")
+_WORD = re.compile(r"(?:[A-Za-z0-9_-]|\\\.)*")
+
+
+def _words() -> frozenset[str] | None:
+    words: set[str] = set()
     for route in ROUTES:
-        m = route.pattern.match(path)
-        if m:
-            return route, m.groupdict()
-    return None, None
+        for seg in _PARAM.sub("\0", route.pattern.pattern[1:].removesuffix("/?$")).split("/"):
+            if _WORD.fullmatch(seg):
+                words.add(seg.replace("\\.", ".").lower())
+            elif seg != "\0":
+                return None
+    return frozenset(words)
+
+
+_WORDS = _words()
+_BY_SHAPE: dict[tuple[str, ...], int | None] = {}
+
+
+def _route_index(path: str) -> int | None:
+    shape = None
+    if _WORDS is not None and path.isascii():
+        shape = tuple(s if s in _WORDS else "*" for s in path.lower().split("/"))
+        if shape in _BY_SHAPE:
+            return _BY_SHAPE[shape]
+    found = next((i for i, r in enumerate(ROUTES) if r.pattern.match(path)), None)
+    if shape is not None:
+        if len(_BY_SHAPE) > 4096:
+            _BY_SHAPE.clear()
+        _BY_SHAPE[shape] = found
+    return found
 
 
 def provider_resource_type(path: str) -> str | None:

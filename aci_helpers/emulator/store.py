@@ -15,6 +15,7 @@ is not the emulator's is never touched, and any sqlite failure surfaces as one
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -414,6 +415,13 @@ def _text_problem(text: str, parsed: Any) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=256)
+def _load_rg(text: str) -> dict:
+    """A resource group's stored text, parsed (every request reads its resource group: the
+    few texts a cloud holds are parsed once; callers copy before they change it)."""
+    return _load(text)
+
+
 def _load(text: Any) -> dict:
     """A stored document; one that cannot be used is ``{"_damaged": why}`` (see the model)."""
     try:
@@ -670,7 +678,7 @@ class Tx:
 
 def _rg_doc(key: str, text: Any, until: float | None, name: Any, location: Any) -> dict:
     """A resource group's document; a damaged one keeps what its columns still say."""
-    doc = _load(text)
+    doc = dict(_load_rg(text)) if isinstance(text, str) else _load(text)
     if "_damaged" in doc:
         log.warning("emulator state: resource group %r is damaged (%s); shown without its tags",
                     key, doc["_damaged"])

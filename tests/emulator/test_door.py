@@ -184,3 +184,17 @@ def test_managed_by_must_be_a_string(cloud, value):
     ok = copy.deepcopy({"location": "westus", "managedBy": "/subscriptions/x/y"})
     assert cloud.raw("PUT", f"/subscriptions/{cloud.sub}/resourcegroups/{RG}", ok,
                      api="2025-04-01")[0] == 200
+
+
+def test_the_query_reads_as_parse_qsl_reads_it():
+    """door.query's plain split (no escape, no '+') gives what parse_qsl gives."""
+    import random
+    from urllib.parse import parse_qsl
+
+    from aci_helpers.emulator import door
+    rng = random.Random(21)
+    pieces = ["a", "A", "=", "&", "$", "-", ".", "api-version", "2023-05-01", ";", " ", "%2F",
+              "+", "é", "$skipToken"]
+    for _ in range(5000):
+        raw = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert door.query(raw) == {k.lower(): v for k, v in parse_qsl(raw, keep_blank_values=True)}
