@@ -50,7 +50,7 @@ def launches(monkeypatch) -> Launches:
 
 
 def _cloud(path=None, clock="instant") -> Cloud:
-    c = Cloud(Emulator(path, clock=clock, seed=0))
+    c = Cloud(Emulator(path, clock=clock, seed=0, speed=1 if clock == "instant" else 20))
     c.res.resource_groups.create_or_update(RG, {"location": LOC})
     return c
 
