@@ -10,7 +10,8 @@ settings; the only I/O is loading the shipped word-count data.
     prog.exit_after, prog.exit_code      # None, None: a web server runs forever
     prog.output(until=10.0)              # [(0.0, 'listening on port 80')]
 
-Add images with ``catalog.add(reference, default_command=[...], behaviour=...)`` or
+``start_exec(info, "/bin/sh", ..., at=t)`` runs a command inside a running container, on a
+terminal (exec.py). Add images with ``catalog.add(reference, default_command=[...], behaviour=...)`` or
 ``catalog.add_entries([...])`` (a list of ``add()`` keyword objects: the emulator reads
 them from the file named by ``ACI_EMULATOR_IMAGES``). See README.md in this directory.
 """
@@ -19,12 +20,13 @@ from .errors import ImageNotFound, OutputTooLarge, RegistryCredentialsRequired, 
 from .files import FileOp, Mount, Volume
 from .images import (BEHAVIOURS, PUBLIC_REGISTRIES, ImageCatalog, ImageInfo, Reference,
                      normalise_server, parse_reference)
+from .exec import ExecChanges, ExecSession, Terminal, exec_refusal, start_exec
 from .launch import container_env, launch
 from .program import Cycle, Program
 
 __all__ = [
-    "BEHAVIOURS", "Cycle", "FileOp", "ImageCatalog", "ImageInfo",
+    "BEHAVIOURS", "Cycle", "ExecChanges", "ExecSession", "FileOp", "ImageCatalog", "ImageInfo",
     "ImageNotFound", "Mount", "OutputTooLarge", "PUBLIC_REGISTRIES", "Program", "Reference",
-    "RegistryCredentialsRequired", "RuntimeImageError", "Volume", "container_env", "launch",
-    "normalise_server", "parse_reference",
+    "RegistryCredentialsRequired", "RuntimeImageError", "Terminal", "Volume", "container_env",
+    "exec_refusal", "launch", "normalise_server", "parse_reference", "start_exec",
 ]

@@ -116,6 +116,10 @@ class Files(dict):
         """None: no volume."""
         return []
 
+    def own(self) -> dict[str, str]:
+        """The container's own files (all of them: nothing is mounted)."""
+        return dict(self)
+
     def copy(self, clock: Callable[[], float] | None = None) -> "Files":  # type: ignore[override]
         """An independent copy."""
         return Files(self)
@@ -162,6 +166,10 @@ class FileSystem(MutableMapping[str, str]):
         c.ops = list(self.ops)
         c.quiet_after = self.quiet_after
         return c
+
+    def own(self) -> dict[str, str]:
+        """The container's own files: those no mount hides (a volume's are not its own)."""
+        return {p: t for p, t in self._base.items() if self._resolve(p) is None}
 
     # -- resolution ------------------------------------------------------------------------
     def _resolve(self, path: str) -> tuple[Mount, str] | None:

@@ -83,7 +83,8 @@ def _launch(info: ImageInfo, cmd: tuple[str, ...], env_key: tuple[tuple[str, str
         return Machine(info, env, peers, seed, started_at, horizon=horizon, budget=budget,
                        mounts=mounts, commands=COMMANDS)
 
-    out = machine(float("inf"), timing.LAUNCH_STEP_BUDGET).run_argv(argv)
+    main = machine(float("inf"), timing.LAUNCH_STEP_BUDGET)
+    out = main.run_argv(argv)
     if out.kind == "exit":
         prog = Program(out.events, exit_after=out.clock, exit_code=out.exit_code,
                        description=description)
@@ -104,6 +105,8 @@ def _launch(info: ImageInfo, cmd: tuple[str, ...], env_key: tuple[tuple[str, str
 
         prog = Program([], simulator=simulate, description=description)
     prog.start_error = out.start_error
+    if out.kind in ("exit", "forever", "cycle"):
+        prog.settled = (out.clock, main.fs.own())
     # A program without a summary wrote what its first LAUNCH_STEP_BUDGET commands wrote:
     # the other containers see no more of it (bounded work; VOLUME_WRITES_HORIZON_SECONDS).
     prog.writes = tuple(out.writes)

@@ -88,6 +88,10 @@ class Program:
     #: What the program wrote to mounted volumes, ``(volume name, FileOp)`` in time order
     #: (a lazily simulated program: what its first ``LAUNCH_STEP_BUDGET`` commands wrote).
     writes: tuple = ()
+    #: ``(t, files)`` when the program's own files (not its volumes') no longer change
+    #: after ``t`` (it exited, blocked or settled into a cycle there): what an exec'd process
+    #: sees at any later time. None for a lazily simulated program.
+    settled: tuple[float, dict] | None = None
     _times: list[float] = field(default_factory=list, repr=False)
     _lazy_until: float = field(default=-1.0, repr=False)
     _lazy_cut: bool = field(default=False, repr=False)
