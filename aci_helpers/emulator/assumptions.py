@@ -379,3 +379,26 @@ TOKEN_SECONDS = 3599
 DEFAULT_RESOURCE_REQUESTS = {"cpu": 1.0, "memoryInGB": 1.5}
 DEFAULT_OS_TYPE = "Linux"
 RESOURCES_REQUIRED_VERSIONS = frozenset({"2023-05-01"})
+
+# --- exec and attach (issue 18; what is public: ../shared/reference/aci-exec.md) -------------
+#: Seconds a password from execute_command/attach stays good, and it works once (a wrong one
+#: spends the session too). Azure's rule is not public: guess.
+EXEC_PASSWORD_TTL_SECONDS = 60.0
+#: Sessions issued and not yet connected that one process keeps (the oldest go first): guess.
+EXEC_PENDING_SESSIONS_MAX = 1024
+#: The close code of a socket whose password is wrong, reused, expired or whose session is
+#: unknown (1008, "policy violation", the standard code for a refused client): guess.
+EXEC_REFUSED_CLOSE_CODE = 1008
+#: Seconds the socket waits for the password before it closes (guess).
+EXEC_PASSWORD_WAIT_SECONDS = 10.0
+#: The socket's output is sent in binary frames of the terminal's bytes (UTF-8): the Azure CLI
+#: writes text and binary frames alike; what ACI sends is not public (guess).
+EXEC_OUTPUT_BINARY_FRAMES = True
+#: The exec refusal of a command that names no program is worded as the one public ACI report
+#: has it (Azure/azure-cli#8687, 2019: "rpc error: code = 2 desc = oci runtime error: exec
+#: failed: container_linux.go:247: ..."); today's wording is not public (guess).
+EXEC_REFUSAL_WORDING = "azure-cli#8687 (2019)"
+#: The exec'd process's terminal (runtime/exec_tty.py): echo, erase and kill, Ctrl-C and Ctrl-D,
+#: special keys ignored, no escape sequences of the shells' line editors (azure-cli#6537 reports
+#: some from busybox): guess.
+EXEC_TTY_KEYS_IGNORED = True
