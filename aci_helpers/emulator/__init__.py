@@ -9,7 +9,11 @@ The real, unmodified Azure SDK clients talk to it through :meth:`Emulator.transp
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
+import threading
 import time
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
@@ -24,6 +28,7 @@ from .model import registries
 from .model.cloud import Cloud
 from .model.registries import RegistryLogin
 from .store import Store
+from .streams import is_local
 from .transport import EmulatorAsyncTransport, EmulatorTransport, Exchange
 
 if TYPE_CHECKING:
@@ -117,6 +122,10 @@ class Emulator:
         self._store = Store(state)
         self._cloud = Cloud(self.subscription_id, seed, quota_cores, self._catalog)
         self._app = App(self._store, self._clock, self._cloud)
+        self._app.socket_base = self.socket_base
+        self._sockets: "Server | None" = None
+        self._sockets_lock = threading.Lock()
+        self._tls_home: str | None = None
 
     @property
     def clock(self) -> str:
@@ -168,6 +177,39 @@ class Emulator:
         from .server import Server  # noqa: PLC0415
 
         return Server(self._app, self.local_cloud(home), port=port, idle_exit=idle_exit)
+
+    def _tls_cloud(self) -> "LocalCloud":
+        """Where this emulator's TLS material lives: beside the state file (the same CA as
+        ``aci-tutorial serve``), or, in memory, a private folder removed at exit."""
+        if self._store.path is not None:
+            return self.local_cloud()
+        from .server import LocalCloud  # noqa: PLC0415
+
+        if self._tls_home is None:
+            self._tls_home = tempfile.mkdtemp(prefix="aci-emulator-tls-")
+            atexit.register(shutil.rmtree, self._tls_home, True)
+        return LocalCloud(None, self._tls_home)
+
+    @property
+    def ca_file(self) -> str:
+        """The CA certificate of this emulator's HTTPS and WebSocket endpoints: what a client
+        verifies them with (``sslopt={"ca_certs": emu.ca_file}`` for websocket-client,
+        ``connection_verify`` for the SDK). Made on first use."""
+        return self._tls_cloud().ca_file
+
+    def socket_base(self, request_base: str) -> str:
+        """``https://host:port`` of the endpoint serving the exec and attach sockets of a
+        request that came to ``request_base``: the local server itself, or, for the
+        in-process transport, this process's sockets-only endpoint, started at the first
+        exec (a background thread on 127.0.0.1 that ends with the process, or close())."""
+        if is_local(request_base):
+            return request_base
+        with self._sockets_lock:
+            if self._sockets is None:
+                from .server import Server  # noqa: PLC0415
+
+                self._sockets = Server(self._app, self._tls_cloud(), sockets_only=True).start()
+            return self._sockets.url or ""
 
     def inject_fault(self, method: str, path: str, *, status: int = 409,
                      code: str = "ServiceUnavailable", message: str | None = None,
@@ -229,7 +271,11 @@ class Emulator:
         self._app.faults.clear()
 
     def close(self) -> None:
-        """Close the connection to the state database."""
+        """Stop the exec and attach endpoint (if started) and close the state database."""
+        with self._sockets_lock:
+            if self._sockets is not None:
+                self._sockets.stop()
+                self._sockets = None
         self._store.close()
 
     def __repr__(self) -> str:

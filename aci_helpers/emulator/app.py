@@ -20,6 +20,7 @@ from .errors import (ArmError, EmulatorError, InvalidApiVersionParameter,
                      MissingApiVersionParameter, NoRegisteredProviderFound,
                      SubscriptionNotFound, Unauthorized, UnknownPath)
 from .faults import Faults
+from .streams import Broker
 from .handlers.base import Env, Reply, Request
 from .model.cloud import Cloud, Ctx
 from .model.container_groups import Unlaunched
@@ -60,6 +61,8 @@ class App:
         self._counter = 0
         self._lock = threading.Lock()
         self.faults = Faults()
+        #: Exec and attach sessions answered and not yet connected (this process serves them).
+        self.streams = Broker()
 
     def _request_id(self, method: str, url: str) -> str:
         with self._lock:

@@ -205,6 +205,11 @@ class ExecSession:
         """The process has ended and everything it printed has been read: close."""
         return self.ended_at is not None and not self._out and self._cycle is None
 
+    @property
+    def blocked(self) -> bool:
+        """A command runs that will not end by itself (it blocks, or prints forever)."""
+        return self.ended_at is None and math.isinf(self._busy_until)
+
     def write(self, data: str | bytes, now: float) -> None:
         """Keystrokes (or pasted text) arriving at ``now``."""
         now = self._tick(now)

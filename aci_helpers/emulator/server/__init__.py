@@ -201,7 +201,7 @@ class Server:
     end it by themselves (for the server ``aci-tutorial az`` starts)."""
 
     def __init__(self, app: Any, cloud: LocalCloud, *, port: int | None = None,
-                 idle_exit: float | None = None) -> None:
+                 idle_exit: float | None = None, sockets_only: bool = False) -> None:
         if port is not None and (isinstance(port, bool) or not isinstance(port, int)
                                  or not 0 <= port < 65536):
             raise ValueError(f"port must be an integer from 0 to 65535, not {port!r}")
@@ -211,6 +211,9 @@ class Server:
         self.cloud = cloud
         self._port = port
         self._idle_exit = idle_exit
+        #: Serve the exec and attach WebSockets alone (the endpoint a kernel starts at its
+        #: first exec): no ARM, no serving lock, any free port.
+        self.sockets_only = sockets_only
         self._uvicorn: Any = None
         self._thread: threading.Thread | None = None
         self._lock_fd: int | None = None
@@ -244,13 +247,15 @@ class Server:
         from .asgi import build  # noqa: PLC0415
 
         began = time.perf_counter()
-        self._lock_fd = self.cloud.acquire()
+        if not self.sockets_only:
+            self._lock_fd = self.cloud.acquire()
         try:
             files = self.cloud.tls()
-            self._sock = _bind(self._port, self.cloud.info().get("port"))
+            self._sock = _bind(self._port if not self.sockets_only else 0,
+                               None if self.sockets_only else self.cloud.info().get("port"))
             port = self._sock.getsockname()[1]
             self.url = f"https://{HOST}:{port}"
-            self._asgi = build(self._app)
+            self._asgi = build(self._app, sockets_only=self.sockets_only)
             config = uvicorn.Config(
                 self._asgi, ssl_certfile=str(files.cert), ssl_keyfile=str(files.key),
                 log_config=None, access_log=False, lifespan="off", proxy_headers=False,
@@ -266,7 +271,8 @@ class Server:
                     raise ServerError(f"The server did not start within {timeout:g} s (see the "
                                       "messages above).")
                 time.sleep(0.005)
-            self._write_info(port)
+            if not self.sockets_only:
+                self._write_info(port)
         except BaseException:
             self.stop()
             raise

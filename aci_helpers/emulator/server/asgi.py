@@ -8,7 +8,7 @@ Two services on one host, as ``server/__init__.py`` serves them:
   :class:`~aci_helpers.emulator.app.App` the in-process transport uses (in a worker thread:
   the store is SQLite and synchronous), and its answer comes back byte for byte.
 
-A WebSocket route (exec and attach) drops in beside the sign-in routes. Every request is
+The exec and attach WebSockets (``sockets.py``) are routes beside the sign-in routes. Every request is
 logged as method, path (never the query, headers or body: they carry tokens and secrets),
 status and milliseconds.
 """
@@ -31,6 +31,7 @@ from ..app import App
 from ..app import Response as AppResponse
 from ..errors import EmulatorError
 from . import signin
+from .sockets import socket_routes
 
 log = logging.getLogger("aci_helpers.emulator.server")
 
@@ -216,6 +217,25 @@ class AccessLog:
                      (time.monotonic() - began) * 1000)
 
 
-def build(app: App) -> AccessLog:
-    """The local cloud's ASGI application over ``app`` (the emulator's dispatch)."""
-    return AccessLog(Router(routes=_routes(), redirect_slashes=False, default=ArmApp(app)))
+async def _nothing_here(scope: Scope, receive: Callable, send: Callable) -> None:
+    """The sockets-only endpoint's answer to anything else: 404 (a socket: closed)."""
+    if scope["type"] != "http":
+        await send({"type": "websocket.close", "code": 1008})
+        return
+    body = json.dumps({"error": {"code": "NotFound", "message": "This endpoint serves the "
+                                 "exec and attach WebSockets only."}}).encode()
+    await send({"type": "http.response.start", "status": 404, "headers": [
+        (b"content-type", b"application/json; charset=utf-8"),
+        (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def build(app: App, *, sockets_only: bool = False) -> AccessLog:
+    """The local cloud's ASGI application over ``app`` (the emulator's dispatch), with the
+    exec and attach WebSockets of the sessions its answers issue. ``sockets_only``: those
+    sockets alone (the endpoint a kernel starts at its first exec)."""
+    sockets = socket_routes(app.streams)
+    if sockets_only:
+        return AccessLog(Router(routes=sockets, redirect_slashes=False, default=_nothing_here))
+    return AccessLog(Router(routes=_routes() + sockets, redirect_slashes=False,
+                            default=ArmApp(app)))

@@ -1,0 +1,231 @@
+"""The WebSockets of exec and attach, spoken as the Azure CLI's ``container exec`` speaks them.
+
+Protocol (``azure/cli/command_modules/container/custom.py``; what is not public is named in
+``assumptions.py``): the client opens the ``wss://`` URI that ``execute_command`` (or
+``attach``) answered and sends the password as its first message; then its keystrokes,
+in binary frames (text frames are taken too); the server sends the terminal's output and
+closes the socket when the process ends (1000). A wrong, reused or expired password, or an
+unknown session, closes the socket at once with ``EXEC_REFUSED_CLOSE_CODE``; so does no
+password within ``EXEC_PASSWORD_WAIT_SECONDS``. A client that goes away ends the process
+where it was. Nothing a session carries (its password, what is typed) is logged.
+
+Time: the process runs on the emulator's clock. On the realtime clock, output is due at
+its simulated time (a ``sleep 2`` takes two seconds divided by the speed); on the instant
+clock, a command that ends is over at once and an endless one streams at the wall clock's
+pace, so that Ctrl-C can stop it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol
+
+import anyio.to_thread
+from starlette.routing import WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from .. import assumptions as A
+from ..streams import ATTACH_PATH, EXEC_PATH, Broker
+
+log = logging.getLogger("aci_helpers.emulator.server")
+
+
+class Stream(Protocol):
+    """One socket's process, as the pump drives it (times are the process's own)."""
+
+    finished: bool
+
+    def now(self) -> float: ...
+    def delay(self, t: float) -> float: ...
+    def read(self, now: float) -> str: ...
+    def write(self, data: bytes | str, now: float) -> None: ...
+    def next_at(self) -> float | None: ...
+    def hangup(self, now: float) -> None: ...
+    def close(self) -> None: ...
+
+
+class Ticket(Protocol):
+    """What a redeemed session opens (made by the model when it answered the POST)."""
+
+    def open(self) -> Stream: ...
+
+
+@dataclass
+class Pace:
+    """The process's clock: ``at`` seconds of the container's life when the POST was
+    answered, plus the wall time since, times ``speed``. ``instant``: a command that ends
+    is over at once (the pump skips to its next output), an endless one runs at 1x."""
+
+    at: float
+    speed: float = 1.0
+    instant: bool = False
+    wall0: float = field(default_factory=time.monotonic)
+    skipped: float = 0.0
+
+    def now(self) -> float:
+        """The process's time now."""
+        return self.at + (time.monotonic() - self.wall0) * self.speed + self.skipped
+
+    def delay(self, t: float) -> float:
+        """Wall seconds until the process's time ``t`` (0 when it has come)."""
+        return max(0.0, (t - self.now()) / self.speed)
+
+    def skip_to(self, t: float) -> None:
+        """Move the process's time on to ``t`` at once (the instant clock)."""
+        gap = t - self.now()
+        if gap > 0:
+            self.skipped += gap
+
+
+class ExecStream:
+    """An exec session (``runtime.ExecSession``) on its clock; ``finish`` gets the session
+    when it ends (the model keeps what it wrote for the next exec of the run)."""
+
+    def __init__(self, session: Any, pace: Pace,
+                 finish: Callable[[Any], None] | None = None) -> None:
+        self.session = session
+        self.pace = pace
+        self._finish = finish
+
+    @property
+    def finished(self) -> bool:
+        return bool(self.session.finished)
+
+    def now(self) -> float:
+        return self.pace.now()
+
+    def delay(self, t: float) -> float:
+        if self.pace.instant and not self.session.blocked:
+            self.pace.skip_to(t)
+            return 0.0
+        return self.pace.delay(t)
+
+    def read(self, now: float) -> str:
+        return self.session.read(now)
+
+    def write(self, data: bytes | str, now: float) -> None:
+        self.session.write(data, now)
+
+    def next_at(self) -> float | None:
+        return self.session.next_at()
+
+    def hangup(self, now: float) -> None:
+        self.session.hangup(now)
+
+    def close(self) -> None:
+        if self._finish is not None:
+            finish, self._finish = self._finish, None
+            finish(self.session)
+
+
+def socket_routes(broker: Broker) -> list[WebSocketRoute]:
+    """The exec and attach sockets of the sessions ``broker`` issues."""
+
+    async def exec_socket(websocket: WebSocket) -> None:
+        await serve(websocket, broker, "exec", websocket.path_params["sid"])
+
+    async def attach_socket(websocket: WebSocket) -> None:
+        await serve(websocket, broker, "attach", websocket.path_params["sid"])
+
+    return [WebSocketRoute(EXEC_PATH + "{sid}", exec_socket),
+            WebSocketRoute(ATTACH_PATH + "{sid}", attach_socket)]
+
+
+_DISCONNECT = object()
+
+
+async def _password(websocket: WebSocket) -> bytes | None:
+    """The first message, within the wait; None when there is none (or the client left)."""
+    try:
+        with anyio.fail_after(A.EXEC_PASSWORD_WAIT_SECONDS):
+            message = await websocket.receive()
+    except TimeoutError:
+        return None
+    if message["type"] != "websocket.receive":
+        return None
+    if message.get("bytes") is not None:
+        return message["bytes"]
+    text = message.get("text")
+    return text.encode("utf-8", "replace") if text is not None else None
+
+
+async def serve(websocket: WebSocket, broker: Broker, kind: str, sid: str) -> None:
+    """Accept, check the password, then pump keystrokes in and output out until the end."""
+    await websocket.accept()
+    password = await _password(websocket)
+    ticket = broker.redeem(kind, sid, password) if password is not None else None
+    if ticket is None:
+        log.info("%s socket refused: no such session, or a wrong, used or expired password",
+                 kind)
+        await _close(websocket, A.EXEC_REFUSED_CLOSE_CODE)
+        return
+    try:
+        stream: Stream = await anyio.to_thread.run_sync(ticket.open)
+    except Exception:  # a bug opening one session must not take the server down
+        log.exception("%s session could not start", kind)
+        await _close(websocket, 1011)
+        return
+    inbox: asyncio.Queue = asyncio.Queue()
+    reader = asyncio.ensure_future(_read(websocket, inbox))
+    try:
+        await _pump(websocket, stream, inbox)
+    except Exception:  # one session's failure closes that socket only
+        log.exception("%s session failed", kind)
+        await _close(websocket, 1011)
+    finally:
+        reader.cancel()
+        try:
+            await anyio.to_thread.run_sync(stream.close)
+        except Exception:  # keeping what it wrote failed: said, not raised
+            log.exception("%s session: what it wrote could not be kept", kind)
+
+
+async def _read(websocket: WebSocket, inbox: asyncio.Queue) -> None:
+    """Every message the client sends, into ``inbox``; then the disconnect marker."""
+    try:
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            data = message.get("bytes")
+            if data is None:
+                data = message.get("text") or ""
+            await inbox.put(data)
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    finally:
+        await inbox.put(_DISCONNECT)
+
+
+async def _pump(websocket: WebSocket, stream: Stream, inbox: asyncio.Queue) -> None:
+    while True:
+        out = await anyio.to_thread.run_sync(stream.read, stream.now())
+        if out:
+            if A.EXEC_OUTPUT_BINARY_FRAMES:
+                await websocket.send_bytes(out.encode("utf-8"))
+            else:
+                await websocket.send_text(out)
+        if stream.finished:
+            await _close(websocket, 1000)
+            return
+        nxt = stream.next_at()
+        timeout = None if nxt is None else stream.delay(nxt)
+        try:
+            data = await asyncio.wait_for(inbox.get(), timeout)
+        except asyncio.TimeoutError:
+            continue
+        if data is _DISCONNECT:
+            await anyio.to_thread.run_sync(stream.hangup, stream.now())
+            return
+        await anyio.to_thread.run_sync(stream.write, data, stream.now())
+
+
+async def _close(websocket: WebSocket, code: int) -> None:
+    try:
+        await websocket.close(code)
+    except (RuntimeError, WebSocketDisconnect, OSError):
+        pass  # the client is already gone
+
