@@ -402,3 +402,9 @@ EXEC_REFUSAL_WORDING = "azure-cli#8687 (2019)"
 #: special keys ignored, no escape sequences of the shells' line editors (azure-cli#6537 reports
 #: some from busybox): guess.
 EXEC_TTY_KEYS_IGNORED = True
+#: Attach streams the container's output as it is printed, read every this many seconds of
+#: wall time (guess), with "\n" newlines (no terminal: ACI's containers have none).
+ATTACH_POLL_SECONDS = 0.25
+#: What an attach client sends is dropped: ACI's container processes have no standard input
+#: (guess; Docker's attach would forward it).
+ATTACH_INPUT_DROPPED = True

@@ -33,6 +33,25 @@ from ..streams import ATTACH_PATH, EXEC_PATH, Broker
 log = logging.getLogger("aci_helpers.emulator.server")
 
 
+class _HideFrames(logging.Filter):
+    """The WebSocket stack logs each frame at DEBUG, content included (a password, what is
+    typed, what a command printed): this keeps the frame's kind and size, never its bytes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        if record.msg in ("< %s", "> %s") and args and hasattr(args[0], "opcode") \
+                and hasattr(args[0], "data"):
+            frame = args[0]
+            record.args = (f"{getattr(frame.opcode, 'name', frame.opcode)} "
+                           f"[{len(frame.data)} bytes, not shown]",)
+        return True
+
+
+_hide_frames = _HideFrames()
+for _name in ("uvicorn.error", "websockets", "websockets.server", "websockets.protocol"):
+    logging.getLogger(_name).addFilter(_hide_frames)
+
+
 class Stream(Protocol):
     """One socket's process, as the pump drives it (times are the process's own)."""
 
@@ -119,6 +138,47 @@ class ExecStream:
         if self._finish is not None:
             finish, self._finish = self._finish, None
             finish(self.session)
+
+
+class AttachStream:
+    """Attach: the container's output from now on, read by ``poll`` every
+    ``ATTACH_POLL_SECONDS`` (the model answers what was printed since the last poll, across
+    restarts, and whether the container will print no more). What is typed is dropped: the
+    container's process has no standard input on ACI (guess: ATTACH_INPUT_DROPPED)."""
+
+    def __init__(self, poll: Callable[[], tuple[str, bool]],
+                 interval: float = A.ATTACH_POLL_SECONDS) -> None:
+        self._poll = poll
+        self._interval = interval
+        self._due = time.monotonic()
+        self._ended = False
+        self.finished = False
+
+    def now(self) -> float:
+        return time.monotonic()
+
+    def delay(self, t: float) -> float:
+        return max(0.0, t - time.monotonic())
+
+    def read(self, now: float) -> str:
+        if self._ended or now < self._due:
+            return ""
+        text, self._ended = self._poll()
+        self._due = now + self._interval
+        self.finished = self._ended
+        return text
+
+    def write(self, data: bytes | str, now: float) -> None:
+        pass
+
+    def next_at(self) -> float | None:
+        return None if self._ended else self._due
+
+    def hangup(self, now: float) -> None:
+        self._ended = self.finished = True
+
+    def close(self) -> None:
+        pass
 
 
 def socket_routes(broker: Broker) -> list[WebSocketRoute]:
