@@ -51,6 +51,8 @@ _EXPORTS = {
     # second track: private registries (08), diagnosis (10)
     "private_registry": "registry", "PrivateRegistry": "registry", "Secret": "storage",
     "diagnose": "diagnosis", "diagnose_group": "diagnosis", "Diagnosis": "diagnosis",
+    # second track: inside a running container (12)
+    "exec_command": "terminal", "ExecError": "terminal",
 }
 
 __all__ = ["connect", "Session", "ConfigurationError", "cleanup", "wait", *_EXPORTS]
@@ -79,6 +81,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time the names load on f
                          WaitTimeout, aci_errors, explain, explain_error)
     from .logs import follow_logs, get_logs  # noqa: F401
     from .names import unique_name  # noqa: F401
+    from .terminal import ExecError, exec_command  # noqa: F401
     from .registry import PrivateRegistry, private_registry  # noqa: F401
     from .session import (TUTORIAL_TAGS, Settings, default_state_path,  # noqa: F401
                           ensure_resource_group, load_settings)

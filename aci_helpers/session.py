@@ -255,6 +255,13 @@ class Session:
 
     __str__ = __repr__
 
+    @property
+    def ca_file(self) -> str | None:
+        """The CA certificate of the emulator's HTTPS and WebSocket endpoints (exec and
+        attach sockets are verified with it: ``sslopt={"ca_certs": s.ca_file}``); None on
+        Azure, whose certificates the system's CAs verify."""
+        return self.emulator.ca_file if self.emulator is not None else None
+
     def aio(self) -> "AsyncClients":
         """The same two clients from ``azure.mgmt.*.aio``, on the same backend: on the
         emulator, its async transport (same cloud, clock and faults); on Azure, azure-identity's

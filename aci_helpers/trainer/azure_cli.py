@@ -98,6 +98,9 @@ def environment(config_dir: Path, ca_file: str) -> dict[str, str]:
     env.update({
         "AZURE_CONFIG_DIR": str(config_dir),
         "REQUESTS_CA_BUNDLE": ca_file,        # the local CA only: checks stay on
+        # `az container exec` opens its wss:// socket with websocket-client, which reads
+        # its CA bundle from here (it passes no sslopt)
+        "WEBSOCKET_CLIENT_CA_BUNDLE": ca_file,
         "AZURE_CORE_COLLECT_TELEMETRY": "no",
         "AZURE_CORE_INSTANCE_DISCOVERY": "false",
         "AZURE_EXTENSION_USE_DYNAMIC_INSTALL": "no",
