@@ -229,11 +229,18 @@ def test_attach_streams_what_is_printed_then_closes(emu):
             return AttachStream(lambda: next(lines), interval=0.05)
 
     uri, password = issue(emu, AttachTicket(), kind="attach")
-    ws = connect(emu, uri)
-    ws.send(password)
+    ws = websocket.create_connection(uri, sslopt={"ca_certs": emu.ca_file}, timeout=10,
+                                     header=[f"Authorization: {password}"])
     ws.send_binary(b"typed input is dropped\r")
     assert read_until(ws, b"restarted\n") == b"first\nsecond\nrestarted\n"
     assert close_code(ws) == 1000
+
+
+def test_attach_takes_its_password_in_the_authorization_header_only(emu):
+    uri, password = issue(emu, kind="attach")
+    ws = connect(emu, uri)
+    ws.send(password)                          # exec's way: not attach's
+    assert close_code(ws) == A.EXEC_REFUSED_CLOSE_CODE
 
 
 def test_the_sockets_only_endpoint_serves_nothing_else(emu):

@@ -1,8 +1,9 @@
 """The WebSockets of exec and attach, spoken as the Azure CLI's ``container exec`` speaks them.
 
 Protocol (``azure/cli/command_modules/container/custom.py``; what is not public is named in
-``assumptions.py``): the client opens the ``wss://`` URI that ``execute_command`` (or
-``attach``) answered and sends the password as its first message; then its keystrokes,
+``assumptions.py``): the client opens the ``wss://`` URI that ``execute_command`` answered
+and sends the password as its first message (attach: as the ``Authorization`` header of
+the connection, as the spec's ``ContainerAttachResponse.password`` says); then keystrokes,
 in binary frames (text frames are taken too); the server sends the terminal's output and
 closes the socket when the process ends (1000). A wrong, reused or expired password, or an
 unknown session, closes the socket at once with ``EXEC_REFUSED_CLOSE_CODE``; so does no
@@ -215,7 +216,11 @@ async def _password(websocket: WebSocket) -> bytes | None:
 async def serve(websocket: WebSocket, broker: Broker, kind: str, sid: str) -> None:
     """Accept, check the password, then pump keystrokes in and output out until the end."""
     await websocket.accept()
-    password = await _password(websocket)
+    if kind == "attach":   # the spec: "Send as an Authorization header value" (ev:spec-2023)
+        header = websocket.headers.get("authorization")
+        password = header.strip().encode("utf-8", "replace") if header else None
+    else:                  # exec: the first message, as the Azure CLI sends it
+        password = await _password(websocket)
     ticket = broker.redeem(kind, sid, password) if password is not None else None
     if ticket is None:
         log.info("%s socket refused: no such session, or a wrong, used or expired password",
