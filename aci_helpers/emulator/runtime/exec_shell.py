@@ -23,7 +23,6 @@ from .shell.builtin import BUILTINS, builtin
 from .shell.machine import CommandTable, Machine
 from .shell.messages import syntax_error_lines, unsupported_construct
 from .shell.parse import Parser, Seq, ShellSyntaxError
-from .shell.signals import Budget, Exit, Forever, Horizon, LoopControl, Periodic
 from .shell.state import Capture
 from .shell.utilities import UTILITIES
 
@@ -261,30 +260,13 @@ def run_action(m: ExecMachine, action: Callable[[Machine], int],
     A loop that settles into a cycle, or a command that blocks (``sleep infinity``, ``tail
     -f``), never returns to the prompt: the caller shows its output until an interrupt."""
     m.events, m.partial, m.steps, m.budget = [], [], 0, budget
-    kind, code, cycle = "done", 0, None
-    try:
-        code = action(m)
-    except Exit as e:
-        kind, code = "exit", e.code & 0xFF
-    except Forever:
-        kind = "forever"
-    except Periodic as p:
-        kind, cycle = "cycle", p.cycle
-    except Horizon:
-        kind = "horizon"
-    except Budget:
-        kind = "budget"
+    kind, code, cycle, exited = m.run_action(lambda: action(m))
+    if kind == "exit":
+        kind = "exit" if exited else "done"
+        code &= 0xFF
+    elif kind == "budget":
         m.flush()
         m.line(CUT_NOTE.format(n=budget), 2)
-    except LoopControl:
-        code = m.status
-    except RecursionError:
-        m.err("[aci-emulator] the command nests too deeply to simulate")
-        code = 2
-    except Exception as exc:  # noqa: BLE001 - a bug here must not end the session or the server
-        m.err(f"[aci-emulator] internal error while simulating this command "
-              f"({type(exc).__name__}: {exc}); please report it")
-        code = 1
     out = [(t, onlcr(render(t, text) + "\n")) for t, text in m.events]
     if m.partial:  # printed without a final newline: the prompt follows on the same line
         text = "".join(p if isinstance(p, str) else p(m.clock) for p in m.partial)

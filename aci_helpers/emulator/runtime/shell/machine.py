@@ -125,13 +125,25 @@ class Machine(Execution, Expansion):
     # -- running ---------------------------------------------------------------------
     def run_argv(self, argv: Sequence[str]) -> Outcome:
         """Run ``argv`` as the container's process (exec form) and report how it ended."""
-        kind, code, cycle = "exit", 0, None
-        try:
+        def start() -> int:
             for note in self.fs.notes():
                 self.err(note)
-            code = self.exec_argv(list(argv), exec_form=True)
+            return self.exec_argv(list(argv), exec_form=True)
+
+        kind, code, cycle, _ = self.run_action(start)
+        self.flush()
+        return Outcome(self.events, kind, self.clock, code & 0xFF if kind == "exit" else None,
+                       cycle, self.start_error, list(self.fs.ops))
+
+    def run_action(self, action: Callable[[], int]) -> tuple[str, int, Cycle | None, bool]:
+        """Run ``action`` and say how it ended: ``(kind, status, cycle, exited)``, ``kind``
+        one of exit, forever, cycle, horizon, budget; ``exited`` when ``exit`` (or a fatal
+        error) ended it rather than its last command."""
+        kind, code, cycle, exited = "exit", 0, None, False
+        try:
+            code = action()
         except Exit as e:
-            code = e.code
+            code, exited = e.code, True
         except Forever:
             kind = "forever"
         except Periodic as p:
@@ -149,9 +161,7 @@ class Machine(Execution, Expansion):
             self.err(f"[aci-emulator] internal error while simulating this command "
                      f"({type(exc).__name__}: {exc}); please report it")
             code = 1
-        self.flush()
-        return Outcome(self.events, kind, self.clock, code & 0xFF if kind == "exit" else None,
-                       cycle, self.start_error, list(self.fs.ops))
+        return kind, code, cycle, exited
 
     def step(self) -> None:
         """Count one command against the step budget and spend its simulated time."""
