@@ -87,7 +87,7 @@ class Emulator:
     :param clock: ``"realtime"`` (wall clock, short realistic durations) or ``"instant"``
         (virtual clock; every request first lets all pending transitions happen).
     :param seed: non-negative integer; with the instant clock, equal seeds and equal calls
-        give byte-identical answers.
+        give byte-identical answers (exec and attach answers aside: a fresh password).
     :param quota_cores: standard-core quota per region (default 100, like Azure).
     :param speed: realtime clock only: virtual time runs ``speed`` times faster than the
         wall clock (a number >= 1; default 1), states come in the same order, and the

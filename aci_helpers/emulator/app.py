@@ -20,7 +20,7 @@ from .errors import (ArmError, EmulatorError, InvalidApiVersionParameter,
                      MissingApiVersionParameter, NoRegisteredProviderFound,
                      SubscriptionNotFound, Unauthorized, UnknownPath)
 from .faults import Faults
-from .streams import Broker
+from .streams import Broker, Sockets
 from .handlers.base import Env, Reply, Request
 from .model.cloud import Cloud, Ctx
 from .model.container_groups import Unlaunched
@@ -63,6 +63,9 @@ class App:
         self.faults = Faults()
         #: Exec and attach sessions answered and not yet connected (this process serves them).
         self.streams = Broker()
+        #: The ``https://host:port`` serving the sockets of a request to a base URL (the
+        #: Emulator starts its endpoint there for the in-process transport).
+        self.socket_base: Callable[[str], str] = lambda base: base
 
     def _request_id(self, method: str, url: str) -> str:
         with self._lock:
@@ -201,7 +204,8 @@ class App:
     def _serve(self, req: Request, route: routing.Route, handler: Callable[[Env], Reply],
                sub: str | None, tx: Tx, now: float, write: bool) -> Reply:
         """The handler's answer, inside the request's transaction."""
-        env = Env(req, self.cloud, Ctx(tx, now, write, req.api_version))
+        env = Env(req, self.cloud, Ctx(tx, now, write, req.api_version),
+                  Sockets(self, req.base_url))
         if (route.family == "aci" or route.family.startswith("aci:")) and sub is not None:
             self.cloud.require_registered(env.ctx)   # ARM checks before the provider sees it
         return handler(env)

@@ -408,3 +408,17 @@ ATTACH_POLL_SECONDS = 0.25
 #: What an attach client sends is dropped: ACI's container processes have no standard input
 #: (guess; Docker's attach would forward it).
 ATTACH_INPUT_DROPPED = True
+#: What exec sessions wrote is kept in the state for the next exec of the same run (the
+#: container's own files until it restarts, volume writes for the run), up to this many bytes
+#: per group; beyond, a session's writes are not kept (guess). The main processes never see
+#: what an exec wrote (their output is simulated from the spec alone).
+EXEC_KEPT_BYTES_MAX = 1_000_000
+#: An exec request without terminalSize gets (rows, cols) = (24, 80), the Azure CLI's own
+#: fallback without a terminal; sizes outside 1..EXEC_TERMINAL_MAX, or a command that is not a
+#: string, are refused with 400 InvalidRequestContent (ARM's answer is not public: guess).
+EXEC_DEFAULT_TERMINAL = (24, 80)
+EXEC_TERMINAL_MAX = 10_000
+#: Exec into a container that is not running (a stopped group, a container Waiting or
+#: Terminated) answers 200 with a URI and password, as ACI does for a Terminated one
+#: (ev:pub-exec); the socket then prints one [aci-emulator] line and closes (guess).
+EXEC_NOT_RUNNING_CLOSES = True

@@ -20,11 +20,15 @@ import hmac
 import secrets
 import threading
 import time
-from dataclasses import dataclass
-from typing import Any, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 from urllib.parse import urlsplit
 
 from . import assumptions as A
+
+if TYPE_CHECKING:
+    from .app import App
+    from .model.containers import AttachCursor, ExecPlan
 
 #: The socket paths, in the shape of the recorded exec URI (ev:rec-exec:
 #: ``/execstream/sessionId/<guid>?api-version=1.0&rows=24&cols=80``); attach's is a guess.
@@ -95,3 +99,262 @@ def is_local(base: str) -> bool:
     rather than the in-process transport (``management.azure.com``)."""
     host = (urlsplit(base).hostname or "").lower()
     return host in ("127.0.0.1", "localhost")
+
+
+class Stream(Protocol):
+    """One socket's process, as the pump drives it (times are the process's own)."""
+
+    finished: bool
+
+    def now(self) -> float: ...
+    def delay(self, t: float) -> float: ...
+    def read(self, now: float) -> str: ...
+    def write(self, data: bytes | str, now: float) -> None: ...
+    def next_at(self) -> float | None: ...
+    def hangup(self, now: float) -> None: ...
+    def close(self) -> None: ...
+
+
+class Ticket(Protocol):
+    """What a redeemed session opens (made by the model when it answered the POST)."""
+
+    def open(self) -> Stream: ...
+
+
+@dataclass
+class Pace:
+    """The process's clock: ``at`` seconds of the container's life when the POST was
+    answered, plus the wall time since, times ``speed``. ``instant``: a command that ends
+    is over at once (the pump skips to its next output), an endless one runs at 1x."""
+
+    at: float
+    speed: float = 1.0
+    instant: bool = False
+    wall0: float = field(default_factory=time.monotonic)
+    skipped: float = 0.0
+
+    def now(self) -> float:
+        """The process's time now."""
+        return self.at + (time.monotonic() - self.wall0) * self.speed + self.skipped
+
+    def delay(self, t: float) -> float:
+        """Wall seconds until the process's time ``t`` (0 when it has come)."""
+        return max(0.0, (t - self.now()) / self.speed)
+
+    def skip_to(self, t: float) -> None:
+        """Move the process's time on to ``t`` at once (the instant clock)."""
+        gap = t - self.now()
+        if gap > 0:
+            self.skipped += gap
+
+
+class ExecStream:
+    """An exec session (``runtime.ExecSession``) on its clock; ``finish`` gets the session
+    after each input and when it ends (the model keeps what it wrote for the next exec)."""
+
+    def __init__(self, session: Any, pace: Pace,
+                 finish: Callable[[Any], None] | None = None) -> None:
+        self.session = session
+        self.pace = pace
+        self._finish = finish
+
+    @property
+    def finished(self) -> bool:
+        return bool(self.session.finished)
+
+    def now(self) -> float:
+        return self.pace.now()
+
+    def delay(self, t: float) -> float:
+        if self.pace.instant and not self.session.blocked:
+            self.pace.skip_to(t)
+            return 0.0
+        return self.pace.delay(t)
+
+    def read(self, now: float) -> str:
+        return self.session.read(now)
+
+    def write(self, data: bytes | str, now: float) -> None:
+        self.session.write(data, now)
+        if self._finish is not None:
+            # What a command wrote is kept before its output is sent: an exec the client
+            # starts once it has read that output finds it (another socket, another process).
+            self._finish(self.session)
+
+    def next_at(self) -> float | None:
+        return self.session.next_at()
+
+    def hangup(self, now: float) -> None:
+        self.session.hangup(now)
+
+    def close(self) -> None:
+        if self._finish is not None:
+            finish, self._finish = self._finish, None
+            finish(self.session)
+
+
+class AttachStream:
+    """Attach: the container's output from now on, read by ``poll`` every
+    ``ATTACH_POLL_SECONDS`` (the model answers what was printed since the last poll, across
+    restarts, and whether the container will print no more). What is typed is dropped: the
+    container's process has no standard input on ACI (guess: ATTACH_INPUT_DROPPED)."""
+
+    def __init__(self, poll: Callable[[], tuple[str, bool]],
+                 interval: float = A.ATTACH_POLL_SECONDS) -> None:
+        self._poll = poll
+        self._interval = interval
+        self._due = time.monotonic()
+        self._ended = False
+        self.finished = False
+
+    def now(self) -> float:
+        return time.monotonic()
+
+    def delay(self, t: float) -> float:
+        return max(0.0, t - time.monotonic())
+
+    def read(self, now: float) -> str:
+        if self._ended or now < self._due:
+            return ""
+        text, self._ended = self._poll()
+        self._due = now + self._interval
+        self.finished = self._ended
+        return text
+
+    def write(self, data: bytes | str, now: float) -> None:
+        pass
+
+    def next_at(self) -> float | None:
+        return None if self._ended else self._due
+
+    def hangup(self, now: float) -> None:
+        self._ended = self.finished = True
+
+    def close(self) -> None:
+        pass
+
+
+class MessageStream:
+    """A socket that prints one message and closes (exec where nothing runs)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self.finished = False
+
+    def now(self) -> float:
+        return time.monotonic()
+
+    def delay(self, t: float) -> float:
+        return 0.0
+
+    def read(self, now: float) -> str:
+        text, self._text = self._text, ""
+        self.finished = True
+        return text
+
+    def write(self, data: bytes | str, now: float) -> None:
+        pass
+
+    def next_at(self) -> float | None:
+        return None
+
+    def hangup(self, now: float) -> None:
+        self.finished = True
+
+    def close(self) -> None:
+        pass
+
+
+#: What the socket of an exec into a container that does not run says (guess, named in
+#: assumptions: EXEC_NOT_RUNNING_CLOSES): ACI answers the POST with 200 all the same.
+NOT_RUNNING = ("[aci-emulator] {why}: there is no process to run '{command}' beside. The "
+               "emulator closes the socket; what Azure's socket does then is not public.\r\n")
+
+
+class ExecTicket:
+    """An exec the POST answered: opened when its socket connects (``start_exec`` in the
+    container as it is then); what it wrote is kept in the state when it ends."""
+
+    def __init__(self, app: "App", plan: "ExecPlan", command: str, rows: int, cols: int) -> None:
+        self.app, self.plan, self.command = app, plan, command
+        self.rows, self.cols = rows, cols
+        self.pace = Pace(at=plan.at, speed=getattr(app.clock, "speed", 1.0),
+                         instant=app.clock.kind == "instant")
+        self._kept_files: dict[str, Any] = {}
+        self._kept_writes = 0
+
+    def open(self) -> Stream:
+        from .runtime import ExecChanges, FileOp, Terminal, start_exec  # noqa: PLC0415
+
+        plan = self.plan
+        if plan.not_running is not None:
+            return MessageStream(NOT_RUNNING.format(why=plan.not_running, command=self.command))
+        launch = plan.launch
+        with self.app.store.tx(write=False) as tx:   # what earlier execs kept, as of now
+            plan.kept = self.app.cloud.containers.exec_kept(tx, plan)
+        at = self.pace.now()
+        earlier = ExecChanges(plan.kept_files(), tuple(
+            (v, FileOp(t, p, k, d)) for v, t, p, k, d in plan.kept_writes(at)))
+        session = start_exec(launch["info"], self.command, main_command=launch["command"],
+                             env=launch["env"], peers=launch["peers"], seed=launch["seed"],
+                             started_at=launch["started_at"], mounts=launch["mounts"],
+                             at=at, terminal=Terminal(self.rows, self.cols), changes=earlier)
+        return ExecStream(session, self.pace, self._keep)
+
+    def _keep(self, session: Any) -> None:
+        """Keep what the session wrote since the last time (one write transaction, only
+        when it wrote something new)."""
+        from .model.cloud import Ctx  # noqa: PLC0415
+
+        ch = session.changes()
+        files = {p: t for p, t in ch.files.items() if self._kept_files.get(p, ...) != t}
+        writes = list(ch.volume_writes[self._kept_writes:])
+        if not files and not writes:
+            return
+        with self.app.store.tx(write=True) as tx:
+            ctx = Ctx(tx, self.app.clock.now(tx), True)
+            self.app.cloud.containers.keep_exec_changes(ctx, self.plan, files, writes)
+        self._kept_files.update(files)
+        self._kept_writes = len(ch.volume_writes)
+
+
+class AttachTicket:
+    """An attach the POST answered: the container's output from then on, read from the state
+    every ATTACH_POLL_SECONDS."""
+
+    def __init__(self, app: "App", cursor: "AttachCursor") -> None:
+        self.app, self.cursor = app, cursor
+
+    def open(self) -> Stream:
+        return AttachStream(self._poll)
+
+    def _poll(self) -> tuple[str, bool]:
+        from .model.cloud import Ctx  # noqa: PLC0415
+
+        if self.cursor.ended:
+            return "", True
+        with self.app.store.tx(write=False) as tx:
+            ctx = Ctx(tx, self.app.clock.now(tx), False)
+            text = self.app.cloud.containers.attach_read(ctx, self.cursor)
+        return text, self.cursor.ended and not text
+
+
+class Sockets:
+    """What a handler issues exec and attach sessions through: this process's broker and
+    the endpoint that serves the request's sockets (``App.socket_base``)."""
+
+    def __init__(self, app: "App", base: str) -> None:
+        self.app, self.base = app, base
+
+    def exec(self, plan: "ExecPlan", command: str, rows: int, cols: int) -> dict:
+        """``{"webSocketUri", "password"}`` of a new exec session."""
+        sid, password = self.app.streams.issue("exec", ExecTicket(self.app, plan, command,
+                                                                  rows, cols))
+        return {"webSocketUri": socket_uri(self.app.socket_base(self.base), "exec", sid, rows,
+                                           cols), "password": password}
+
+    def attach(self, cursor: "AttachCursor") -> dict:
+        """``{"webSocketUri", "password"}`` of a new attach session."""
+        sid, password = self.app.streams.issue("attach", AttachTicket(self.app, cursor))
+        return {"webSocketUri": socket_uri(self.app.socket_base(self.base), "attach", sid),
+                "password": password}

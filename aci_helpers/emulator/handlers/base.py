@@ -73,6 +73,7 @@ class Env:
     req: Request
     cloud: Cloud
     ctx: Ctx
+    sockets: Any = None            # streams.Sockets: exec and attach sessions are issued here
 
 
 def async_headers(env: Env, op: Operation) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import assumptions as A
 from ..errors import InvalidParameter
+from ..model import validation as V
 from .base import Env, Reply, async_headers, page, skip_token
 
 
@@ -102,16 +103,17 @@ def logs(env: Env) -> Reply:
 
 
 def exec_(env: Env) -> Reply:
-    """POST exec: always an error (not implemented; 404 first if the container is missing)."""
+    """POST exec: a WebSocket URI and its password (404 first for a missing container; 200
+    for a container that is not running too, as ACI answers: ev:pub-exec)."""
     p = env.req.params
-    if env.req.body:
-        env.req.json()  # malformed bodies are still a 400 first
-    env.cloud.containers.exec_or_attach(env.ctx, p["rg"], p["name"], p["container"], "exec")
-    raise AssertionError("unreachable")
+    command, rows, cols = V.exec_request(env.req.json() if env.req.body else {})
+    plan = env.cloud.containers.exec_plan(env.ctx, p["rg"], p["name"], p["container"])
+    return Reply(200, env.sockets.exec(plan, command, rows, cols))
 
 
 def attach(env: Env) -> Reply:
-    """POST attach: always an error (not implemented; 404 first if the container is missing)."""
+    """POST attach: a WebSocket URI and its password; the socket streams what the container
+    prints from now on (404 first for a missing container)."""
     p = env.req.params
-    env.cloud.containers.exec_or_attach(env.ctx, p["rg"], p["name"], p["container"], "attach")
-    raise AssertionError("unreachable")
+    cursor = env.cloud.containers.attach_cursor(env.ctx, p["rg"], p["name"], p["container"])
+    return Reply(200, env.sockets.attach(cursor))

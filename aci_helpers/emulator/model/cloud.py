@@ -68,6 +68,10 @@ class Cloud:
         spec revision and run."""
         return self._progs.of(key, doc)
 
+    def launch_inputs(self, key: str, doc: dict, name: str) -> dict:
+        """What container ``name`` of the group's current run was launched with."""
+        return self._progs.launch_inputs(key, doc, name)
+
     def launched(self, key: str, doc: dict) -> bool:
         """Whether this process has launched the programs of the group's current run."""
         return self._progs.launched(key, doc)

@@ -27,11 +27,14 @@ _LAUNCHING = threading.Lock()
 class _Launch:
     """A group's programs, launched together the first time one is asked anything."""
 
-    __slots__ = ("_make", "_programs")
+    __slots__ = ("_make", "_programs", "inputs")
 
     def __init__(self, make: Callable[[], dict]) -> None:
         self._make: Callable[[], dict] | None = make
         self._programs: dict | None = None
+        #: Per container, what it was launched with (``runtime.launch``'s arguments, its
+        #: mounts as the last volume-sharing round left them): what an exec starts from.
+        self.inputs: dict[str, dict] = {}
 
     @property
     def done(self) -> bool:
@@ -113,6 +116,14 @@ class Programs:
         progs, refs, _ = self._entry(key, doc)
         return progs, refs
 
+    def launch_inputs(self, key: str, doc: dict, name: str) -> dict:
+        """What container ``name`` of the group's current run was launched with (launching
+        the group now if not done yet): ``info``, ``command``, ``env`` (secure values
+        included), ``peers``, ``seed``, ``started_at`` and ``mounts``."""
+        group = self._entry(key, doc)[2]
+        group.programs()
+        return group.inputs[name]
+
     def launched(self, key: str, doc: dict) -> bool:
         """Whether this process has launched the programs of the group's current run."""
         hit = self._programs.get(_cache_key(key, doc))
@@ -141,9 +152,10 @@ class Programs:
             def launch(name: str, cp: dict, mounts: list) -> Any:
                 """The container ``name`` launched with these mounts."""
                 peers = [infos[o] for o in infos if o != name]
-                return rt.launch(infos[name], command=cp.get("command") or None,
-                                 env=envs[name], peers=peers, seed=doc["seed"],
-                                 started_at=started, mounts=mounts)
+                args = dict(command=cp.get("command") or None, env=envs[name], peers=peers,
+                            seed=doc["seed"], started_at=started, mounts=mounts)
+                group.inputs[name] = dict(args, info=infos[name])
+                return rt.launch(infos[name], **args)
 
             return _with_volumes(rt, props, run, launch)
 

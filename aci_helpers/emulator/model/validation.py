@@ -478,3 +478,32 @@ def immutable_signature(p: dict) -> tuple:
          repr(c["properties"]["resources"]["requests"].get("gpu")))
         for c in p["containers"]))
     return (p["osType"], p["restartPolicy"], res, repr(p.get("subnetIds")))
+
+
+def exec_request(body: object) -> tuple[str, int, int]:
+    """``command`` and ``terminalSize`` of an exec body (ContainerExecRequest): the command a
+    string (missing: empty, which the runtime refuses), rows and cols whole numbers from 1 to
+    EXEC_TERMINAL_MAX (missing: EXEC_DEFAULT_TERMINAL)."""
+    if not isinstance(body, dict):
+        raise InvalidRequestContent("the exec request must be a JSON object with command and "
+                                    "terminalSize")
+    command = body.get("command")
+    if command is None:
+        command = ""
+    if not isinstance(command, str):
+        raise InvalidRequestContent('command must be a string: one program without '
+                                    'arguments, e.g. "/bin/sh"')
+    size = body.get("terminalSize")
+    size = {} if size is None else size
+    if not isinstance(size, dict):
+        raise InvalidRequestContent("terminalSize must be an object with rows and cols")
+    rows_cols = []
+    for key, default in zip(("rows", "cols"), A.EXEC_DEFAULT_TERMINAL):
+        value = size.get(key)
+        value = default if value is None else value
+        if isinstance(value, bool) or not isinstance(value, int) \
+                or not 1 <= value <= A.EXEC_TERMINAL_MAX:
+            raise InvalidRequestContent(f"terminalSize.{key} must be a whole number from 1 to "
+                                        f"{A.EXEC_TERMINAL_MAX}")
+        rows_cols.append(value)
+    return command, rows_cols[0], rows_cols[1]

@@ -20,16 +20,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
 
 import anyio.to_thread
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from .. import assumptions as A
-from ..streams import ATTACH_PATH, EXEC_PATH, Broker
+from ..streams import ATTACH_PATH, EXEC_PATH, Broker, Stream
 
 log = logging.getLogger("aci_helpers.emulator.server")
 
@@ -51,135 +48,6 @@ class _HideFrames(logging.Filter):
 _hide_frames = _HideFrames()
 for _name in ("uvicorn.error", "websockets", "websockets.server", "websockets.protocol"):
     logging.getLogger(_name).addFilter(_hide_frames)
-
-
-class Stream(Protocol):
-    """One socket's process, as the pump drives it (times are the process's own)."""
-
-    finished: bool
-
-    def now(self) -> float: ...
-    def delay(self, t: float) -> float: ...
-    def read(self, now: float) -> str: ...
-    def write(self, data: bytes | str, now: float) -> None: ...
-    def next_at(self) -> float | None: ...
-    def hangup(self, now: float) -> None: ...
-    def close(self) -> None: ...
-
-
-class Ticket(Protocol):
-    """What a redeemed session opens (made by the model when it answered the POST)."""
-
-    def open(self) -> Stream: ...
-
-
-@dataclass
-class Pace:
-    """The process's clock: ``at`` seconds of the container's life when the POST was
-    answered, plus the wall time since, times ``speed``. ``instant``: a command that ends
-    is over at once (the pump skips to its next output), an endless one runs at 1x."""
-
-    at: float
-    speed: float = 1.0
-    instant: bool = False
-    wall0: float = field(default_factory=time.monotonic)
-    skipped: float = 0.0
-
-    def now(self) -> float:
-        """The process's time now."""
-        return self.at + (time.monotonic() - self.wall0) * self.speed + self.skipped
-
-    def delay(self, t: float) -> float:
-        """Wall seconds until the process's time ``t`` (0 when it has come)."""
-        return max(0.0, (t - self.now()) / self.speed)
-
-    def skip_to(self, t: float) -> None:
-        """Move the process's time on to ``t`` at once (the instant clock)."""
-        gap = t - self.now()
-        if gap > 0:
-            self.skipped += gap
-
-
-class ExecStream:
-    """An exec session (``runtime.ExecSession``) on its clock; ``finish`` gets the session
-    when it ends (the model keeps what it wrote for the next exec of the run)."""
-
-    def __init__(self, session: Any, pace: Pace,
-                 finish: Callable[[Any], None] | None = None) -> None:
-        self.session = session
-        self.pace = pace
-        self._finish = finish
-
-    @property
-    def finished(self) -> bool:
-        return bool(self.session.finished)
-
-    def now(self) -> float:
-        return self.pace.now()
-
-    def delay(self, t: float) -> float:
-        if self.pace.instant and not self.session.blocked:
-            self.pace.skip_to(t)
-            return 0.0
-        return self.pace.delay(t)
-
-    def read(self, now: float) -> str:
-        return self.session.read(now)
-
-    def write(self, data: bytes | str, now: float) -> None:
-        self.session.write(data, now)
-
-    def next_at(self) -> float | None:
-        return self.session.next_at()
-
-    def hangup(self, now: float) -> None:
-        self.session.hangup(now)
-
-    def close(self) -> None:
-        if self._finish is not None:
-            finish, self._finish = self._finish, None
-            finish(self.session)
-
-
-class AttachStream:
-    """Attach: the container's output from now on, read by ``poll`` every
-    ``ATTACH_POLL_SECONDS`` (the model answers what was printed since the last poll, across
-    restarts, and whether the container will print no more). What is typed is dropped: the
-    container's process has no standard input on ACI (guess: ATTACH_INPUT_DROPPED)."""
-
-    def __init__(self, poll: Callable[[], tuple[str, bool]],
-                 interval: float = A.ATTACH_POLL_SECONDS) -> None:
-        self._poll = poll
-        self._interval = interval
-        self._due = time.monotonic()
-        self._ended = False
-        self.finished = False
-
-    def now(self) -> float:
-        return time.monotonic()
-
-    def delay(self, t: float) -> float:
-        return max(0.0, t - time.monotonic())
-
-    def read(self, now: float) -> str:
-        if self._ended or now < self._due:
-            return ""
-        text, self._ended = self._poll()
-        self._due = now + self._interval
-        self.finished = self._ended
-        return text
-
-    def write(self, data: bytes | str, now: float) -> None:
-        pass
-
-    def next_at(self) -> float | None:
-        return None if self._ended else self._due
-
-    def hangup(self, now: float) -> None:
-        self._ended = self.finished = True
-
-    def close(self) -> None:
-        pass
 
 
 def socket_routes(broker: Broker) -> list[WebSocketRoute]:
@@ -269,10 +137,15 @@ async def _pump(websocket: WebSocket, stream: Stream, inbox: asyncio.Queue) -> N
     while True:
         out = await anyio.to_thread.run_sync(stream.read, stream.now())
         if out:
-            if A.EXEC_OUTPUT_BINARY_FRAMES:
-                await websocket.send_bytes(out.encode("utf-8"))
-            else:
-                await websocket.send_text(out)
+            try:
+                if A.EXEC_OUTPUT_BINARY_FRAMES:
+                    await websocket.send_bytes(out.encode("utf-8"))
+                else:
+                    await websocket.send_text(out)
+            except (WebSocketDisconnect, RuntimeError, OSError):
+                # The client went away while output was on its way: a hangup, not a fault.
+                await anyio.to_thread.run_sync(stream.hangup, stream.now())
+                return
         if stream.finished:
             await _close(websocket, 1000)
             return
