@@ -218,18 +218,6 @@ def test_restart_operation_polls_updating_with_realtime_clock():
     assert op["status"] == "Updating" and op["startTime"].endswith("Z")
 
 
-def test_exec_and_attach_are_honest_501(cloud):
-    cloud.aci.container_groups.begin_create_or_update(RG, "g1", group()).result()
-    with pytest.raises(HttpResponseError) as e:
-        cloud.aci.containers.execute_command(
-            RG, "g1", "c1", m.ContainerExecRequest(command="/bin/sh",
-                                                   terminal_size=m.ContainerExecRequestTerminalSize(rows=24, cols=80)))
-    assert e.value.status_code == 501 and e.value.error.code == "NotImplemented"
-    with pytest.raises(HttpResponseError) as e:
-        cloud.aci.containers.attach(RG, "g1", "c1")
-    assert e.value.status_code == 501 and e.value.error.code == "NotImplemented"
-
-
 def test_outbound_usages_capabilities_cached_images_operations(cloud):
     cloud.aci.container_groups.begin_create_or_update(RG, "g1", group(container(cpu=2))).result()
     assert cloud.aci.container_groups.get_outbound_network_dependencies_endpoints(RG, "g1") == []

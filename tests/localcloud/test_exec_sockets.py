@@ -18,8 +18,9 @@ websocket = pytest.importorskip("websocket")
 from aci_helpers.emulator import Emulator  # noqa: E402
 from aci_helpers.emulator import assumptions as A  # noqa: E402
 from aci_helpers.emulator.runtime import ImageCatalog, start_exec  # noqa: E402
-from aci_helpers.emulator.server.sockets import AttachStream, ExecStream, Pace  # noqa: E402
+from aci_helpers.emulator.streams import AttachStream, ExecStream, Pace  # noqa: E402
 from aci_helpers.emulator.streams import socket_uri  # noqa: E402
+from wsclient import read_to_close, read_until  # noqa: E402
 
 ALPINE = ImageCatalog.default().resolve("alpine")
 SECRET = "s3cr3t-value-never-logged"
@@ -55,21 +56,9 @@ def connect(emu: Emulator, uri: str):
     return websocket.create_connection(uri, sslopt={"ca_certs": emu.ca_file}, timeout=10)
 
 
-def read_until(ws, end: bytes) -> bytes:
-    out = b""
-    while not out.endswith(end):
-        chunk = ws.recv()
-        assert chunk, f"closed after {out!r}"
-        out += chunk if isinstance(chunk, bytes) else chunk.encode()
-    return out
-
-
 def close_code(ws) -> int:
     """Read to the close frame; its code."""
-    while True:
-        op, data = ws.recv_data(control_frame=True)
-        if op == websocket.ABNF.OPCODE_CLOSE:
-            return int.from_bytes(data[:2], "big")
+    return read_to_close(ws)[1]
 
 
 def test_password_first_then_a_shell(emu):
@@ -184,9 +173,10 @@ def test_a_client_leaving_mid_command_ends_its_process_there(emu):
     time.sleep(0.2)
     ws.sock.close()                                   # gone, without a close frame
     deadline = time.monotonic() + 10
-    while not ticket.finished and time.monotonic() < deadline:
+    while not (ticket.finished and ticket.finished[-1].finished) and \
+            time.monotonic() < deadline:
         time.sleep(0.05)
-    session = ticket.finished[0]
+    session = ticket.finished[-1]
     assert session.finished and session.exit_code == 129
     assert "/tmp/late" not in session.changes().files
 
@@ -279,3 +269,31 @@ def test_no_password_or_secret_in_the_server_log(emu, caplog):
     assert "socket refused" in text
     assert password not in text and password.removesuffix("[[EOM]]") not in text
     assert SECRET not in text
+
+
+def test_exec_through_the_https_server_is_served_by_that_server(served):
+    """The SDK over HTTPS to ``emu.server()``: the answer's socket is on that server's own
+    address (no second endpoint), verified with the same CA."""
+    from azure.mgmt.containerinstance import models as m
+
+    from .conftest import clients
+
+    emu, srv = served
+    aci, res = clients(emu, srv)
+    res.resource_groups.create_or_update("rg", {"location": "eastus"})
+    aci.container_groups.begin_create_or_update("rg", "g1", m.ContainerGroup(
+        location="eastus", os_type="Linux", containers=[m.Container(
+            name="c1", image="alpine", command=["/bin/sh", "-c", "sleep infinity"],
+            resources=m.ResourceRequirements(requests=m.ResourceRequests(
+                cpu=1, memory_in_gb=1)))])).result()
+    answer = aci.containers.execute_command("rg", "g1", "c1", m.ContainerExecRequest(
+        command="/bin/sh", terminal_size=m.ContainerExecRequestTerminalSize(rows=24, cols=80)))
+    assert answer.web_socket_uri.startswith(srv.url.replace("https://", "wss://") + "/execstream/")
+    assert emu._sockets is None
+    ws = websocket.create_connection(answer.web_socket_uri, sslopt={"ca_certs": srv.ca_file},
+                                     timeout=10)
+    ws.send(answer.password)
+    read_until(ws, b"/ # ")
+    ws.send_binary(b"echo over-https\r")
+    assert b"\r\nover-https\r\n/ # " in read_until(ws, b"/ # ")
+    ws.close()
