@@ -331,14 +331,15 @@ def scenario_errors(c: Cloud) -> None:
 
 
 def scenario_exec_attach(c: Cloud) -> None:
-    """exec/attach need a WebSocket to a real container: the emulator answers an ARM error."""
+    """exec and attach: a WebSocket URI and its password (issue 18), and a missing container."""
     _rg(c)
     c.aci.container_groups.begin_create_or_update(RG, "shell",
                                                   helloworld_group("aci-conf-shell")).result()
-    c.expect_error(lambda: c.aci.containers.execute_command(
+    c.aci.containers.execute_command(
         RG, "shell", "hello", m.ContainerExecRequest(
-            command="/bin/sh", terminal_size=m.ContainerExecRequestTerminalSize(rows=24, cols=80))))
-    c.expect_error(lambda: c.aci.containers.attach(RG, "shell", "hello"))
+            command="/bin/sh", terminal_size=m.ContainerExecRequestTerminalSize(rows=24, cols=80)))
+    c.aci.containers.attach(RG, "shell", "hello")
+    c.expect_error(lambda: c.aci.containers.attach(RG, "shell", "nope"))
 
 
 def scenario_preview_surface(c: Cloud) -> None:

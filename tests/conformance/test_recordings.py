@@ -41,11 +41,7 @@ OUT_OF_SCOPE = {
 
 #: Interactions the emulator deliberately answers differently (file, index) -> reason. Each is
 #: still sent, and the emulator's answer is checked to be the documented one.
-DELIBERATE = {
-    ("sdkpy_test_mgmt_containerinstance.test_container_instance.yaml", 5):
-        "exec needs an interactive WebSocket to a real container: the emulator answers "
-        "501 NotImplemented (CloudError) instead of a webSocketUri it could not serve",
-}
+DELIBERATE: dict = {}
 
 #: Members the service added after the recording's (older) api-version, or whose echo
 #: changed between api-versions; ignored only when replaying a recording older than
