@@ -39,7 +39,6 @@ NOT_SERVED = {
     "az storage": "storage accounts and shares are emulated inside the state (file_share()), "
                   "not as ARM resources",
     "az account set": "one subscription: nothing to choose",
-    "az container exec": "exec needs the WebSocket endpoint (next): 501 NotImplemented today",
 }
 #: What the local cloud serves.
 SERVED = ("az group create", "az group delete", "az container", "az rest ",
@@ -206,6 +205,9 @@ def _complete(cmd: str, where: str, n: dict[str, str]) -> list[list[str]]:
                  "mcr.microsoft.com/azuredocs/aci-helloworld"]]
     if words[:2] == ["container", "logs"] and words[2:3] == ["--container-name"]:
         return [["container", "logs", *rg, "--name", n["multi"], *words[2:]]]
+    if words[:2] == ["container", "exec"] and "--exec-command" not in words:
+        # one program, no arguments: a one-shot one prints, and the socket closes
+        words = [*words, "--exec-command", "hostname"]
     if words[0] == "container" and "--resource-group" not in words and len(words) >= 2:
         # attach follows a container until it ends: the task, which has ended
         target = n["task"] if where.startswith("03_") or words[1] == "attach" else n["web"]
@@ -248,7 +250,8 @@ def test_every_named_command_runs_through_aci_tutorial_az(cli, tmp_path) -> None
             lines.append((cmd, args))
     (tmp_path / "group.yaml").write_text(GROUP_YAML.format(name=n["multi"]))
     order = ["group create", "provider register", "account show", "container create",
-             "container show", "container logs", "container attach", "container list",
+             "container show", "container logs", "container exec", "container attach",
+             "container list",
              "container stop",
              "container start", "container restart", "rest", "container delete", "group delete",
              "container"]
@@ -376,3 +379,76 @@ def test_named_commands_cover_the_notebooks_flags() -> None:
                  "--restart-policy", "--registry-login-server", "--assign-identity",
                  "--secrets", "--priority", "--file"):
         assert flag in text, flag
+
+
+def _read_until(fd: int, end: bytes, timeout: float = 30) -> bytes:
+    """What the terminal shows until it ends with ``end``."""
+    import select
+
+    out = b""
+    deadline = time.monotonic() + timeout
+    while not out.endswith(end):
+        left = deadline - time.monotonic()
+        assert left > 0, f"no {end!r} within {timeout} s; the terminal showed {out!r}"
+        ready, _, _ = select.select([fd], [], [], left)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:      # the other side closed (EIO)
+                chunk = b""
+            assert chunk, f"the terminal closed after {out!r}"
+            out += chunk
+    return out
+
+
+@needs_az
+@pytest.mark.slow(60)
+def test_exec_is_an_interactive_shell_in_a_terminal(cli) -> None:
+    """``aci-tutorial az container exec ... --exec-command /bin/sh`` in a terminal (a pty of
+    30 x 100): the shell's prompt, what is typed echoed by the container's terminal, the
+    container's environment with its secure value, the terminal's size; exit ends it."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    from azure.mgmt.containerinstance import models as m
+
+    s = cli.session()
+    name = _names(s)["web"]
+    s.resources.resource_groups.create_or_update("aci-tutorial-rg", {"location": "eastus"})
+    s.aci.container_groups.begin_create_or_update("aci-tutorial-rg", name, m.ContainerGroup(
+        location="eastus", os_type="Linux", restart_policy="Always", containers=[m.Container(
+            name=name, image="mcr.microsoft.com/azuredocs/aci-helloworld",
+            resources=m.ResourceRequirements(requests=m.ResourceRequests(cpu=1, memory_in_gb=1)),
+            environment_variables=[m.EnvironmentVariable(name="API_KEY",
+                                                         secure_value="s3cret-value")])])).result()
+    s.close()
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aci_helpers.trainer", "az", "container", "exec",
+         "--resource-group", "aci-tutorial-rg", "--name", name, "--exec-command", "/bin/sh"],
+        cwd=ROOT, env=cli.env, stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
+    os.close(slave)
+    try:
+        assert _read_until(master, b"/usr/src/app # ").endswith(b"/usr/src/app # ")
+        os.write(master, b"echo $API_KEY; stty size; ls\r")
+        shown = _read_until(master, b"/usr/src/app # ")
+        assert b"echo $API_KEY; stty size; ls\r\ns3cret-value\r\n30 100\r\n" in shown
+        assert b"index.html  index.js\r\n" in shown
+        os.write(master, b"sleep 30\r")
+        time.sleep(0.5)
+        os.write(master, b"\x03")              # Ctrl-C reaches the container's shell
+        assert _read_until(master, b"^C\r\n/usr/src/app # ")
+        os.write(master, b"exit\r")
+        assert proc.wait(30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+    # The one-program rule: the command with an argument names no program.
+    refused = cli.az("container", "exec", "--resource-group", "aci-tutorial-rg", "--name", name,
+                     "--exec-command", "ls /usr/src/app", check=False)
+    assert 'exec: \\"ls /usr/src/app\\": stat ls /usr/src/app: no such file' in refused.stdout
