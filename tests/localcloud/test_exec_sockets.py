@@ -56,6 +56,15 @@ def connect(emu: Emulator, uri: str):
     return websocket.create_connection(uri, sslopt={"ca_certs": emu.ca_file}, timeout=10)
 
 
+def shell(emu: Emulator, ticket=None):
+    """A socket of a new session, its password sent and its first prompt read."""
+    uri, password = issue(emu, ticket)
+    ws = connect(emu, uri)
+    ws.send(password)
+    read_until(ws, b"/ # ")
+    return ws
+
+
 def close_code(ws) -> int:
     """Read to the close frame; its code."""
     return read_to_close(ws)[1]
@@ -76,10 +85,7 @@ def test_password_first_then_a_shell(emu):
 
 
 def test_the_output_is_paced_by_the_clock(emu):
-    uri, password = issue(emu)
-    ws = connect(emu, uri)
-    ws.send(password)
-    read_until(ws, b"/ # ")
+    ws = shell(emu)
     began = time.monotonic()
     ws.send_binary(b"sleep 0.5; echo late\r")
     read_until(ws, b"late\r\n/ # ")
@@ -88,10 +94,7 @@ def test_the_output_is_paced_by_the_clock(emu):
 
 
 def test_on_the_instant_clock_a_finite_command_is_over_at_once(emu):
-    uri, password = issue(emu, Ticket(instant=True))
-    ws = connect(emu, uri)
-    ws.send(password)
-    read_until(ws, b"/ # ")
+    ws = shell(emu, Ticket(instant=True))
     began = time.monotonic()
     ws.send_binary(b"sleep 30; echo late\r")
     read_until(ws, b"late\r\n/ # ")
@@ -145,14 +148,8 @@ def test_no_password_in_time_closes_the_socket(emu, monkeypatch):
 
 
 def test_a_malformed_frame_closes_that_socket_only(emu):
-    uri, password = issue(emu)
-    good = connect(emu, uri)
-    good.send(password)
-    read_until(good, b"/ # ")
-    uri2, password2 = issue(emu)
-    bad = connect(emu, uri2)
-    bad.send(password2)
-    read_until(bad, b"/ # ")
+    good = shell(emu)
+    bad = shell(emu)
     bad.sock.sendall(b"\x83\x05hello")          # unmasked, reserved opcode: a protocol error
     with pytest.raises((websocket.WebSocketException, OSError)):
         for _ in range(10):
@@ -165,10 +162,7 @@ def test_a_malformed_frame_closes_that_socket_only(emu):
 
 def test_a_client_leaving_mid_command_ends_its_process_there(emu):
     ticket = Ticket()
-    uri, password = issue(emu, ticket)
-    ws = connect(emu, uri)
-    ws.send(password)
-    read_until(ws, b"/ # ")
+    ws = shell(emu, ticket)
     ws.send_binary(b"sleep 5; echo x > /tmp/late\r")
     time.sleep(0.2)
     ws.sock.close()                                   # gone, without a close frame
@@ -187,10 +181,7 @@ def test_sixteen_clients_at_once(emu):
 
     def client(i: int) -> None:
         try:
-            uri, password = issue(emu)
-            ws = connect(emu, uri)
-            ws.send(password)
-            read_until(ws, b"/ # ")
+            ws = shell(emu)
             for j in range(5):
                 ws.send_binary(f"echo client{i}-{j}\r".encode())
                 results.append(read_until(ws, b"/ # "))

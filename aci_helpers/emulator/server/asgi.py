@@ -159,16 +159,21 @@ def _local_host(scope: Scope) -> bool:
     return name.lower() in _LOCAL_HOSTS
 
 
-async def _refuse_host(scope: Scope, send: Callable) -> None:
+async def _refuse(scope: Scope, send: Callable, status: int, code: str, message: str) -> None:
+    """An ARM-shaped error (a WebSocket: closed as a policy violation)."""
     if scope["type"] == "websocket":
         await send({"type": "websocket.close", "code": 1008})
         return
-    body = json.dumps({"error": {"code": "InvalidHost", "message": "The local cloud answers "
-                                 "requests for 127.0.0.1 or localhost only."}}).encode()
-    await send({"type": "http.response.start", "status": 400, "headers": [
+    body = json.dumps({"error": {"code": code, "message": message}}).encode()
+    await send({"type": "http.response.start", "status": status, "headers": [
         (b"content-type", b"application/json; charset=utf-8"),
         (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
+
+
+async def _refuse_host(scope: Scope, send: Callable) -> None:
+    await _refuse(scope, send, 400, "InvalidHost",
+                  "The local cloud answers requests for 127.0.0.1 or localhost only.")
 
 
 class AccessLog:
@@ -219,15 +224,8 @@ class AccessLog:
 
 async def _nothing_here(scope: Scope, receive: Callable, send: Callable) -> None:
     """The sockets-only endpoint's answer to anything else: 404 (a socket: closed)."""
-    if scope["type"] != "http":
-        await send({"type": "websocket.close", "code": 1008})
-        return
-    body = json.dumps({"error": {"code": "NotFound", "message": "This endpoint serves the "
-                                 "exec and attach WebSockets only."}}).encode()
-    await send({"type": "http.response.start", "status": 404, "headers": [
-        (b"content-type", b"application/json; charset=utf-8"),
-        (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})
+    await _refuse(scope, send, 404, "NotFound",
+                  "This endpoint serves the exec and attach WebSockets only.")
 
 
 def build(app: App, *, sockets_only: bool = False) -> AccessLog:
