@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 from azure.core.pipeline.policies import SansIOHTTPPolicy
 
 from .errors import ConfigurationError
-from .settings_file import read_settings, settings_path
+from .settings_file import check_emulator_url, read_settings, settings_path
 
 if TYPE_CHECKING:
     from azure.mgmt.containerinstance import ContainerInstanceManagementClient
@@ -78,6 +78,9 @@ class Settings:
     participant: str | None = None
     role: str | None = None  # "participant" | "trainer" | None (a learner on their own)
     settings_file: str | None = None  # the file read, when it held settings
+    # A served emulator (``aci-tutorial serve``) instead of one in this process, and its CA:
+    emulator_url: str | None = None
+    emulator_ca: str | None = None
     resource_group_from: str = "default"  # "default" | "argument" | "ACI_RESOURCE_GROUP" | "settings file"
 
 
@@ -102,6 +105,8 @@ def load_settings(
     resource_group: str | None = None,
     auth_location: str | os.PathLike[str] | None = None,
     subscription_id: str | None = None,
+    emulator_url: str | None = None,
+    emulator_ca: str | os.PathLike[str] | None = None,
 ) -> Settings:
     """Resolve settings from arguments, then ``ACI_*``/``AZURE_*`` variables, then the settings
     file (``aci-tutorial workshop join``), then defaults."""
@@ -140,6 +145,13 @@ def load_settings(
         st_resolved = str(Path(st).expanduser())
     auth = _pick(os.fspath(auth_location) if auth_location is not None else None,
                  "AZURE_AUTH_LOCATION")
+    url = _pick(emulator_url, "ACI_EMULATOR_URL", None, file.get("emulator_url"))
+    ca = _pick(os.fspath(emulator_ca) if emulator_ca is not None else None, "ACI_EMULATOR_CA",
+               None, file.get("emulator_ca"))
+    if url is not None and b == "emulator":
+        source = ("connect(emulator_url=...)" if emulator_url is not None else "ACI_EMULATOR_URL"
+                  if os.environ.get("ACI_EMULATOR_URL", "").strip() else f"{path}'s emulator_url")
+        url = check_emulator_url(str(url), source)
     rg_from = ("argument" if resource_group is not None else "ACI_RESOURCE_GROUP"
                if os.environ.get("ACI_RESOURCE_GROUP", "").strip() else "settings file"
                if file.get("resource_group") else "default")
@@ -159,6 +171,8 @@ def load_settings(
         workshop=file.get("workshop"), participant=file.get("participant"),
         role=file.get("role") or (("participant" if file.get("workshop") else None)),
         settings_file=str(path) if file else None, resource_group_from=rg_from,
+        emulator_url=url if b == "emulator" else None,
+        emulator_ca=str(Path(ca).expanduser()) if ca and url and b == "emulator" else None,
     )
 
 
@@ -349,6 +363,8 @@ def connect(
     resource_group: str | None = None,
     auth_location: str | os.PathLike[str] | None = None,
     subscription_id: str | None = None,
+    emulator_url: str | None = None,
+    emulator_ca: str | os.PathLike[str] | None = None,
 ) -> Session:
     """Build the ACI and Resource Manager clients for the emulator (default) or Azure.
 
@@ -357,14 +373,21 @@ def connect(
     ``ACI_EMULATOR_CLOCK``, ``ACI_EMULATOR_SEED``, ``ACI_EMULATOR_SPEED`` (realtime clock
     only: virtual time runs that many times faster), ``ACI_LOCATION``, ``ACI_RESOURCE_GROUP``,
     ``AZURE_AUTH_LOCATION`` and ``AZURE_SUBSCRIPTION_ID``.
+
+    ``ACI_EMULATOR_URL`` (or the settings file's ``emulator_url``, or ``emulator_url=``) uses
+    the emulator served there (``aci-tutorial serve``) instead of one in this process: its
+    state, clock, speed and seed are the server's. Its CA comes from ``ACI_EMULATOR_CA`` (or
+    ``emulator_ca``), else from beside the server's state when this account serves it.
     """
     global _last
     settings = load_settings(
         backend, state=state, clock=clock, seed=seed, speed=speed, location=location,
         resource_group=resource_group, auth_location=auth_location,
-        subscription_id=subscription_id,
+        subscription_id=subscription_id, emulator_url=emulator_url, emulator_ca=emulator_ca,
     )
-    if settings.backend == "emulator":
+    if settings.emulator_url:
+        session = _connect_served(settings)
+    elif settings.backend == "emulator":
         session = _connect_emulator(settings)
     else:
         session = _connect_azure(settings)
@@ -400,6 +423,62 @@ def _connect_emulator(settings: Settings) -> Session:
                                                per_call_policies=[log]),
         requests=log,
     )
+
+
+def _connect_served(settings: Settings) -> Session:
+    """The real SDK clients over HTTPS to the emulator served at ``settings.emulator_url``."""
+    from .emulator.remote import RemoteEmulator, server_folder  # noqa: PLC0415
+
+    url = str(settings.emulator_url)
+    states = [settings.state] if settings.state else []
+    if str(default_state_path()) not in states:
+        states.append(str(default_state_path()))
+    home = server_folder(url, settings.emulator_ca,
+                         [Path(st).with_name(Path(st).stem + "-local-cloud") for st in states])
+    ca = settings.emulator_ca or (str(home / "tls" / "ca.pem") if home else None)
+    _check_ca(url, ca, given=settings.emulator_ca is not None)
+    remote = RemoteEmulator(url, str(ca), admin_key_file=home / "admin-key" if home else None,
+                            client_id=settings.participant or "aci-tutorial")
+    credential = remote.credential()
+    transport = remote.transport()
+    log = RequestLog()
+    named = [log, remote.session_policy()]   # faults and quota set here: this session's
+    aci, resources = _build_clients(credential, remote.subscription_id, base_url=url,
+                                    transport=transport, per_call_policies=named)
+    return Session(
+        backend="emulator", aci=aci, resources=resources,
+        subscription_id=remote.subscription_id, location=settings.location,
+        resource_group=settings.resource_group, settings=settings,
+        polling_interval=EMULATOR_POLLING_INTERVAL, sleep=transport.sleep, emulator=remote,
+        credential=credential,
+        aio_factory=lambda: _build_aio_clients(remote.async_credential(), remote.subscription_id,
+                                               base_url=url, transport=remote.async_transport(),
+                                               per_call_policies=named),
+        requests=log,
+    )
+
+
+def _check_ca(url: str, ca: str | None, *, given: bool) -> None:
+    """The served emulator's CA is a readable PEM certificate, or a ConfigurationError that
+    says where to find it (certificate checks are never turned off)."""
+    if ca is None:
+        raise ConfigurationError(
+            f"ACI_EMULATOR_URL={url} needs the server's CA certificate, and none was found "
+            "beside your own emulator state: set ACI_EMULATOR_CA to the ca.pem that "
+            "`aci-tutorial serve` printed (your trainer hands it out with the URL; `aci-tutorial "
+            "workshop join --emulator-url URL --emulator-ca FILE` keeps both). Certificate checks "
+            "are never turned off.")
+    try:
+        text = Path(ca).read_text(encoding="ascii", errors="replace")
+    except OSError as err:
+        raise ConfigurationError(
+            f"The served emulator's CA certificate {ca}{' (ACI_EMULATOR_CA)' if given else ''} "
+            f"cannot be read ({err.strerror or err}): point ACI_EMULATOR_CA at the ca.pem "
+            "that `aci-tutorial serve` printed.") from None
+    if "-----BEGIN CERTIFICATE-----" not in text:
+        raise ConfigurationError(
+            f"{ca} is not a PEM certificate: point ACI_EMULATOR_CA at the ca.pem that "
+            "`aci-tutorial serve` printed.")
 
 
 def _state_folder(state: str) -> None:

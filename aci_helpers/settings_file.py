@@ -31,12 +31,15 @@ KEYS: dict[str, str | None] = {
     "resource_group": "ACI_RESOURCE_GROUP",
     "name_suffix": "ACI_NAME_SUFFIX",
     "subscription_id": "AZURE_SUBSCRIPTION_ID",
+    "emulator_url": "ACI_EMULATOR_URL",
+    "emulator_ca": "ACI_EMULATOR_CA",
     "workshop": None,
     "participant": None,
     "role": None,
 }
 _SUFFIX = re.compile(r"[a-z0-9]{1,12}")
 _REGION = re.compile(r"[a-z][a-z0-9]{1,39}")
+_SERVED = re.compile(r"https://(127\.0\.0\.1|localhost):([0-9]{1,5})/?", re.IGNORECASE)
 # (path, mtime_ns, size) -> values: connect() runs often; the file changes rarely.
 _cache: dict[tuple[str, int, int], dict[str, str]] = {}
 
@@ -97,16 +100,39 @@ def check_settings(data: dict[str, object], path: Path | str = "settings") -> di
         "role": out.get("role", "participant") not in ROLES,
         "name_suffix": not _SUFFIX.fullmatch(out.get("name_suffix", "a")),
         "location": not _REGION.fullmatch(out.get("location", "eastus")),
+        "emulator_url": "emulator_url" in out and check_emulator_url(out["emulator_url"], "")
+        is None,
     }
     bad = [k for k, is_bad in problems.items() if is_bad]
     if bad:
         allowed = {"backend": "'emulator' or 'azure'", "role": "'participant' or 'trainer'",
                    "name_suffix": "1-12 lowercase letters or digits",
-                   "location": "a region name such as 'westeurope'"}
+                   "location": "a region name such as 'westeurope'",
+                   "emulator_url": "the https://127.0.0.1:PORT that `aci-tutorial serve` "
+                   "printed"}
         raise ConfigurationError(
             f"The settings file {path}: {bad[0]} = {out[bad[0]]!r} is not valid; use "
             f"{allowed[bad[0]]}.")
     return out
+
+
+def check_emulator_url(url: str, source: str = "ACI_EMULATOR_URL") -> str | None:
+    """``https://127.0.0.1:PORT`` (a trailing slash dropped, localhost kept); with a
+    ``source``, anything else is a ConfigurationError naming it; without, None.
+
+    A served emulator listens on this machine's loopback only (``aci-tutorial serve``): a
+    class on several machines would need it on a network interface, with a certificate for
+    that name and access control, none of which the kit provides."""
+    match = _SERVED.fullmatch(url.strip())
+    if match and 0 < int(match.group(2)) < 65536:
+        return url.strip().rstrip("/")
+    if not source:
+        return None
+    raise ConfigurationError(
+        f"{source}={url!r} is not a served emulator's address: use the "
+        "https://127.0.0.1:PORT that `aci-tutorial serve` printed. A served emulator answers "
+        "on this machine's loopback only (https, its own CA); one on another machine is not "
+        "supported.")
 
 
 def write_settings(values: dict[str, str], path: Path | None = None, *,

@@ -27,6 +27,7 @@ from .image_catalog import CatalogFileError, load_catalog
 from .model import registries
 from .model.cloud import Cloud
 from .model.registries import RegistryLogin
+from .overlays import check_quota
 from .store import Store
 from .streams import is_local
 from .transport import EmulatorAsyncTransport, EmulatorTransport, Exchange
@@ -176,7 +177,8 @@ class Emulator:
         stop it. A second server on the same state file raises ``ServerBusy``."""
         from .server import Server  # noqa: PLC0415
 
-        return Server(self._app, self.local_cloud(home), port=port, idle_exit=idle_exit)
+        return Server(self._app, self.local_cloud(home), port=port, idle_exit=idle_exit,
+                      control=self)
 
     def _tls_cloud(self) -> "LocalCloud":
         """Where this emulator's TLS material lives: beside the state file (the same CA as
@@ -229,10 +231,7 @@ class Emulator:
     @quota_cores.setter
     def quota_cores(self, cores: float) -> None:
         # Per object, like injected faults: other processes on the state file keep theirs.
-        if isinstance(cores, bool) or not isinstance(cores, (int, float)) or not cores > 0 \
-                or cores != cores or cores == float("inf"):
-            raise ValueError(f"quota_cores must be a positive number, not {cores!r}")
-        self._cloud.quota_cores = cores
+        self._cloud.quota_cores = check_quota(cores)
 
     def add_registry(self, server: str, images: Mapping[str, str] | None = None, *,
                      username: str | None = None,
@@ -266,9 +265,10 @@ class Emulator:
 
     def reset(self) -> None:
         """Empty the cloud (resource groups, container groups, operations, registries, clock,
-        faults)."""
+        faults; served: every client's faults and quota)."""
         self._store.reset()
         self._app.faults.clear()
+        self._app.overlays.clear()
 
     def close(self) -> None:
         """Stop the exec and attach endpoint (if started) and close the state database."""

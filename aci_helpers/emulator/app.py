@@ -26,6 +26,7 @@ from .model.cloud import Cloud, Ctx
 from .model.container_groups import Unlaunched
 from .model.versions import versions_documenting
 from .model.util import http_date
+from .overlays import Overlays, session_of
 from .store import Store, Tx
 
 log = logging.getLogger("aci_helpers.emulator")
@@ -66,6 +67,8 @@ class App:
         #: The ``https://host:port`` serving the sockets of a request to a base URL (the
         #: Emulator starts its endpoint there for the in-process transport).
         self.socket_base: Callable[[str], str] = lambda base: base
+        #: A served emulator's per-client settings (quota); faults carry their own session.
+        self.overlays = Overlays()
 
     def _request_id(self, method: str, url: str) -> str:
         with self._lock:
@@ -84,8 +87,10 @@ class App:
         query = door.query(parts.query)
         req = Request(method, path, query, hdrs, body or b"", base)
         now_for_date = None
+        session = session_of(hdrs)
         try:
-            reply, now_for_date = self._dispatch(req)
+            with self.overlays.applied(session):
+                reply, now_for_date = self._dispatch(req, session)
         except ArmError as err:
             reply = Reply(err.status, err.body(), dict(err.headers))
         except EmulatorError:
@@ -125,14 +130,14 @@ class App:
         out_headers.update(reply.headers)
         return Response(reply.status, out_headers, data)
 
-    def _dispatch(self, req: Request) -> tuple[Reply, float | None]:
+    def _dispatch(self, req: Request, session: str | None = None) -> tuple[Reply, float | None]:
         auth = req.headers.get("authorization")
         if not auth:
             raise Unauthorized("Authentication failed. The 'Authorization' header is missing.")
         if not auth.startswith("Bearer ") or not auth[7:].strip():
             raise InvalidAuthenticationToken("Authentication failed. The 'Authorization' "
                                              "header is provided in an invalid format.")
-        self.faults.check(req.method, req.path)
+        self.faults.check(req.method, req.path, session)
         route, params = routing.match(req.path)
         if route is None:
             self._unknown(req)

@@ -3,7 +3,9 @@
 The emulator never fails on its own (real ARM sometimes does: throttling, no capacity,
 internal errors). ``Emulator.inject_fault`` queues an error for the next requests that
 match; each is answered with the ARM envelope, and, like every refused request, changes
-nothing. Faults live in the Emulator object (this process only), not in the state file.
+nothing. Faults live in the Emulator object (this process only), not in the state file. A served
+emulator keeps each client's faults for that client's requests only (``session``,
+``overlays.py``).
 
 Note that azure-core's retry policy retries 408, 429, 500, 502, 503 and 504 by itself (three
 times by default), as it does against Azure; a 409 or 4xx fault reaches the caller at once.
@@ -29,6 +31,11 @@ class Fault:
     message: str
     remaining: int
     retry_after: int | None
+    session: str | None = None  # a served emulator's client: its requests only; None: all
+
+
+#: Faults queued at most at once (a served emulator takes them from every client).
+MAX_FAULTS = 1000
 
 
 class Faults:
@@ -39,8 +46,9 @@ class Faults:
         self._lock = threading.Lock()
 
     def add(self, method: str, path: str, *, status: int, code: str, message: str | None,
-            times: int, retry_after: int | None) -> None:
-        """Queue a fault; raise ValueError, changing nothing, when an argument is wrong."""
+            times: int, retry_after: int | None, session: str | None = None) -> None:
+        """Queue a fault (for ``session``'s requests only, when given); raise ValueError,
+        changing nothing, when an argument is wrong."""
         if not isinstance(method, str) or not method.strip().isalpha():
             raise ValueError(f"method must be an HTTP method such as 'GET' or 'PUT', not {method!r}")
         try:
@@ -60,14 +68,18 @@ class Faults:
         text = message or (f"The emulator was asked to fail this request "
                            f"(Emulator.inject_fault, code {code}).")
         with self._lock:
+            if len(self._faults) >= MAX_FAULTS:
+                raise ValueError(f"{MAX_FAULTS} faults are queued already: let some requests "
+                                 "take them (or reset the emulator) before adding more")
             self._faults.append(Fault(method.strip().upper(), pattern, status, code, text,
-                                      times, retry_after))
+                                      times, retry_after, session))
 
-    def check(self, method: str, path: str) -> None:
-        """Raise the first queued fault that matches this request, if any."""
+    def check(self, method: str, path: str, session: str | None = None) -> None:
+        """Raise the first queued fault that matches this request (of ``session``), if any."""
         with self._lock:
             for fault in self._faults:
-                if fault.method == method and fault.path.search(path):
+                if fault.method == method and fault.session in (None, session) \
+                        and fault.path.search(path):
                     fault.remaining -= 1
                     if fault.remaining == 0:
                         self._faults.remove(fault)

@@ -94,6 +94,16 @@ def cmd_reset(args: argparse.Namespace) -> int:
     s = connect("emulator")
     with s:
         state = s.emulator.state
+        url = getattr(s.emulator, "url", None)
+        if url:   # the class's served emulator: its owner's account only (else it says why)
+            try:
+                s.emulator.reset()
+            except PermissionError as err:   # not the server's account
+                print(f"aci-tutorial: {err}", file=sys.stderr)
+                return FAILED
+            print(f"Emptied the emulator's cloud served at {url}: every participant's groups "
+                  "are gone; every kernel sees an empty cloud at its next request.")
+            return OK
         if state is None:
             print("ACI_EMULATOR_STATE=memory: each kernel has its own throw-away cloud; there "
                   "is nothing shared to reset.")

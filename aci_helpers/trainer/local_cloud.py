@@ -27,12 +27,20 @@ class _Refused(Exception):
     """Bad usage found before anything changed (exit 2)."""
 
 
-def _emulator() -> Any:
-    """The session of the state file the notebooks use (``ACI_EMULATOR_*``)."""
+def _emulator(served_ok: bool = False) -> Any:
+    """The session of the state file the notebooks use (``ACI_EMULATOR_*``), or, when
+    ``served_ok``, of the served emulator they use (``ACI_EMULATOR_URL``)."""
     from .. import connect  # noqa: PLC0415
 
     s = connect("emulator")
-    if s.emulator.state is None:
+    url = getattr(s.emulator, "url", None)
+    if url and not served_ok:
+        s.close()
+        raise _Refused(f"This machine's kernels use the emulator served at {url} "
+                       "(ACI_EMULATOR_URL, or the settings file's emulator_url): it is served "
+                       "already. To serve a cloud of your own, unset ACI_EMULATOR_URL (or "
+                       "`aci-tutorial workshop leave`).")
+    if s.emulator.state is None and not url:
         s.close()
         raise _Refused("ACI_EMULATOR_STATE=memory is a cloud private to one process: there is "
                        "nothing to serve to another one. Unset it (the notebooks' shared state "
@@ -79,6 +87,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
               f"  Python: ClientSecretCredential(tenant, any_id, any_secret, authority="
               f"\"{srv.url}\",\n            disable_instance_discovery=True, connection_verify=CA)"
               f"; clients get base_url=\"{srv.url}\", connection_verify=CA\n"
+              f"  A class on this machine (JupyterHub): ACI_EMULATOR_URL={srv.url} "
+              f"ACI_EMULATOR_CA={srv.ca_file}\n"
               f"Started in {srv.started_in:.2f} s. Ctrl-C stops it.", flush=True)
         try:
             srv.run()
@@ -149,17 +159,24 @@ def cmd_az(args: argparse.Namespace) -> int:
     """The real Azure CLI, signed in to the local cloud, with its own output and exit code."""
     try:
         az = azure_cli.find_az()
-        s = _emulator()
+        s = _emulator(served_ok=True)
     except (azure_cli.AzureCliMissing, _Refused) as err:
         print(f"aci-tutorial: {err}", file=sys.stderr)
         return USAGE
     with s:
-        cloud = s.emulator.local_cloud()
         try:
-            running = cloud.running() or _start_background(cloud)
-            env = azure_cli.environment(cloud.azure_config_dir, running.ca_file)
-            azure_cli.ensure_signed_in(az, cloud.azure_config_dir, running.url,
-                                       s.emulator.tenant_id, s.subscription_id, env)
+            if getattr(s.emulator, "url", None):   # the class's served emulator
+                from ..session import default_state_path  # noqa: PLC0415
+
+                config_dir = default_state_path().parent / "served-cloud-azure"
+                url, ca = s.emulator.url, s.emulator.ca_file
+            else:
+                cloud = s.emulator.local_cloud()
+                running = cloud.running() or _start_background(cloud)
+                config_dir, url, ca = cloud.azure_config_dir, running.url, running.ca_file
+            env = azure_cli.environment(config_dir, ca)
+            azure_cli.ensure_signed_in(az, config_dir, url, s.emulator.tenant_id,
+                                       s.subscription_id, env)
         except RuntimeError as err:
             print(f"aci-tutorial: {err}", file=sys.stderr)
             return FAILED

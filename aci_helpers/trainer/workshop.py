@@ -165,11 +165,15 @@ class SetupRow:
     status: str  # "created" | "exists"
     beyond_quota: bool = False  # placed although the regions' quota has no room for them
 
-    def join_line(self, workshop: str, azure: bool = False) -> str:
-        """The one command the participant runs (a terminal, or ``!`` in a notebook)."""
+    def join_line(self, workshop: str, azure: bool = False,
+                  served: tuple[str, str] | None = None) -> str:
+        """The one command the participant runs (a terminal, or ``!`` in a notebook);
+        ``served``: the class's served emulator (URL, CA)."""
         return (f"aci-tutorial workshop join --workshop {workshop} --participant "
                 f"{shlex.quote(self.participant)} --location {self.region} --suffix {self.suffix}"
-                + (" --azure" if azure else ""))
+                + (" --azure" if azure else "")
+                + (f" --emulator-url {served[0]} --emulator-ca {shlex.quote(served[1])}"
+                   if served else ""))
 
 
 def setup(session: "Session", workshop: str, participants: list[str],

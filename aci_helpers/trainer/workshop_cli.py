@@ -26,11 +26,30 @@ def _connect(azure: bool) -> Any:
 
 
 def _where(session: Any) -> str:
+    served = _served(session)
+    if served and session.emulator.state is None:
+        return (f"backend: emulator served at {served[0]} (the class's cloud: participants "
+                "join it with the line below). --azure (or ACI_BACKEND=azure) for the real "
+                "subscription")
     if session.backend == "emulator":
         state = session.emulator.state or "in-memory"
-        return (f"backend: emulator (state file {state}); a rehearsal on your own emulated "
+        also = f", served at {served[0]} too" if served else ""
+        return (f"backend: emulator (state file {state}{also}); a rehearsal on your own emulated "
                 "cloud. --azure (or ACI_BACKEND=azure) for the real subscription")
     return f"backend: azure, subscription {session.subscription_id}"
+
+
+def _served(session: Any) -> tuple[str, str] | None:
+    """(URL, CA) of the served emulator this session's cloud is, if any: the one it uses
+    (ACI_EMULATOR_URL), or a server (`aci-tutorial serve`) serving its state file now."""
+    emu = session.emulator
+    if emu is None:
+        return None
+    if emu.state is None:
+        url = getattr(emu, "url", None)
+        return (url, emu.ca_file) if url else None
+    running = emu.local_cloud().running()
+    return (running.url, running.ca_file) if running else None
 
 
 def _positive(value: int, flag: str) -> None:
@@ -88,6 +107,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
         print(_where(s))
         rows = setup(s, args.workshop, names, regions or None)
         azure = s.backend == "azure"
+        served = _served(s)
     took = time.perf_counter() - began
     print(table(["participant", "resource group", "region", "name suffix", "created/exists"],
                 [(r.participant, r.resource_group, r.region, r.suffix, r.status) for r in rows]))
@@ -105,7 +125,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
     print("\nEach participant runs their line once (a terminal, or with ! in a notebook); "
           "every kernel then uses their resource group, region and names:")
     for r in rows:
-        print(f"  {r.join_line(args.workshop, azure)}")
+        print(f"  {r.join_line(args.workshop, azure, served)}")
     return OK
 
 
@@ -117,7 +137,8 @@ def cmd_join(args: argparse.Namespace) -> int:
         raise UsageError("--trainer and --participant exclude each other: a trainer joins "
                          "to see the workshop, a participant to work in it.")
     done = join(args.workshop, args.participant, location=args.location, suffix=args.suffix,
-                resource_group=args.resource_group, azure=args.azure, trainer=args.trainer)
+                resource_group=args.resource_group, azure=args.azure, trainer=args.trainer,
+                emulator_url=args.emulator_url, emulator_ca=args.emulator_ca)
     print(f"Wrote {done.path}:")
     for key, value in done.values.items():
         print(f"  {key} = {value}")
@@ -334,6 +355,12 @@ def register(sub: Any, fmt: Any, epilog: str) -> None:
     sp.add_argument("--resource-group", help="default: aci-ws-<ID>-<participant>")
     sp.add_argument("--trainer", action="store_true",
                     help="the trainer's machine: the explorer shows the trainer's view")
+    sp.add_argument("--emulator-url", metavar="URL",
+                    help="the class's served emulator, https://127.0.0.1:PORT "
+                    "(default: $ACI_EMULATOR_URL)")
+    sp.add_argument("--emulator-ca", metavar="FILE",
+                    help="its CA certificate (default: $ACI_EMULATOR_CA, else found beside the "
+                    "server's state); join keeps a copy beside the settings file")
 
     sp = step("leave", "delete the settings file join wrote",
               "Delete the settings file: new kernels use the defaults again.", cmd_leave)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import assumptions as A
+from ..overlays import quota_override
 from ..store import Tx
 from . import registration
 from . import validation as V
@@ -46,6 +47,17 @@ class Cloud:
         self.resource_groups = ResourceGroups(self)
         self.container_groups = ContainerGroups(self)
         self.containers = Containers(self)
+
+    @property
+    def quota_cores(self) -> float:
+        """Standard cores per region: the cloud's, or the quota the client session being
+        answered set on a served emulator (``overlays.py``)."""
+        override = quota_override()
+        return self._quota_cores if override is None else override
+
+    @quota_cores.setter
+    def quota_cores(self, cores: float) -> None:
+        self._quota_cores = cores
 
     # ------------------------------------------------------------------ runtime adapter
     def warm(self) -> None:

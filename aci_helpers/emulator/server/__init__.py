@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import socket
 import threading
 import time
@@ -107,6 +108,11 @@ class LocalCloud:
     @property
     def log_file(self) -> Path:
         return self.home / "server.log"
+
+    @property
+    def admin_key_file(self) -> Path:
+        """The running server's admin key (``control.py``), readable by its account only."""
+        return self.home / "admin-key"
 
     def make_home(self) -> None:
         """Create the folder, readable by the user only."""
@@ -201,7 +207,8 @@ class Server:
     end it by themselves (for the server ``aci-tutorial az`` starts)."""
 
     def __init__(self, app: Any, cloud: LocalCloud, *, port: int | None = None,
-                 idle_exit: float | None = None, sockets_only: bool = False) -> None:
+                 idle_exit: float | None = None, sockets_only: bool = False,
+                 control: Any = None) -> None:
         if port is not None and (isinstance(port, bool) or not isinstance(port, int)
                                  or not 0 <= port < 65536):
             raise ValueError(f"port must be an integer from 0 to 65535, not {port!r}")
@@ -214,6 +221,8 @@ class Server:
         #: Serve the exec and attach WebSockets alone (the endpoint a kernel starts at its
         #: first exec): no ARM, no serving lock, any free port.
         self.sockets_only = sockets_only
+        #: The Emulator whose own routes (/_emulator/..., ``control.py``) are served, if any.
+        self._control = control
         self._uvicorn: Any = None
         self._thread: threading.Thread | None = None
         self._lock_fd: int | None = None
@@ -255,7 +264,8 @@ class Server:
                                None if self.sockets_only else self.cloud.info().get("port"))
             port = self._sock.getsockname()[1]
             self.url = f"https://{HOST}:{port}"
-            self._asgi = build(self._app, sockets_only=self.sockets_only)
+            self._asgi = build(self._app, sockets_only=self.sockets_only,
+                               control=None if self.sockets_only else self._make_control())
             config = uvicorn.Config(
                 self._asgi, ssl_certfile=str(files.cert), ssl_keyfile=str(files.key),
                 log_config=None, access_log=False, lifespan="off", proxy_headers=False,
@@ -281,6 +291,16 @@ class Server:
             threading.Thread(target=self._watch_idle, name="aci-local-cloud-idle",
                              daemon=True).start()
         return self
+
+    def _make_control(self) -> Any:
+        """The emulator's own routes, with a new admin key for this run of the server."""
+        if self._control is None:
+            return None
+        from .control import Control  # noqa: PLC0415
+
+        key = secrets.token_urlsafe(32)
+        tls.write_private(self.cloud.admin_key_file, key.encode())
+        return Control(self._control, self._app, key)
 
     def _serve(self) -> None:
         try:
@@ -322,6 +342,11 @@ class Server:
         if self._sock is not None:
             self._sock.close()
             self._sock = None
+        if self._control is not None and self._lock_fd is not None:
+            try:   # this run's admin key dies with it
+                self.cloud.admin_key_file.unlink()
+            except FileNotFoundError:
+                pass
         if self._lock_fd is not None:
             os.close(self._lock_fd)   # releases the flock
             self._lock_fd = None

@@ -228,12 +228,14 @@ async def _nothing_here(scope: Scope, receive: Callable, send: Callable) -> None
                   "This endpoint serves the exec and attach WebSockets only.")
 
 
-def build(app: App, *, sockets_only: bool = False) -> AccessLog:
+def build(app: App, *, sockets_only: bool = False, control: Any = None) -> AccessLog:
     """The local cloud's ASGI application over ``app`` (the emulator's dispatch), with the
-    exec and attach WebSockets of the sessions its answers issue. ``sockets_only``: those
-    sockets alone (the endpoint a kernel starts at its first exec)."""
+    exec and attach WebSockets of the sessions its answers issue, and the served emulator's
+    own routes when given their :class:`~.control.Control`. ``sockets_only``: those sockets
+    alone (the endpoint a kernel starts at its first exec)."""
     sockets = socket_routes(app.streams)
     if sockets_only:
         return AccessLog(Router(routes=sockets, redirect_slashes=False, default=_nothing_here))
-    return AccessLog(Router(routes=_routes() + sockets, redirect_slashes=False,
+    own = control.routes() if control is not None else []
+    return AccessLog(Router(routes=_routes() + sockets + own, redirect_slashes=False,
                             default=ArmApp(app)))

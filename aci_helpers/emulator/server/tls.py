@@ -33,7 +33,7 @@ class TlsFiles:
     key: Path
 
 
-def _write_private(path: Path, data: bytes) -> None:
+def write_private(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` created 0600 (never readable by others, even briefly)."""
     tmp = path.with_name(path.name + ".tmp")
     try:
@@ -81,7 +81,7 @@ def _make_ca(folder: Path) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski),
                            critical=False)
             .sign(key, hashes.SHA256()))
-    _write_private(folder / "ca-key.pem", _key_pem(key))
+    write_private(folder / "ca-key.pem", _key_pem(key))
     _write_public(folder / "ca.pem", cert.public_bytes(serialization.Encoding.PEM))
     return cert, key
 
@@ -111,7 +111,7 @@ def _make_server(folder: Path, ca: x509.Certificate, ca_key: ec.EllipticCurvePri
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski),
                            critical=False)
             .sign(ca_key, hashes.SHA256()))
-    _write_private(folder / "server-key.pem", _key_pem(key))
+    write_private(folder / "server-key.pem", _key_pem(key))
     _write_public(folder / "server.pem", cert.public_bytes(serialization.Encoding.PEM))
 
 

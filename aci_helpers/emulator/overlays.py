@@ -1,0 +1,88 @@
+"""Per-client settings of a served emulator: one kernel's own faults and quota.
+
+In-process, each ``connect()`` makes its own :class:`~aci_helpers.emulator.Emulator`, and
+what a notebook sets on ``s.emulator`` -- injected faults, the quota it enforces -- holds for
+that session's requests only, although the cloud (the state file) is shared. Served to a
+class (``aci-tutorial serve``, ``ACI_EMULATOR_URL``), one server answers every participant,
+so it keeps those settings per *client session*: each remote session sends one random id in
+the :data:`SESSION_HEADER` of every request, and what it set applies to its own requests
+only. One participant's fault demo or low quota never reaches another participant.
+
+A request's quota override is a :class:`~contextvars.ContextVar` set around its dispatch
+(:meth:`Overlays.applied`) and read by the model's ``Cloud.quota_cores``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+#: The header that names a remote client's session (an id the client draws, 32 hex digits).
+SESSION_HEADER = "x-aci-emulator-session"
+_SESSION = re.compile(r"[A-Za-z0-9_-]{16,64}")
+#: Sessions whose quota is remembered at most (the oldest is forgotten first).
+MAX_SESSIONS = 1024
+
+_quota: ContextVar[float | None] = ContextVar("aci_emulator_session_quota", default=None)
+
+
+def session_of(headers: dict[str, str]) -> str | None:
+    """The request's client session (headers in lower case), or None (in-process, or a
+    malformed id, which then has no settings of its own)."""
+    value = headers.get(SESSION_HEADER, "")
+    return value if _SESSION.fullmatch(value) else None
+
+
+def quota_override() -> float | None:
+    """The quota of the session whose request is being answered, if it set one."""
+    return _quota.get()
+
+
+def check_quota(cores: object) -> float:
+    """A positive, finite number of cores, or ValueError naming what was given."""
+    if isinstance(cores, bool) or not isinstance(cores, (int, float)) or not cores > 0 \
+            or cores != cores or cores == float("inf"):
+        raise ValueError(f"quota_cores must be a positive number, not {cores!r}")
+    return cores  # type: ignore[return-value]
+
+
+class Overlays:
+    """The quota each client session set (faults carry their session themselves)."""
+
+    def __init__(self) -> None:
+        self._quota: OrderedDict[str, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def set_quota(self, session: str, cores: float | None) -> None:
+        """``session``'s quota from now on; None: the cloud's again."""
+        with self._lock:
+            self._quota.pop(session, None)
+            if cores is not None:
+                self._quota[session] = check_quota(cores)
+                while len(self._quota) > MAX_SESSIONS:
+                    self._quota.popitem(last=False)
+
+    def quota(self, session: str | None) -> float | None:
+        """The quota ``session`` set, or None."""
+        if session is None:
+            return None
+        with self._lock:
+            return self._quota.get(session)
+
+    @contextmanager
+    def applied(self, session: str | None) -> Iterator[None]:
+        """Answer a request of ``session`` with its settings."""
+        token = _quota.set(self.quota(session))
+        try:
+            yield
+        finally:
+            _quota.reset(token)
+
+    def clear(self) -> None:
+        """Forget every session's settings (a reset of the cloud)."""
+        with self._lock:
+            self._quota.clear()
