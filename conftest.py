@@ -20,7 +20,7 @@ NOTEBOOK_ENV = {
 }
 os.environ.update(NOTEBOOK_ENV)
 for var in ("ACI_LOCATION", "ACI_RESOURCE_GROUP", "AZURE_AUTH_LOCATION", "ACI_EMULATOR_SPEED",
-            "ACI_NAME_SUFFIX", "ACI_PROGRESS"):
+            "ACI_NAME_SUFFIX", "ACI_PROGRESS", "ACI_EMULATOR_URL", "ACI_EMULATOR_CA"):
     os.environ.pop(var, None)
 
 

@@ -333,8 +333,16 @@ def _build_aio_clients(credential: Any, subscription_id: str, **kwargs: Any) -> 
     from azure.mgmt.resource.resources.aio import (  # noqa: PLC0415
         ResourceManagementClient as AioResources)
 
-    return AsyncClients(AioAci(credential, subscription_id, **kwargs),
-                        AioResources(credential, subscription_id, **kwargs), credential)
+    return AsyncClients(AioAci(credential, subscription_id, **_own_policies(kwargs)),
+                        AioResources(credential, subscription_id, **_own_policies(kwargs)),
+                        credential)
+
+
+def _own_policies(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``kwargs`` with a list of per-call policies of its own: an ARM client appends its
+    provider-registration policy to the list it is given (azure-mgmt-core), so clients built
+    from one list would pile up each other's (a sync one inside an async pipeline)."""
+    return {**kwargs, "per_call_policies": list(kwargs.get("per_call_policies", []))}
 
 
 _last: "weakref.ref[Session] | None" = None
@@ -348,8 +356,8 @@ def _build_clients(credential: Any, subscription_id: str, **kwargs: Any) -> tupl
     from azure.mgmt.containerinstance import ContainerInstanceManagementClient  # noqa: PLC0415
     from azure.mgmt.resource.resources import ResourceManagementClient  # noqa: PLC0415
 
-    return (ContainerInstanceManagementClient(credential, subscription_id, **kwargs),
-            ResourceManagementClient(credential, subscription_id, **kwargs))
+    return (ContainerInstanceManagementClient(credential, subscription_id, **_own_policies(kwargs)),
+            ResourceManagementClient(credential, subscription_id, **_own_policies(kwargs)))
 
 
 def connect(

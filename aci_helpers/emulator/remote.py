@@ -162,7 +162,8 @@ class RemoteEmulator:
 
             self._credential = ClientSecretCredential(
                 self.tenant_id, self._client_id, CLIENT_SECRET, authority=self.url,
-                disable_instance_discovery=True, connection_verify=self.ca_file)
+                disable_instance_discovery=True,
+                transport=ServedTransport(self.url, lambda: 1.0, connection_verify=self.ca_file))
         return self._credential
 
     def async_credential(self) -> Any:
