@@ -78,6 +78,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_notebooks.py
 	$(BIN)/python benchmarks/bench_local_cloud.py
 	$(BIN)/python benchmarks/bench_exec.py
+	$(BIN)/python benchmarks/bench_served_kernel.py
 
 # The book's tools (Jupyter Book 1.x, Sphinx) are an extra: heavy, and no learner needs them.
 book: book-install

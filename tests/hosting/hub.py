@@ -17,6 +17,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -58,7 +59,8 @@ def free_port() -> int:
 class Hub:
     """``with Hub(folder) as hub:`` a running hub; stopped (with every server) on exit."""
 
-    def __init__(self, folder: Path, workshop: str = "demo", env: dict[str, str] | None = None):
+    def __init__(self, folder: Path, workshop: str = "demo", env: dict[str, str] | None = None,
+                 hub_env: dict[str, str] | None = None):
         self.folder = Path(folder)
         self.homes = self.folder / "homes"
         self.token = secrets.token_hex(16)
@@ -66,6 +68,8 @@ class Hub:
         self.url = f"http://127.0.0.1:{self.port}"
         self.workshop = workshop
         self.env = env or {}
+        #: The hub's own environment besides ACI_WORKSHOP (the served class's URL and CA).
+        self.hub_env = hub_env or {}
         self.proc: subprocess.Popen | None = None
         self.started_in = 0.0
 
@@ -107,6 +111,7 @@ if _os.getuid() == 0:  # CI runs as root; a real hub runs servers as their users
         env = {k: v for k, v in os.environ.items() if not k.startswith(("ACI_", "JUPYTER"))}
         env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
         env["ACI_WORKSHOP"] = self.workshop  # as the README starts it: ACI_WORKSHOP=ID jupyterhub ...
+        env.update(self.hub_env)
         began = time.perf_counter()
         self.log = open(self.folder / "hub.log", "w")
         self.proc = subprocess.Popen([str(BIN / "jupyterhub"), "-f", str(self.config())],
@@ -273,3 +278,46 @@ def pss_mb(user: str) -> float:
         except OSError:
             continue
     return total
+
+
+class Serve:
+    """``aci-tutorial serve ...`` as a trainer starts it in a terminal of its own: its URL,
+    its output; ``stop()`` is the trainer's Ctrl-C."""
+
+    def __init__(self, args: list[str], env: dict[str, str]):
+        self.proc = subprocess.Popen([str(BIN / "aci-tutorial"), *args], env=env, text=True,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        self.lines: list[str] = []
+        self.url = ""
+        while not self.url:
+            line = self.proc.stdout.readline()
+            if not line:
+                self.proc.wait(10)
+                raise RuntimeError("serve ended before it served:\n" + "".join(self.lines))
+            self.lines.append(line)
+            if line.startswith("Serving the emulator's cloud at "):
+                self.url = line.split(" at ", 1)[1].strip()
+        # Its request log keeps coming: read it as it comes (a full pipe would stall it).
+        self._reader = threading.Thread(target=lambda: self.lines.extend(self.proc.stdout),
+                                        daemon=True)
+        self._reader.start()
+
+    def cpu_seconds(self) -> float:
+        """CPU time the server process used so far."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> str:
+        """Ctrl-C; everything it printed."""
+        import signal
+
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        self._reader.join(10)
+        return "".join(self.lines)

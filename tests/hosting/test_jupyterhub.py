@@ -1,8 +1,10 @@
 """A workshop class on a real JupyterHub (issue 20): N participants (5 here, 30 in
 benchmarks/bench_hub.py), each server started through the hub's REST API, notebooks 00->03
 run in a kernel through that server's own API with the solutions (so the exercise checks of
-01 and 03 run with the solution answers), each participant's cloud their own (the emulator
-state in their home), and the trainer's `aci-tutorial workshop status` on what they did.
+01 and 03 run with the solution answers), and the trainer's `aci-tutorial workshop status`
+on what they did. Two ways: each participant's cloud their own (the emulator state in their
+home), or the whole class on one served emulator (item 3: the README's steps, each command
+run as written, and one `status` showing everyone).
 
 Needs the `hub` extra and configurable-http-proxy from npm: `.ci/run` installs both and runs
 this file; `make test` skips it (with the reason) where they are absent, which keeps the
@@ -12,6 +14,7 @@ suite's budget (this test alone: about a minute of wall time and 1.5 CPU-minutes
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -20,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from .hub import ROOT, Hub, missing, pss_mb
+from .hub import BIN, ROOT, Hub, Serve, free_port, missing, pss_mb
 
 NOTEBOOKS = ("00_authenticate", "01_create_single_container_group",
              "02_create_multi_container_group", "03_task_based_container_group")
@@ -28,11 +31,15 @@ CHECKED = ("01_create_single_container_group", "03_task_based_container_group")
 N = int(os.environ.get("ACI_HUB_PARTICIPANTS", "5"))
 
 
-def run_class(folder: Path, participants: int, workers: int) -> dict:
-    """Start a hub, run the class, return what was measured (and the per-user outputs)."""
+def run_class(folder: Path, participants: int, workers: int, *, workshop: str = "demo",
+              hub_env: dict[str, str] | None = None) -> dict:
+    """Start a hub, run the class, return what was measured (and the per-user outputs).
+    ``hub_env``: the hub's environment besides ACI_WORKSHOP (a served class's URL and CA)."""
     users = [f"p{i:02d}" for i in range(1, participants + 1)]
     out: dict = {"users": users, "outputs": {}, "start": {}, "pss_mb": {}}
-    with Hub(folder, env={"ACI_EMULATOR_CLOCK": "instant"}) as hub:
+    cpu = os.times()
+    with Hub(folder, workshop=workshop, env={"ACI_EMULATOR_CLOCK": "instant"},
+             hub_env=hub_env) as hub:
         out["hub_start"] = hub.started_in
         began = time.perf_counter()
         with ThreadPoolExecutor(workers) as pool:
@@ -51,6 +58,9 @@ def run_class(folder: Path, participants: int, workers: int) -> dict:
             list(pool.map(work, users))
         out["class_wall"] = time.perf_counter() - began
         out["homes"] = {u: hub.home(u) for u in users}
+    done = os.times()   # this process's children: the hub, the proxy, servers and kernels
+    out["class_cpu"] = (done.children_user + done.children_system
+                        - cpu.children_user - cpu.children_system)
     return out
 
 
@@ -62,13 +72,17 @@ def trainer_status(state: Path) -> subprocess.CompletedProcess:
                           text=True, timeout=120)
 
 
-@pytest.mark.slow(90)
-def test_a_class_of_five_on_a_real_jupyterhub(tmp_path):
+def _hub_or_skip() -> None:
     reason = missing()
     if reason and os.environ.get("ACI_REQUIRE_HUB"):
         pytest.fail(f"ACI_REQUIRE_HUB is set (CI) but {reason}")
     if reason:
         pytest.skip(reason)
+
+
+@pytest.mark.slow(90)
+def test_a_class_of_five_on_a_real_jupyterhub(tmp_path):
+    _hub_or_skip()
     from aci_helpers import connect
     from aci_helpers.settings_file import read_settings
 
@@ -99,5 +113,117 @@ def test_a_class_of_five_on_a_real_jupyterhub(tmp_path):
             assert "passed 03" in row, row
     print(f"\nhub start {done['hub_start']:.1f} s; server starts "
           f"{min(done['start'].values()):.1f}-{max(done['start'].values()):.1f} s; class "
-          f"{done['class_wall']:.1f} s; PSS per participant (server + kernel) "
+          f"{done['class_wall']:.1f} s wall, {done['class_cpu']:.1f} CPU-s; PSS per participant (server + kernel) "
           f"{min(done['pss_mb'].values()):.0f}-{max(done['pss_mb'].values()):.0f} MB")
+
+
+# ------------------------------------------------------------------ one served emulator
+CLASS_HEADING = "**A class on one served emulator**"
+
+
+def readme_class_steps() -> list[str]:
+    """The commands of the README's class block, in order (comments and prompts removed)."""
+    text = (ROOT / "README.md").read_text()
+    block = text.split(CLASS_HEADING, 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    lines = [ln.split("  #", 1)[0].strip() for ln in block.splitlines()]
+    return [ln for ln in lines if ln and not ln.startswith("#")]
+
+
+def test_the_readmes_class_steps_are_the_ones_the_hub_test_runs():
+    steps = readme_class_steps()
+    kinds = [[w for w in step.split() if not re.fullmatch(r"[A-Z_]+=\S+", w)][:3]
+             for step in steps]
+    assert kinds == [["aci-tutorial", "serve", "--port"], ["export"],
+                     ["aci-tutorial", "workshop", "setup"], ["jupyterhub", "-f",
+                                                              "hosting/jupyterhub_config.py"],
+                     ["aci-tutorial", "workshop", "status"], ["aci-tutorial", "workshop",
+                                                              "cleanup"]], steps
+
+
+def _trainer_run(step: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """One of the README's `aci-tutorial ...` lines, as the trainer's terminal runs it."""
+    args = step.split()
+    return subprocess.run([str(BIN / "aci-tutorial"), *args[1:]], env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+@pytest.mark.slow(120)
+def test_a_class_of_five_on_one_served_emulator(tmp_path):
+    """The README's steps as written (the port and the class's size aside): the trainer
+    serves their emulator, sets the class up on it, starts the hub, whose participants join
+    the served cloud (no state of their own), and one `status` shows every participant's
+    progress; cleanup leaves nothing; Ctrl-C stops the server."""
+    _hub_or_skip()
+    steps = readme_class_steps()
+    port = free_port()
+    home = tmp_path / "trainer"
+    home.mkdir()
+    # The trainer's terminal: their own home (default state file and config there).
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ACI_", "XDG_"))}
+    env.update(HOME=str(home), PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+               ACI_EMULATOR_CLOCK="instant")   # the test's only change: no waiting
+    fill = lambda step: step.replace("8443", str(port)).replace("--participants 30",  # noqa: E731
+                                                                 f"--participants {N}")
+    serve = Serve(fill(steps[0]).split()[1:], env)
+    try:
+        assert serve.url == f"https://127.0.0.1:{port}"
+        exports = fill(steps[1]).split()[1:]
+        env.update({k: v.replace("$HOME", str(home)) for k, v in (e.split("=", 1) for e in exports)})
+        assert Path(env["ACI_EMULATOR_CA"]).is_file(), serve.lines
+        assert f"ACI_EMULATOR_URL={serve.url} ACI_EMULATOR_CA={env['ACI_EMULATOR_CA']}" in \
+            "".join(serve.lines)                  # what serve printed is what the README exports
+        setup = _trainer_run(fill(steps[2]), env)
+        assert setup.returncode == 0, setup.stderr
+        assert f"backend: emulator served at {serve.url}" in setup.stdout
+        workshop = re.search(r"--workshop (\S+)", steps[2]).group(1)
+        assert re.fullmatch(rf"ACI_WORKSHOP={workshop} jupyterhub -f hosting/jupyterhub_config.py",
+                            steps[3]), steps[3]
+        served = {"ACI_EMULATOR_URL": env["ACI_EMULATOR_URL"],
+                  "ACI_EMULATOR_CA": env["ACI_EMULATOR_CA"]}
+        done = run_class(tmp_path / "hub", N, workers=min(N, 5), workshop=workshop,
+                         hub_env=served)
+        for user in done["users"]:
+            outputs = done["outputs"][user]
+            for nb in CHECKED:
+                assert any(text.startswith("Pass:") for _, text in outputs[nb]), (user, outputs[nb])
+            user_home = done["homes"][user]
+            config = user_home / ".config" / "aci-tutorial"
+            from aci_helpers.settings_file import read_settings
+
+            settings = read_settings(config / "settings.toml")
+            assert settings["emulator_url"] == serve.url
+            assert settings["emulator_ca"] == str(config / "emulator-ca.pem")
+            assert not (user_home / ".cache" / "aci-tutorial" / "emulator.db").exists()
+        # One look shows the whole class, each with their progress.
+        began = time.perf_counter()
+        status = _trainer_run(steps[4], env)
+        status_s = time.perf_counter() - began
+        assert status.returncode == 0, status.stderr
+        rows = {ln.split()[0]: ln for ln in status.stdout.splitlines()
+                if ln.split() and ln.split()[0] in done["users"]}
+        assert sorted(rows) == done["users"], status.stdout
+        suffixes = set()
+        for user, row in rows.items():
+            assert f"aci-ws-{workshop}-{user}" in row and "Running" in row, row
+            assert "passed 03" in row, row
+        from aci_helpers import connect
+
+        with connect(emulator_url=serve.url, emulator_ca=env["ACI_EMULATOR_CA"]) as s:
+            for g in s.aci.container_groups.list():   # each one's groups in their own group
+                rg = g.id.split("/")[4]
+                assert rg.startswith(f"aci-ws-{workshop}-p"), g.id
+                suffixes.add((rg, g.name.split("-")[1]))
+        assert len({rg for rg, _ in suffixes}) == N and len({x for _, x in suffixes}) == N
+        cleanup = _trainer_run(steps[5], env)
+        assert cleanup.returncode == 0, cleanup.stdout + cleanup.stderr
+        with connect(emulator_url=serve.url, emulator_ca=env["ACI_EMULATOR_CA"]) as s:
+            assert list(s.aci.container_groups.list()) == []
+        serve_cpu = serve.cpu_seconds()
+    finally:
+        said = serve.stop()
+    assert "Stopped serving" in said, said
+    print(f"\nserved class of {N}: hub start {done['hub_start']:.1f} s; server starts "
+          f"{min(done['start'].values()):.1f}-{max(done['start'].values()):.1f} s; class "
+          f"{done['class_wall']:.1f} s wall, {done['class_cpu']:.1f} CPU-s (hub, servers, "
+          f"kernels) + {serve_cpu:.1f} CPU-s the served emulator ({said.count(' ms')} "
+          f"requests); status {status_s:.2f} s")

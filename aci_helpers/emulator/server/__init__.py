@@ -269,7 +269,7 @@ class Server:
             config = uvicorn.Config(
                 self._asgi, ssl_certfile=str(files.cert), ssl_keyfile=str(files.key),
                 log_config=None, access_log=False, lifespan="off", proxy_headers=False,
-                server_header=False, timeout_graceful_shutdown=2, ws="websockets-sansio",
+                server_header=False, date_header=False, timeout_graceful_shutdown=2, ws="websockets-sansio",
                 timeout_keep_alive=30)
             self._uvicorn = uvicorn.Server(config)
             self._thread = threading.Thread(target=self._serve, name="aci-local-cloud",
