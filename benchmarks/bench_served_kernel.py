@@ -24,10 +24,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ["ACI_SETTINGS_FILE"] = "none"
 
-from benchmarks.bench_local_cloud import Serve, ms, pct  # noqa: E402
+from benchmarks.bench_local_cloud import Serve, ms, pct
 
-from aci_helpers import connect, ensure_resource_group  # noqa: E402
-from aci_helpers.builders import single_container_group  # noqa: E402
+from aci_helpers import connect, ensure_resource_group
+from aci_helpers.builders import single_container_group
 
 
 def timed_transport(s: Any, into: list[float]) -> None:

@@ -38,7 +38,9 @@ c.Spawner.http_timeout = 120
 def join_workshop(spawner: object) -> None:
     """Before a participant's server starts: `aci-tutorial workshop join` for them, which
     writes their settings file (workshop, participant, resource group) in their home, so
-    every kernel is configured without a step of theirs."""
+    every kernel is configured without a step of theirs. A class on one served emulator
+    (README): ACI_EMULATOR_URL and ACI_EMULATOR_CA in the hub's environment reach join here,
+    which keeps them (a copy of the CA) in the user's settings."""
     if not WORKSHOP:
         return
     env = {**os.environ, **spawner.user_env({}), "JUPYTERHUB_USER": spawner.user.name}
