@@ -289,9 +289,11 @@ class Session:
         return self.aio_factory()
 
     def close(self) -> None:
-        """Close the clients (and the credential's HTTP session on Azure)."""
+        """Close the clients (and the credential's HTTP session on Azure or a served emulator)."""
         self.aci.close()
         self.resources.close()
+        if getattr(self.emulator, "url", None):   # a served emulator's control connection
+            self.emulator.close()
         close = getattr(self.credential, "close", None)
         if close:
             close()

@@ -7,7 +7,10 @@ Reports: hub start, server start times (min / median / max), the class's wall an
 PSS per participant (server + kernel), and the peak PSS of the hub and everything under it
 (sampled every 2 s). Needs the `hub` extra and configurable-http-proxy (see .ci/run).
 
-    .venv/bin/python benchmarks/bench_hub.py [--participants 30] [--workers 4]
+``--served``: the class on one served emulator (the README's steps, as the hub test runs
+them), with the served emulator's CPU and requests and the trainer's one ``status``.
+
+    .venv/bin/python benchmarks/bench_hub.py [--participants 30] [--workers 4] [--served]
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.hosting.hub import missing
-from tests.hosting.test_jupyterhub import run_class
+from tests.hosting.test_jupyterhub import run_class, run_served_class
 
 
 def tree_pss_mb(pid: int) -> float:
@@ -50,6 +53,8 @@ def main() -> int:
     parser.add_argument("--participants", type=int, default=30)
     parser.add_argument("--workers", type=int, default=4,
                         help="participants running notebooks at the same time (servers all start at once)")
+    parser.add_argument("--served", action="store_true",
+                        help="the class on one served emulator (aci-tutorial serve)")
     args = parser.parse_args()
     reason = missing()
     if reason:
@@ -78,7 +83,10 @@ def main() -> int:
     cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
-        done = run_class(Path(folder), args.participants, workers=args.workers)
+        if args.served:
+            done = run_served_class(Path(folder), args.participants, workers=args.workers)
+        else:
+            done = run_class(Path(folder), args.participants, workers=args.workers)
     wall = time.perf_counter() - began
     stop.set()
     cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -94,6 +102,11 @@ def main() -> int:
     print(f"PSS per participant (server + kernel after 03): min {pss[0]:.0f} MB, median "
           f"{statistics.median(pss):.0f} MB, max {pss[-1]:.0f} MB")
     print(f"peak PSS of the hub, proxy, servers and kernels: {peak['mb']:.0f} MB")
+    if args.served:
+        passed = sum("passed 03" in ln for ln in done["status"].stdout.splitlines())
+        print(f"served emulator: {done['serve_cpu']:.1f} s CPU for {done['served_requests']} "
+              f"requests; the trainer's status: {done['status_s']:.2f} s, {passed} of "
+              f"{args.participants} rows 'passed 03'")
     return 0
 
 

@@ -147,83 +147,92 @@ def _trainer_run(step: str, env: dict[str, str]) -> subprocess.CompletedProcess:
                           text=True, timeout=300)
 
 
-@pytest.mark.slow(120)
-def test_a_class_of_five_on_one_served_emulator(tmp_path):
-    """The README's steps as written (the port and the class's size aside): the trainer
-    serves their emulator, sets the class up on it, starts the hub, whose participants join
-    the served cloud (no state of their own), and one `status` shows every participant's
-    progress; cleanup leaves nothing; Ctrl-C stops the server."""
-    _hub_or_skip()
+def run_served_class(folder: Path, participants: int, workers: int) -> dict:
+    """The README's class steps as written (the port and the class's size aside) in a
+    trainer's terminal of its own (their home in ``folder``): serve, export what it printed,
+    setup, the hub's class, status (timed), cleanup, Ctrl-C. Returns run_class's figures
+    with every step's output."""
     steps = readme_class_steps()
     port = free_port()
-    home = tmp_path / "trainer"
+    home = folder / "trainer"
     home.mkdir()
-    # The trainer's terminal: their own home (default state file and config there).
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ACI_", "XDG_"))}
     env.update(HOME=str(home), PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
                ACI_EMULATOR_CLOCK="instant")   # the test's only change: no waiting
-    fill = lambda step: step.replace("8443", str(port)).replace("--participants 30",  # noqa: E731
-                                                                 f"--participants {N}")
+    fill = lambda step: step.replace("8443", str(port)).replace(  # noqa: E731
+        "--participants 30", f"--participants {participants}")
     serve = Serve(fill(steps[0]).split()[1:], env)
+    out: dict = {"steps": steps, "url": serve.url, "trainer_env": env}
     try:
-        assert serve.url == f"https://127.0.0.1:{port}"
         exports = fill(steps[1]).split()[1:]
         env.update({k: v.replace("$HOME", str(home)) for k, v in (e.split("=", 1) for e in exports)})
-        assert Path(env["ACI_EMULATOR_CA"]).is_file(), serve.lines
-        assert f"ACI_EMULATOR_URL={serve.url} ACI_EMULATOR_CA={env['ACI_EMULATOR_CA']}" in \
-            "".join(serve.lines)                  # what serve printed is what the README exports
-        setup = _trainer_run(fill(steps[2]), env)
-        assert setup.returncode == 0, setup.stderr
-        assert f"backend: emulator served at {serve.url}" in setup.stdout
+        out["serve_said"] = "".join(serve.lines)
+        out["setup"] = _trainer_run(fill(steps[2]), env)
+        assert out["setup"].returncode == 0, out["setup"].stderr
         workshop = re.search(r"--workshop (\S+)", steps[2]).group(1)
-        assert re.fullmatch(rf"ACI_WORKSHOP={workshop} jupyterhub -f hosting/jupyterhub_config.py",
-                            steps[3]), steps[3]
         served = {"ACI_EMULATOR_URL": env["ACI_EMULATOR_URL"],
                   "ACI_EMULATOR_CA": env["ACI_EMULATOR_CA"]}
-        done = run_class(tmp_path / "hub", N, workers=min(N, 5), workshop=workshop,
-                         hub_env=served)
-        for user in done["users"]:
-            outputs = done["outputs"][user]
-            for nb in CHECKED:
-                assert any(text.startswith("Pass:") for _, text in outputs[nb]), (user, outputs[nb])
-            user_home = done["homes"][user]
-            config = user_home / ".config" / "aci-tutorial"
-            from aci_helpers.settings_file import read_settings
-
-            settings = read_settings(config / "settings.toml")
-            assert settings["emulator_url"] == serve.url
-            assert settings["emulator_ca"] == str(config / "emulator-ca.pem")
-            assert not (user_home / ".cache" / "aci-tutorial" / "emulator.db").exists()
-        # One look shows the whole class, each with their progress.
+        out.update(run_class(folder / "hub", participants, workers, workshop=workshop,
+                             hub_env=served), workshop=workshop)
         began = time.perf_counter()
-        status = _trainer_run(steps[4], env)
-        status_s = time.perf_counter() - began
-        assert status.returncode == 0, status.stderr
-        rows = {ln.split()[0]: ln for ln in status.stdout.splitlines()
-                if ln.split() and ln.split()[0] in done["users"]}
-        assert sorted(rows) == done["users"], status.stdout
-        suffixes = set()
-        for user, row in rows.items():
-            assert f"aci-ws-{workshop}-{user}" in row and "Running" in row, row
-            assert "passed 03" in row, row
+        out["status"] = _trainer_run(steps[4], env)
+        out["status_s"] = time.perf_counter() - began
         from aci_helpers import connect
 
         with connect(emulator_url=serve.url, emulator_ca=env["ACI_EMULATOR_CA"]) as s:
-            for g in s.aci.container_groups.list():   # each one's groups in their own group
-                rg = g.id.split("/")[4]
-                assert rg.startswith(f"aci-ws-{workshop}-p"), g.id
-                suffixes.add((rg, g.name.split("-")[1]))
-        assert len({rg for rg, _ in suffixes}) == N and len({x for _, x in suffixes}) == N
-        cleanup = _trainer_run(steps[5], env)
-        assert cleanup.returncode == 0, cleanup.stdout + cleanup.stderr
+            out["groups"] = [g.id for g in s.aci.container_groups.list()]
+        out["cleanup"] = _trainer_run(steps[5], env)
         with connect(emulator_url=serve.url, emulator_ca=env["ACI_EMULATOR_CA"]) as s:
-            assert list(s.aci.container_groups.list()) == []
-        serve_cpu = serve.cpu_seconds()
+            out["left"] = [g.id for g in s.aci.container_groups.list()]
+        out["serve_cpu"] = serve.cpu_seconds()
     finally:
-        said = serve.stop()
-    assert "Stopped serving" in said, said
+        out["serve_output"] = serve.stop()
+    out["served_requests"] = out["serve_output"].count(" ms\n")
+    return out
+
+
+@pytest.mark.slow(120)
+def test_a_class_of_five_on_one_served_emulator(tmp_path):
+    """The README's steps: the trainer serves their emulator, sets the class up on it,
+    starts the hub, whose participants join the served cloud (no state of their own), and
+    one `status` shows every participant's progress; cleanup leaves nothing; Ctrl-C stops
+    the server."""
+    _hub_or_skip()
+    from aci_helpers.settings_file import read_settings
+
+    done = run_served_class(tmp_path, N, workers=min(N, 5))
+    url, workshop, env = done["url"], done["workshop"], done["trainer_env"]
+    assert url.startswith("https://127.0.0.1:") and Path(env["ACI_EMULATOR_CA"]).is_file()
+    # what serve printed is what the README exports; the hub is started as the README says
+    assert f"ACI_EMULATOR_URL={url} ACI_EMULATOR_CA={env['ACI_EMULATOR_CA']}" in done["serve_said"]
+    assert re.fullmatch(rf"ACI_WORKSHOP={workshop} jupyterhub -f hosting/jupyterhub_config.py",
+                        done["steps"][3])
+    assert f"backend: emulator served at {url}" in done["setup"].stdout
+    for user in done["users"]:
+        for nb in CHECKED:
+            assert any(text.startswith("Pass:") for _, text in done["outputs"][user][nb]), user
+        config = done["homes"][user] / ".config" / "aci-tutorial"
+        settings = read_settings(config / "settings.toml")
+        assert settings["emulator_url"] == url
+        assert settings["emulator_ca"] == str(config / "emulator-ca.pem")
+        assert not (done["homes"][user] / ".cache" / "aci-tutorial" / "emulator.db").exists()
+    # One look shows the whole class, each with their progress.
+    status = done["status"]
+    assert status.returncode == 0, status.stderr
+    rows = {ln.split()[0]: ln for ln in status.stdout.splitlines()
+            if ln.split() and ln.split()[0] in done["users"]}
+    assert sorted(rows) == done["users"], status.stdout
+    for user, row in rows.items():
+        assert f"aci-ws-{workshop}-{user}" in row and "Running" in row and "passed 03" in row, row
+    # Each one's groups in their own resource group, named with their own suffix.
+    owners = {(gid.split("/")[4], gid.split("/")[-1].split("-")[1]) for gid in done["groups"]}
+    assert {rg for rg, _ in owners} == {f"aci-ws-{workshop}-{u}" for u in done["users"]}
+    assert len({suffix for _, suffix in owners}) == N
+    assert done["cleanup"].returncode == 0, done["cleanup"].stdout + done["cleanup"].stderr
+    assert done["left"] == []
+    assert "Stopped serving" in done["serve_output"], done["serve_output"][-2000:]
     print(f"\nserved class of {N}: hub start {done['hub_start']:.1f} s; server starts "
           f"{min(done['start'].values()):.1f}-{max(done['start'].values()):.1f} s; class "
           f"{done['class_wall']:.1f} s wall, {done['class_cpu']:.1f} CPU-s (hub, servers, "
-          f"kernels) + {serve_cpu:.1f} CPU-s the served emulator ({said.count(' ms')} "
-          f"requests); status {status_s:.2f} s")
+          f"kernels) + {done['serve_cpu']:.1f} CPU-s the served emulator "
+          f"({done['served_requests']} requests); status {done['status_s']:.2f} s")
