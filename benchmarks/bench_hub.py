@@ -55,6 +55,8 @@ def main() -> int:
                         help="participants running notebooks at the same time (servers all start at once)")
     parser.add_argument("--served", action="store_true",
                         help="the class on one served emulator (aci-tutorial serve)")
+    parser.add_argument("--quota-cores", help="--served: serve with this quota (README: a "
+                        "class of 30 needs more than the default 100 a region)")
     args = parser.parse_args()
     reason = missing()
     if reason:
@@ -84,7 +86,9 @@ def main() -> int:
     began = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         if args.served:
-            done = run_served_class(Path(folder), args.participants, workers=args.workers)
+            extra = ("--quota-cores", args.quota_cores) if args.quota_cores else ()
+            done = run_served_class(Path(folder), args.participants, workers=args.workers,
+                                    serve_options=extra)
         else:
             done = run_class(Path(folder), args.participants, workers=args.workers)
     wall = time.perf_counter() - began
@@ -107,6 +111,7 @@ def main() -> int:
         print(f"served emulator: {done['serve_cpu']:.1f} s CPU for {done['served_requests']} "
               f"requests; the trainer's status: {done['status_s']:.2f} s, {passed} of "
               f"{args.participants} rows 'passed 03'")
+        print(f"peak standard cores in use per region: {done['peak_cores']}")
     return 0
 
 

@@ -73,6 +73,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if args.stop:
             return _stop(cloud)
         try:
+            if args.quota_cores is not None:   # what every client meets unless it sets its own
+                emu.quota_cores = args.quota_cores
             srv = emu.server(port=args.port, idle_exit=args.idle_exit)
         except ValueError as err:
             print(f"aci-tutorial: {err}", file=sys.stderr)
@@ -80,6 +82,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _log_to(sys.stdout)
         srv.start()   # a second server on this state: ServerBusy names the one serving it
         speed = f", speed {emu.speed:g}" if emu.speed != 1 else ""
+        speed += f", quota {emu.quota_cores:g} standard cores a region" \
+            if args.quota_cores is not None else ""
         print(f"Serving the emulator's cloud at {srv.url}\n"
               f"  state file: {emu.state} (clock {emu.clock}{speed}), the one the notebooks use\n"
               f"  CA certificate: {srv.ca_file}\n"
@@ -216,6 +220,9 @@ def register(sub: Any, fmt: type, epilog: str) -> None:
     sv.add_argument("--stop", action="store_true", help="stop the server of this state file")
     sv.add_argument("--idle-exit", type=float, metavar="SECONDS",
                     help="stop after this long without a request")
+    sv.add_argument("--quota-cores", type=float, metavar="N",
+                    help="standard cores a region (default 100, Azure's default): rehearse a "
+                    "class with the quota you asked Azure for")
     sv.set_defaults(func=cmd_serve)
 
     az = sub.add_parser(

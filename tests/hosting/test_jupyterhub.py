@@ -17,6 +17,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -147,11 +148,31 @@ def _trainer_run(step: str, env: dict[str, str]) -> subprocess.CompletedProcess:
                           text=True, timeout=300)
 
 
-def run_served_class(folder: Path, participants: int, workers: int) -> dict:
+def _watch_cores(url: str, ca: str) -> tuple[dict[str, float], threading.Event]:
+    """The most standard cores in use per region, seen once a second (until the event)."""
+    from aci_helpers import connect
+
+    peak: dict[str, float] = {}
+    stop = threading.Event()
+
+    def watch() -> None:
+        with connect(emulator_url=url, emulator_ca=ca) as s:
+            while not stop.wait(1.0):
+                for region in {rg.location for rg in s.resources.resource_groups.list()}:
+                    for u in s.aci.location.list_usage(region):
+                        if u.name.value == "StandardCores":
+                            peak[region] = max(peak.get(region, 0), u.current_value)
+
+    threading.Thread(target=watch, daemon=True).start()
+    return peak, stop
+
+
+def run_served_class(folder: Path, participants: int, workers: int,
+                     serve_options: tuple[str, ...] = ()) -> dict:
     """The README's class steps as written (the port and the class's size aside) in a
     trainer's terminal of its own (their home in ``folder``): serve, export what it printed,
     setup, the hub's class, status (timed), cleanup, Ctrl-C. Returns run_class's figures
-    with every step's output."""
+    with every step's output. ``serve_options``: added to serve's line (``--quota-cores``)."""
     steps = readme_class_steps()
     port = free_port()
     home = folder / "trainer"
@@ -161,7 +182,7 @@ def run_served_class(folder: Path, participants: int, workers: int) -> dict:
                ACI_EMULATOR_CLOCK="instant")   # the test's only change: no waiting
     fill = lambda step: step.replace("8443", str(port)).replace(  # noqa: E731
         "--participants 30", f"--participants {participants}")
-    serve = Serve(fill(steps[0]).split()[1:], env)
+    serve = Serve(fill(steps[0]).split()[1:] + list(serve_options), env)
     out: dict = {"steps": steps, "url": serve.url, "trainer_env": env}
     try:
         exports = fill(steps[1]).split()[1:]
@@ -172,8 +193,13 @@ def run_served_class(folder: Path, participants: int, workers: int) -> dict:
         workshop = re.search(r"--workshop (\S+)", steps[2]).group(1)
         served = {"ACI_EMULATOR_URL": env["ACI_EMULATOR_URL"],
                   "ACI_EMULATOR_CA": env["ACI_EMULATOR_CA"]}
-        out.update(run_class(folder / "hub", participants, workers, workshop=workshop,
-                             hub_env=served), workshop=workshop)
+        peak, stop = _watch_cores(serve.url, env["ACI_EMULATOR_CA"])
+        try:
+            out.update(run_class(folder / "hub", participants, workers, workshop=workshop,
+                                 hub_env=served), workshop=workshop)
+        finally:
+            stop.set()
+        out["peak_cores"] = peak
         began = time.perf_counter()
         out["status"] = _trainer_run(steps[4], env)
         out["status_s"] = time.perf_counter() - began

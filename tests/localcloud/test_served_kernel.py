@@ -304,3 +304,23 @@ def test_the_notebooks_that_use_s_emulator_run_unchanged_over_the_url(served) ->
             env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stdout[-3000:]
     assert srv.requests > 100
+
+
+def test_serve_quota_cores_is_what_every_client_meets(serve_process, tmp_path) -> None:
+    state = tmp_path / "class.db"
+    proc = serve_process("--quota-cores", "7", state=state)
+    assert "quota 7 standard cores a region" in proc.proc.stdout.readline()   # the state line
+    ca = state.with_name("class-local-cloud") / "tls" / "ca.pem"
+    with connect(emulator_url=proc.url, emulator_ca=ca) as s:
+        assert s.emulator.quota_cores == 7
+        usage = {u.name.value: u.limit for u in s.aci.location.list_usage("westeurope")}
+        assert usage["StandardCores"] == 7
+        s.emulator.quota_cores = 2                 # a session's own, as notebook 10 sets it
+        assert s.emulator.quota_cores == 2
+    with connect(emulator_url=proc.url, emulator_ca=ca) as other:
+        assert other.emulator.quota_cores == 7
+    done = subprocess.run([sys.executable, "-m", "aci_helpers.trainer", "serve", "--quota-cores",
+                           "-1"], env=dict(os.environ, ACI_EMULATOR_STATE=str(tmp_path / "b.db")),
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "quota_cores must be a positive number" in done.stderr
+
