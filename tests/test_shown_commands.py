@@ -155,6 +155,10 @@ RULES = [
          "`make bench` and `make book` take minutes"),
     Rule(r"^aci-tutorial serve$", "run", "with --help: a server until Ctrl-C; "
          "tests/localcloud/test_server.py starts it and stops it", substitute=(("$", " --help"),)),
+    Rule(r"^aci-tutorial serve --port 8443$|^export ACI_EMULATOR_URL=|^ACI_WORKSHOP=\S+ jupyterhub ",
+         "covered", "tests/hosting/test_jupyterhub.py::test_a_class_of_five_on_one_served_emulator"),
+    Rule(r"^aci-tutorial serve --port 8443 --quota-cores \d+$", "covered",
+         "tests/localcloud/test_served_kernel.py::test_serve_quota_cores_is_what_every_client_meets"),
     Rule(r"^voila notebooks/07_widget_explorer\.ipynb$", "check", "a server until Ctrl-C: "
          "`voila` on the lab's PATH and the notebook where it says; Voila rendering 07 is "
          "tests/browser/test_explorer_voila.py"),
