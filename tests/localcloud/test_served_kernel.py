@@ -324,3 +324,18 @@ def test_serve_quota_cores_is_what_every_client_meets(serve_process, tmp_path) -
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "quota_cores must be a positive number" in done.stderr
 
+
+
+def test_exec_over_the_served_emulator(served) -> None:
+    """exec's socket is the server's own (wss on the URL), verified with the same CA."""
+    from aci_helpers.terminal import exec_command
+
+    _, srv = served
+    with _served_session(srv) as s:
+        _create(s)
+        assert s.ca_file == srv.ca_file
+        out = exec_command(s, "aci-123456", "aci-123456", "echo hi from $HOSTNAME; ls /usr/src/app")
+        assert out.startswith("hi from") and "index.js" in out, out
+        with s.requests.capture() as sent:
+            exec_command(s, "aci-123456", "aci-123456", "true")
+        assert sent[0].url.startswith(srv.url + "/subscriptions/")
