@@ -105,6 +105,93 @@ _DAMAGED_ADVICE = (
     + _OTHER_PATH + ".")
 
 
+def _read_head(path: str) -> bytes:
+    """The first bytes of ``path`` (where there is no flock guard: Windows)."""
+    with open(path, "rb") as f:
+        return f.read(len(_SQLITE_MAGIC))
+
+
+class _Guards:
+    """One descriptor per state file and process, shared by every Store of that file.
+
+    Opening a store flocks the file, so that emulators in other processes set it up one at
+    a time. But POSIX locks belong to the process: closing *any* descriptor of a file drops
+    every lock this process holds on it, SQLite's included, and a WAL connection holds a
+    shared lock on the database file for as long as it is open, which tells other processes
+    that it still reads the WAL. Losing it, another process closing its last connection
+    believes itself the last one and checkpoints and truncates the WAL under this process's
+    reads, which then return rows of other tables (seen: a meta value read as a resource
+    group's name). So a process never opens and closes descriptors of its own on a state
+    file that a connection of it may hold: a second store of the same file reuses the first
+    one's descriptor, and the descriptor is closed only with the last store of that file.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.opening = threading.Lock()
+        self._by_file: dict[tuple[int, int], list] = {}  # (dev, inode) -> [fd, users]
+
+    def take(self, path: str) -> int | None:
+        """This process's descriptor of ``path``, flocked for setting up (``None`` where
+        there is no flock): the one already open, or a new one."""
+        if fcntl is None:  # pragma: no cover - Windows
+            if not os.path.exists(path):
+                _drop_orphan_journals(path)
+            return None
+        with self._lock:
+            try:
+                st = os.stat(path)
+                entry = self._by_file.get((st.st_dev, st.st_ino))
+            except FileNotFoundError:
+                entry = None
+            if entry is None:
+                try:
+                    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+                except OSError as exc:
+                    raise StateFileError(path, f"it cannot be opened ({exc.strerror})",
+                                         "Check its permissions, or " + _OTHER_PATH + ".") from None
+                st = os.fstat(fd)
+                entry = self._by_file[(st.st_dev, st.st_ino)] = [fd, 0]
+            entry[1] += 1
+            fd = entry[0]
+        try:
+            _flock_waiting(path, fd)
+        except BaseException:
+            self.give_back(fd)
+            raise
+        if os.fstat(fd).st_size == 0:
+            _drop_orphan_journals(path)
+        return fd
+
+    def give_back(self, fd: int) -> None:
+        """A store of the file is done with ``fd``: closed once no store of it is left."""
+        with self._lock:
+            for key, entry in list(self._by_file.items()):
+                if entry[0] == fd:
+                    entry[1] -= 1
+                    if entry[1] <= 0:
+                        del self._by_file[key]
+                        with contextlib.suppress(OSError):
+                            os.close(fd)
+                    return
+
+
+def _flock_waiting(path: str, fd: int) -> None:
+    """flock ``fd`` exclusively, waiting for other processes up to the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise StateFileBusy(path, BUSY_TIMEOUT_SECONDS, lock_holder(path)) from None
+            time.sleep(0.01)
+
+
+_GUARDS = _Guards()
+
+
 # -- opening a file ---------------------------------------------------------------------------
 def _check_place(path: str) -> None:
     """Refuse a path whose folder is missing or unusable, before SQLite creates anything."""
@@ -192,12 +279,15 @@ class Store:
     def _open_file(self, path: str) -> None:
         _check_place(path)
         try:
-            self._guard_fd = self._open_guard(path)
-            try:
-                self._open_locked(path)
-            finally:
-                if self._guard_fd is not None:
-                    fcntl.flock(self._guard_fd, fcntl.LOCK_UN)
+            # One store of this process at a time: the flock, on the descriptor they share,
+            # keeps only other processes out.
+            with _GUARDS.opening:
+                self._guard_fd = _GUARDS.take(path)
+                try:
+                    self._open_locked(path)
+                finally:
+                    if self._guard_fd is not None:
+                        fcntl.flock(self._guard_fd, fcntl.LOCK_UN)
         except sqlite3.Error as exc:
             self._close_quietly()
             raise self._state_error(exc, opening=True) from None
@@ -205,40 +295,11 @@ class Store:
             self._close_quietly()
             raise
 
-    def _open_guard(self, path: str) -> int | None:
-        """Serialise opening among emulators: flock the file (POSIX) while it is set up.
-
-        The descriptor stays open until :meth:`close`: closing it earlier would release
-        this process's SQLite locks on the file (POSIX locks belong to the process).
-        flock and SQLite's fcntl locks do not interact.
-        """
-        if fcntl is None:  # pragma: no cover - Windows
-            if not os.path.exists(path):
-                _drop_orphan_journals(path)
-            return None
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise StateFileError(path, f"it cannot be opened ({exc.strerror})",
-                                 "Check its permissions, or " + _OTHER_PATH + ".") from None
-        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    holder = lock_holder(path)
-                    os.close(fd)
-                    raise StateFileBusy(path, BUSY_TIMEOUT_SECONDS, holder) from None
-                time.sleep(0.01)
-        if os.fstat(fd).st_size == 0:
-            _drop_orphan_journals(path)
-        return fd
-
     def _open_locked(self, path: str) -> None:
-        with open(path, "rb") as f:
-            head = f.read(len(_SQLITE_MAGIC))
+        # Through the guard's descriptor: opening and closing one of our own would drop
+        # this process's SQLite locks on the file (see _Guards).
+        head = (os.pread(self._guard_fd, len(_SQLITE_MAGIC), 0) if self._guard_fd is not None
+                else _read_head(path))
         if head and head != _SQLITE_MAGIC:
             raise StateFileError(path, "it is not an emulator state file (not even a SQLite "
                                  "database)", _DAMAGED_ADVICE)
@@ -382,9 +443,8 @@ class Store:
             with contextlib.suppress(sqlite3.Error):
                 conn.close()
         fd, self._guard_fd = self._guard_fd, None
-        if fd is not None:  # only once SQLite has let go of the file (see _open_guard)
-            with contextlib.suppress(OSError):
-                os.close(fd)
+        if fd is not None:  # only once SQLite has let go of the file (see _Guards)
+            _GUARDS.give_back(fd)
 
     def close(self) -> None:
         """Close the database connection."""

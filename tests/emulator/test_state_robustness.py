@@ -476,3 +476,49 @@ def test_an_older_file_gets_its_quota_sums_when_opened(tmp_path):
     again.aci.container_groups.begin_create_or_update(RG, "b", group(container(cpu=1))).result()
     with again.emu._store.tx(write=False) as tx:
         assert tx.cores_in_use(LOC) == 4 == _summed(tx, LOC)
+
+
+# ---- a second emulator of the same file in one process ---------------------------------------
+
+def _own_locks(path: str) -> list[str]:
+    """This process's POSIX locks on ``path`` (from /proc/locks: kind and byte range)."""
+    ino, me = os.stat(path).st_ino, str(os.getpid())
+    with open("/proc/locks", encoding="ascii") as f:
+        rows = [line.split() for line in f]
+    return sorted(" ".join(r[1:4] + r[-2:]) for r in rows
+                  if r[4] == me and r[5].endswith(f":{ino}"))
+
+
+def _write_and_close(path: str, ready, release) -> None:
+    """Another kernel: it writes, then closes its connection (the last one, it may think)."""
+    c = Cloud(Emulator(path, clock="instant"))
+    for i in range(20):
+        c.res.resource_groups.create_or_update(f"other-{i}", {"location": LOC})
+    c.emu.close()
+    ready.set()
+    release.wait(30)
+
+
+@pytest.mark.skipif(not LINUX, reason="reads /proc/locks (Linux)")
+def test_a_second_emulator_of_the_file_keeps_the_first_ones_sqlite_locks(tmp_path):
+    """Every connect() in a kernel makes an Emulator; re-running a notebook's first cell makes
+    a second one on the same state file. Opening it (and closing it, or its garbage
+    collection) must not drop the SQLite locks the first one holds: POSIX locks belong to
+    the process, and closing any descriptor of the file drops them all. Without its shared
+    lock, another kernel closing its connection believed itself the last one, checkpointed
+    and truncated the WAL under the first one's reads, and a meta value read back as a
+    resource group's name."""
+    path = str(tmp_path / "cloud.db")
+    first = _cloud(path)
+    held = _own_locks(path)
+    assert held, "a WAL connection holds a shared lock on the database file"
+    second = Emulator(path, clock="instant")
+    assert _own_locks(path) == held
+    second.close()
+    del second
+    assert _own_locks(path) == held
+    with another_process(_write_and_close, path):
+        names = {g.name for g in first.res.resource_groups.list()}
+    assert names == {RG, *(f"other-{i}" for i in range(20))}
+    first.emu.close()
+    assert _own_locks(path) == []
