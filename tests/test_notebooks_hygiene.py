@@ -16,7 +16,7 @@ from run_notebooks import KERNELSPEC, WIDGET_VIEW, problems  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))
 # 00-07 follow the 2019 page; 08 onwards are the second track.
-ORDER = ["00", "01", "02", "03", "03b", "04", "05", "06", "07", "08", "09", "10", "11"]
+ORDER = ["00", "01", "02", "03", "03b", "04", "05", "06", "07", "08", "09", "10", "11", "12"]
 SKELETON = [
     ("objective", r"(?im)^#\s+\S"),
     ("prerequisites and time", r"(?i)prerequisites"),

@@ -19,6 +19,7 @@ from .cloud import delete_if_not_updatable
 from ..progress import recorded
 from .feedback import Feedback
 from .images import check_identity_pull
+from .inside import check_admin_code
 from .lifecycle import check_deleted, check_stopped
 from .reading import check_container_states, check_public_fqdns
 from .resource_groups import check_tutorial_groups
@@ -34,7 +35,7 @@ CHECKS: dict[str, Callable[..., Feedback]] = {
     "03": check_word_count, "03b": check_two_commands, "04": check_public_fqdns,
     "05": check_container_states, "06": check_deleted, "07": check_stopped,
     "08": check_identity_pull, "09": check_share_reader, "10": check_fixed_loop,
-    "11": check_spot_task,
+    "11": check_spot_task, "12": check_admin_code,
 }
 
 # Every check records its outcome where a workshop's trainer can see it (progress.py: only in
@@ -46,7 +47,8 @@ for _notebook, _check in CHECKS.items():
 del _notebook, _check
 
 __all__ = [
-    "CHECKS", "Feedback", "check_container_states", "check_deleted", "check_fixed_loop",
+    "CHECKS", "Feedback", "check_admin_code", "check_container_states", "check_deleted",
+    "check_fixed_loop",
     "check_identity_pull", "check_lean_group", "check_public_fqdns", "check_share_reader",
     "check_spot_task", "check_stopped", "check_try_group", "check_tutorial_groups",
     "check_two_commands", "check_word_count", "delete_if_not_updatable",

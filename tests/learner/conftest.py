@@ -79,6 +79,13 @@ EXPECTED: dict[str, list[str]] = {
            r"created in westeurope", r"attempts: \[409, 200\] returned", r"now: Registered"],
     "11": [r"at most 3 tasks at once", r"same results both ways: True",
            r"6 tasks, 3 at a time: \d+ s; one after another: \d+ s", r"batch groups left: \[\]"],
+    "12": [r"(?m)-12-app: (.* → )?Running$", r"API_KEY: value=None, secure_value=None",
+           r"'/ # ls /mnt/work\\r\\nadmin-code.txt\\r\\n/ # '", r"\('exit\\r\\n', 1000\)",
+           r'"exec: \\"ls /mnt/work\\": stat ls /mnt/work: no such file or directory"',
+           r"API_KEY has 22 characters", r"(?m)^\d\d:\d\d:\d\d app: working$",
+           r"(?m)^\d\d:\d\d:\d\d step 5 of 5$", r"nothing in 0.5 s: the socket waits for the password",
+           r"'ticker' of group '\S+-12-ticker' is Terminated, not Running",
+           r"groups of this notebook left: \[\]"],
 }
 
 
@@ -208,7 +215,7 @@ def record(section: str, key: str, figures: dict, speed: str = SPEED) -> None:
 
 #: What a run of each notebook takes on the learner's path (s, at the default speed), for
 #: pytest-xdist's longest-first order; 10 includes the SDK's own 10 s registration wait.
-SECONDS = {"10": 20, "11": 8, "09": 6, "03": 5, "03b": 5, "05": 5}
+SECONDS = {"10": 20, "11": 8, "09": 6, "03": 5, "03b": 5, "05": 5, "12": 5}
 
 
 def notebook_params() -> list:
