@@ -2,9 +2,10 @@
 
 Layout, top to bottom: title bar (backend, scope, Refresh, auto-refresh), filters, the
 table of container groups, the selected group's details (actions, containers, events,
-logs), the trainer's view of a workshop and a create form. The state makes every SDK
-request and decides what may be pressed; ``render`` turns it into HTML; this module
-builds the widgets, keeps them in step with the state, and runs actions.
+logs, exec and attach: ``_exec.py``), the trainer's view of a workshop and a create form.
+The state makes every SDK request and decides what may be pressed; ``render`` turns it
+into HTML; this module builds the widgets, keeps them in step with the state, and runs
+actions.
 
 Long operations: the request is sent in the click handler; when a kernel event loop is
 running (JupyterLab, Voilà) the SDK poller is awaited in an asyncio task, so the page
@@ -24,6 +25,7 @@ from azure.core.polling import LROPoller
 from ..models import GroupRow, group_state
 from . import render
 from ._confirm import BUTTON_STYLE, ConfirmBox
+from ._exec import AttachView, ExecPanel
 from ._trainer import TrainerView
 from .render import CSS, HEAD_CELLS, MASK, badge, busy, error_html, esc, sdk_call
 from .state import ALL, SORT_KEYS, STATES, Action, CreateForm, ExplorerState, NotNow, in_transition
@@ -33,7 +35,7 @@ __all__ = ["Explorer", "GroupRow", "MASK", "badge"]
 TAILS = (("last 20 lines", 20), ("last 50 lines", 50), ("last 200 lines", 200), ("everything", 0))
 INTERVALS = tuple((f"every {n} s", n) for n in (5, 10, 30, 60))
 RESTART_POLICIES = ("Always", "OnFailure", "Never")
-LOGS_TAB = 2  # the details' tabs: Containers, Events, Logs
+LOGS_TAB = 2  # the details' tabs: Containers, Events, Logs, Exec, Attach
 
 # The compact columns first, the address last: it takes what is left of the row and wraps
 # onto its own line when less than 220 px are left (a 1280 px JupyterLab window with the
@@ -180,11 +182,15 @@ class Explorer(W.VBox):
         for w in (self.logs_container, self.logs_tail, self.logs_timestamps):
             w.observe(lambda _: self.load_logs() if not self._quiet else None, names="value")
         self.logs_html = W.HTML()
+        # inside a running container: one command at a time, and its output live (_exec.py)
+        self.exec_panel = ExecPanel(s, self._show_call)
+        self.attach_view = AttachView(s, self._show_call)
         self.tabs = W.Tab(children=[
             self.containers_html, self.events_html,
             W.VBox([W.HBox([self.logs_container, self.logs_tail, self.logs_timestamps,
-                            self.logs_refresh]), self.logs_html])],
-            titles=("Containers", "Events", "Logs"))
+                            self.logs_refresh]), self.logs_html]),
+            self.exec_panel, self.attach_view],
+            titles=("Containers", "Events", "Logs", "Exec", "Attach"))
         # Opening Logs reads the log again, and the "SDK call:" line shows that call.
         self.tabs.observe(lambda change: self.load_logs() if change["new"] == LOGS_TAB else None,
                           names="selected_index")
@@ -408,6 +414,8 @@ class Explorer(W.VBox):
 
     def _render_details(self) -> None:
         row = self.state.selected_row
+        self.exec_panel.show(row)
+        self.attach_view.show(row)
         if row is None:
             if self.details.children != (self.empty_details,):
                 self.details.children = (self.empty_details,)
@@ -706,6 +714,7 @@ class Explorer(W.VBox):
         if self._auto_task is not None:
             self._auto_task.cancel()
             self._auto_task = None
+        self.attach_view.stop()
         for box, button, cells in self._rows.values():
             for w in (button, cells, box):
                 w.close()

@@ -78,6 +78,7 @@ CSS = """<style>
 .aci-explorer .aci-ev .t { font-family: monospace; opacity: .8; margin-right: 8px; }
 .aci-explorer .aci-tag { font-size: 12px; font-weight: 700; padding: 0 6px; border-radius: 8px;
   border: 1px solid currentColor; margin-left: 6px; }
+.aci-explorer .aci-exec-command input { font-family: monospace; font-size: 14px; }
 .aci-explorer .aci-log-box { display: flex; flex-direction: column-reverse; max-height: 340px;
   overflow: auto; border-radius: 6px; }  /* column-reverse: opens (and stays) at the newest line */
 .aci-explorer pre.aci-log { margin: 0; padding: 10px; flex: 0 0 auto;
