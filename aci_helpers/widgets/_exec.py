@@ -78,8 +78,10 @@ class _ContainerTab(W.VBox):
         self._show_call = show_call
         self.row: Any = None
         self._why: str | None = "Select a group first."
+        # narrow enough that a 1280 px JupyterLab with its file browser open keeps the
+        # command line and its buttons on one row
         self.container = W.Dropdown(description="Container", style=_CONTAINER_STYLE,
-                                    layout=W.Layout(width="320px"))
+                                    layout=W.Layout(width="260px"))
         self.note = W.HTML()
         super().__init__(children=[
             W.HBox([self.container, *controls],

@@ -22,7 +22,7 @@ import pytest
 from .conftest import ROOT, cli_env
 
 # --------------------------------------------------------------------------- the commands
-_INLINE = re.compile(r"`(az [a-z][^`]*)`")
+_INLINE = re.compile(r"`(?:aci-tutorial )?(az [a-z][^`]*)`")   # offline, as notebook 12 shows it
 _SUBST = re.compile(r"\$\((az [a-z][^)]*)\)")
 _LINE = re.compile(r"^\s*(?:\$ |!)?(az [a-z].*?)\s*$")
 
@@ -81,6 +81,8 @@ def _not_served(cmd: str) -> str | None:
 def test_every_named_command_is_served_or_named_as_not_served() -> None:
     commands = named_commands()
     assert len(commands) > 20
+    # the offline form (`aci-tutorial az ...`, as notebook 12 names its commands) is found too
+    assert any(c.endswith("-12-app --exec-command /bin/sh") for _, c in commands), commands
     unknown = [c for _, c in commands if not _not_served(c) and not c.startswith(SERVED)]
     assert not unknown, f"neither run by test_every_named_command nor in NOT_SERVED: {unknown}"
     doc = (ROOT / "docs" / "emulator-support.md").read_text()
@@ -122,9 +124,12 @@ class Cli:
         self.env.pop("XDG_CACHE_HOME", None)
         self.env.pop("AZURE_CONFIG_DIR", None)
 
-    def az(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
+    def az(self, *args: str, check: bool = True, timeout: float = 120,
+           typed: str | None = None) -> subprocess.CompletedProcess:
+        """``aci-tutorial az ARGS``; ``typed``: what a person types at it (its standard input)."""
         done = subprocess.run([sys.executable, "-m", "aci_helpers.trainer", "az", *args], cwd=ROOT,
-                              env=self.env, capture_output=True, text=True, timeout=timeout)
+                              env=self.env, capture_output=True, text=True, timeout=timeout,
+                              input=typed)
         if check:
             assert done.returncode == 0, f"az {' '.join(args)}\n{done.stdout}\n{done.stderr}"
         return done
@@ -198,6 +203,7 @@ def _complete(cmd: str, where: str, n: dict[str, str]) -> list[list[str]]:
         if extra[0] == "--image":
             return [first + extra]
         return [first + ["--image", f"{n['<server>']}/aci-helloworld:v1", *extra]]
+    words = [w for w in words if w != "..."]   # elided: the branches below fill them in
     if words == ["container"]:       # the command group, named in prose: its help
         return [["container", "--help"]]
     if words[:2] == ["container", "create"] and len(words) == 2:
@@ -218,6 +224,48 @@ def _complete(cmd: str, where: str, n: dict[str, str]) -> list[list[str]]:
             target = n["bare"]
         return [[*words[:2], *rg, "--name", target, *words[2:], *tail]]
     return [words]
+
+
+#: Notebook 12's two groups, as its cells make them (the app writes its admin code into an
+#: emptyDir, which `az container create` cannot declare; the ticker is a short task).
+APP_12 = ("date +%s > /mnt/work/admin-code.txt; echo 'app: started, admin code written'; "
+          'while true; do echo "$(date +%T) app: working"; sleep 1; done')
+TICKER_12 = 'for i in 1 2 3 4 5; do echo "$(date +%T) step $i of 5"; sleep 1; done'
+
+
+def _notebook_12_groups(s, base: str) -> None:
+    from azure.mgmt.containerinstance import models as m
+
+    one = m.ResourceRequirements(requests=m.ResourceRequests(cpu=1, memory_in_gb=1))
+    groups = {
+        f"{base}-12-app": m.ContainerGroup(
+            location="eastus", os_type="Linux", restart_policy="Always",
+            volumes=[m.Volume(name="work", empty_dir={})],
+            containers=[m.Container(name="app", image="alpine:3.20", resources=one,
+                                    command=["/bin/sh", "-c", APP_12],
+                                    volume_mounts=[m.VolumeMount(name="work", mount_path="/mnt/work")])]),
+        f"{base}-12-ticker": m.ContainerGroup(
+            location="eastus", os_type="Linux", restart_policy="Never",
+            containers=[m.Container(name="ticker", image="alpine:3.20", resources=one,
+                                    command=["/bin/sh", "-c", TICKER_12])]),
+    }
+    for name, group in groups.items():
+        s.aci.container_groups.begin_create_or_update("aci-tutorial-rg", name, group).result()
+
+
+def _follow(cli: "Cli", args: list[str], seconds: float = 8) -> str:
+    """``az container logs --follow`` until Ctrl-C, which a person presses after ``seconds``."""
+    proc = subprocess.Popen([sys.executable, "-m", "aci_helpers.trainer", "az", *args], cwd=ROOT,
+                            env=cli.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(seconds)    # the CLI polls every 2 s and never stops by itself
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    return out + err
+
+
+#: What a person types into a shell that `az container exec --exec-command /bin/sh` opens
+#: (notebook 12's first command, then exit: the socket closes and the CLI ends).
+TYPED_IN_SHELL = "ls /mnt/work\rexit\r"
 
 
 def _names(s) -> dict[str, str]:
@@ -258,10 +306,18 @@ def test_every_named_command_runs_through_aci_tutorial_az(cli, tmp_path) -> None
     lines.sort(key=lambda item: order.index(next(k for k in order
                                                  if " ".join(item[1]).startswith(k))))
     ran = []
+    made_12 = False
     for cmd, args in lines:
         if args[:2] == ["container", "create"] and "--file" in args:
             args = [a if a != "group.yaml" else str(tmp_path / "group.yaml") for a in args]
-        done = cli.az(*args)
+        if not made_12 and any(f"{n['<name>']}-12-" in a for a in args):
+            _notebook_12_groups(s, n["<name>"])   # what notebook 12's cells create
+            made_12 = True
+        if "--follow" in args:
+            ran.append((cmd, args, _follow(cli, args)))
+            continue
+        shell = args[-2:] == ["--exec-command", "/bin/sh"]
+        done = cli.az(*args, typed=TYPED_IN_SHELL if shell else None)
         ran.append((cmd, args, done.stdout))
     # What the CLI showed is what the SDK sees, on the same state.
     outputs = {" ".join(a): out for _, a, out in ran}
@@ -273,6 +329,15 @@ def test_every_named_command_runs_through_aci_tutorial_az(cli, tmp_path) -> None
     logs = [out for a, out in outputs.items() if a.startswith("container logs")
             and n["task"] in a]
     assert logs and "[('" in logs[0]    # the word counts of notebook 03
+    # notebook 12: a shell, the one-program rule, the ticker's log followed
+    inside = {a: out for a, out in outputs.items() if f"{n['<name>']}-12-" in a}
+    if inside:
+        shell = [out for a, out in inside.items() if a.endswith("--exec-command /bin/sh")]
+        assert shell and "admin-code.txt" in shell[0], inside
+        refused = [out for a, out in inside.items() if a.endswith("--exec-command ls /mnt/work")]
+        assert refused and 'stat ls /mnt/work: no such file' in refused[0], inside
+        followed = [out for a, out in inside.items() if a.endswith("--follow")]
+        assert followed and "step 5 of 5" in followed[0], inside
     usage = [json.loads(out) for a, out in outputs.items() if a.startswith("rest ")]
     assert {u["name"]["value"] for u in usage[0]["value"]} >= {"StandardCores", "ContainerGroups"}
     # The group was deleted at the end, as notebook 06 does it.
