@@ -27,7 +27,7 @@ for var in ("ACI_LOCATION", "ACI_RESOURCE_GROUP", "AZURE_AUTH_LOCATION", "ACI_EM
 #: nbval's notebooks, by what one run takes on the instant clock (s) where it stands out:
 #: 10 waits 10 s inside the SDK's own provider registration. The rest take 1-3 s.
 NOTEBOOK_SECONDS = {"notebooks/10_troubleshooting.ipynb": 12, "notebooks/11_many_tasks.ipynb": 4,
-                    "notebooks/09_volumes.ipynb": 4}
+                    "notebooks/09_volumes.ipynb": 4, "notebooks/12_inside_a_container.ipynb": 5}
 
 #: Tests that share nothing with the other tests of their file (each runs a notebook in its
 #: own cloud): pytest-xdist may hand each to a different worker. Every other test goes with
