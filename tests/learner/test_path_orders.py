@@ -53,3 +53,19 @@ def test_05_with_02_skipped_then_02(student):
     late = student["02"].run_all()  # puts aci-970777-multi as 05 made it: no error
     check_run("02", late, participant=True)
     passes("02", student["02"].solve())
+
+
+def test_12_try_it_on_an_app_the_learner_stopped_then_started(student):
+    """12 alone in this cloud; the learner stops its app (the explorer's Stop, say), then
+    tries the exercise: the check says the group is stopped and how to start it; started
+    again, the app writes a new code, which the learner reads and passes with."""
+    check_run("12", student["12"].run_all(), participant=True)
+    stopped = student["12"].answer(
+        "my_answer = None", "s.aci.container_groups.stop(s.resource_group, app_name)\n"
+        "my_answer = '1704067203'")
+    assert stopped.problems == [] and "is Stopped: nothing runs in it" in stopped.text, stopped.text
+    right = student["12"].answer(
+        "my_answer = None", "wait(s.aci.container_groups.begin_start(s.resource_group, app_name))\n"
+        "wait_for_state(s, app_name, 'Running')\n"
+        "my_answer = exec_command(s, app_name, 'app', 'cat /mnt/work/admin-code.txt')")
+    passes("12", right)
