@@ -89,14 +89,21 @@ class _ContainerTab(W.VBox):
             self.note, *below])
         self.add_class(css)
 
+    #: What the tab does, shown while it can be used (HTML).
+    ABOUT = ""
+
     def _pick(self, row: Any) -> str | None:
-        """Keep ``row``, offer its containers; return why nothing can run now (or None)."""
+        """Keep ``row``, offer its containers, say why nothing can run now (or what the tab
+        does); return that reason, or None."""
         self.row = row
         names, why = _running_containers(row)
         if tuple(self.container.options) != tuple(names):
             keep = self.container.value
             self.container.options = names
             self.container.value = keep if keep in names else (names[0] if names else None)
+        self._why = why
+        self.note.value = (render.box("note", why) if why
+                           else f'<div class="aci-sub">{self.ABOUT}</div>')
         return why
 
     def _target(self) -> tuple[str, str, str]:
@@ -125,13 +132,13 @@ class ExecPanel(_ContainerTab):
         super().__init__(session, show_call, [self.command, self.run_button, self.clear_button],
                          [self.output], "aci-exec")
 
+    ABOUT = ("Runs <code>/bin/sh</code> in the container (exec takes one program, without "
+             "arguments) and types your line into it. Only what the command prints is shown: "
+             "print a secret and it is on the screen.")
+
     def show(self, row: Any) -> None:
         """The selected group (a ``GroupRow``, or None): its containers, and whether it runs."""
-        why = self._why = self._pick(row)
-        self.note.value = render.box("note", why) if why else (
-            '<div class="aci-sub">Runs <code>/bin/sh</code> in the container (exec takes one '
-            "program, without arguments) and types your line into it. Only what the command "
-            "prints is shown: print a secret and it is on the screen.</div>")
+        self._pick(row)
         self._update()
 
     def _update(self) -> None:
@@ -236,6 +243,10 @@ class AttachView(_ContainerTab):
         super().__init__(session, show_call, [self.attach_button, self.stop_button],
                          [self.status, self.output], "aci-attach")
 
+    ABOUT = ("Streams what the container prints from the moment you attach (its log has "
+             "what came before). The Azure CLI's <code>az container attach</code> polls the "
+             "log instead.")
+
     @property
     def attached(self) -> bool:
         return self._ws is not None
@@ -243,13 +254,8 @@ class AttachView(_ContainerTab):
     def show(self, row: Any) -> None:
         """The selected group: another group (or one that no longer runs) ends an attach."""
         same = self.row is not None and row is not None and row.key == self.row.key
-        why = self._why = self._pick(row)
-        if self.attached and (not same or why is not None):
+        if self._pick(row) is not None or not same:
             self.stop()
-        self.note.value = render.box("note", why) if why else (
-            '<div class="aci-sub">Streams what the container prints from the moment you '
-            "attach (its log has what came before). The Azure CLI's <code>az container "
-            "attach</code> polls the log instead.</div>")
         self._update()
 
     def _update(self) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 import time
+from pathlib import Path
 
 KERNEL_IDLE_TIMEOUT_S = 60  # a cold first start in a fresh venv is slow
 RUN_ALL_ATTEMPTS = 3
@@ -99,3 +102,20 @@ def run_all_and_wait(page, timeout_ms: int) -> None:
     prompts = " ".join(t.strip() for t in
                        page.locator(".jp-CodeCell .jp-InputArea-prompt").all_text_contents())
     raise AssertionError(f"Run All left {page.evaluate(NOT_RUN)} cells unrun, twice: {prompts}")
+
+
+def lab_args(config_dir: Path, root: Path, token: str) -> list[str]:
+    """``jupyter lab``'s arguments for a test server on loopback (``{port}`` to fill in),
+    serving ``root`` with ``token``; writes the page config under ``config_dir`` (the
+    server's JUPYTER_CONFIG_DIR) that keeps the "official Jupyter news?" toast off the page."""
+    labconfig = config_dir / "labconfig"
+    labconfig.mkdir(parents=True, exist_ok=True)
+    (labconfig / "page_config.json").write_text(json.dumps(
+        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+    args = ["lab", "--no-browser", "--port={port}", "--ServerApp.ip=127.0.0.1",
+            "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--allow-root")
+    return args

@@ -12,13 +12,13 @@ Screenshots at 1280 px with the file browser open: test-artifacts/check-markdown
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from jupyterlab_ui import lab_args
 
 pytestmark = pytest.mark.slow(25)
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,18 +81,8 @@ def test_dollars_in_checks_read_as_written(jupyter_server, new_page, screenshot,
     nbformat.write(markdown_notebook(answers), root / "checks.ipynb")
     first = next((ROOT / "notebooks").glob("01_*.ipynb"))
     (root / first.name).write_text(lab.solutions_as_raw(first.read_text()))
-    labconfig = tmp_path / "config" / "labconfig"  # no "official Jupyter news?" toast
-    labconfig.mkdir(parents=True)
-    (labconfig / "page_config.json").write_text(json.dumps(
-        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
     token = secrets.token_hex(16)
-    args = ["lab", "--no-browser", "--port={port}", "--ServerApp.ip=127.0.0.1",
-            "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={root}",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        args.append("--allow-root")
-    port, _ = jupyter_server("jupyter", args, cwd=root)
+    port, _ = jupyter_server("jupyter", lab_args(tmp_path / "config", root, token), cwd=root)
     page, errors = new_page(PROJECTOR, STEP_TIMEOUT_MS)
     page.goto(f"http://127.0.0.1:{port}/lab/tree/checks.ipynb?reset&token={token}")
     outputs = page.locator(".jp-OutputArea-output.jp-RenderedMarkdown")

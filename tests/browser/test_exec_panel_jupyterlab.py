@@ -10,13 +10,11 @@ Skipped without Chromium, unless ACI_REQUIRE_BROWSER=1 (CI), then it fails.
 
 from __future__ import annotations
 
-import json
-import os
 import secrets
 
 import nbformat
 import pytest
-from jupyterlab_ui import notebook_errors, run_all_and_wait
+from jupyterlab_ui import lab_args, notebook_errors, run_all_and_wait
 
 pytestmark = pytest.mark.slow(35)  # longest first under pytest-xdist (see conftest.py)
 NOTEBOOK = "exec_panel.ipynb"
@@ -52,19 +50,9 @@ def lab(jupyter_server, tmp_path):
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
                                  "language": "python"}
     nbformat.write(nb, root / NOTEBOOK)
-    labconfig = tmp_path / "config" / "labconfig"   # no "Jupyter news?" toast over the page
-    labconfig.mkdir(parents=True)
-    (labconfig / "page_config.json").write_text(json.dumps(
-        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
     token = secrets.token_hex(16)
-    args = ["lab", "--no-browser", "--port={port}", "--ServerApp.ip=127.0.0.1",
-            "--ServerApp.port_retries=0", f"--ServerApp.token={token}",
-            f"--ServerApp.root_dir={root}",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        args.append("--allow-root")
-    port, log = jupyter_server("jupyter", args, cwd=root, ACI_EMULATOR_CLOCK="realtime",
-                               ACI_EMULATOR_SPEED="10")
+    port, _ = jupyter_server("jupyter", lab_args(tmp_path / "config", root, token), cwd=root,
+                             ACI_EMULATOR_CLOCK="realtime", ACI_EMULATOR_SPEED="10")
     return f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK}?token={token}"
 
 

@@ -9,7 +9,6 @@ ACI_REQUIRE_BROWSER=1 (CI), then it fails.
 
 from __future__ import annotations
 
-import json
 import secrets
 import shutil
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from jupyterlab_ui import dialog_text as _dialog_text
+from jupyterlab_ui import lab_args
 from jupyterlab_ui import notebook_errors as _notebook_errors
 from jupyterlab_ui import run_all as _run_all
 
@@ -33,20 +33,9 @@ def lab(jupyter_server, tmp_path):
     """JupyterLab on a free port, serving a copy of notebooks/; returns the notebook's URL."""
     root = tmp_path / "notebooks"
     shutil.copytree(NOTEBOOKS, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.db*"))
-    # No "official Jupyter news?" toast over the page (and no request for it).
-    labconfig = tmp_path / "config" / "labconfig"
-    labconfig.mkdir(parents=True)
-    (labconfig / "page_config.json").write_text(json.dumps(
-        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
     token = secrets.token_hex(16)
-    args = ["lab", "--no-browser", "--port={port}", "--ServerApp.ip=127.0.0.1",
-            "--ServerApp.port_retries=0", f"--ServerApp.token={token}",
-            f"--ServerApp.root_dir={root}", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-    import os
-
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        args.append("--allow-root")
-    port, log = jupyter_server("jupyter", args, cwd=root, ACI_EMULATOR_CLOCK="realtime")
+    port, log = jupyter_server("jupyter", lab_args(tmp_path / "config", root, token), cwd=root,
+                               ACI_EMULATOR_CLOCK="realtime")
     return f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK}?token={token}", log
 
 
