@@ -288,13 +288,14 @@ def test_serve_and_reset_on_a_served_kernel(served, tmp_path) -> None:
     assert done.returncode == 0 and f"served at {srv.url}" in done.stdout
 
 
-@pytest.mark.slow(30)
+@pytest.mark.slow(36)
 def test_the_notebooks_that_use_s_emulator_run_unchanged_over_the_url(served) -> None:
-    """08 (a private registry), 10 (faults, quota) and 11 (the .aio clients): their committed
-    outputs, compared strictly by nbval, with every kernel on the served emulator."""
+    """08 (a private registry), 10 (faults, quota), 11 (the .aio clients) and 12 (exec and
+    attach over the server's own wss): their committed outputs, compared strictly by nbval,
+    with every kernel on the served emulator."""
     emu, srv = served
     env = dict(os.environ, ACI_EMULATOR_URL=srv.url, ACI_EMULATOR_CA=srv.ca_file)
-    for nb in ("08_private_images", "10_troubleshooting", "11_many_tasks"):
+    for nb in ("08_private_images", "10_troubleshooting", "11_many_tasks", "12_inside_a_container"):
         emu.reset()   # each notebook's committed outputs start from an empty cloud
         done = subprocess.run(
             # --noconftest: the suite's conftest would drop ACI_EMULATOR_URL (this process's
