@@ -30,9 +30,10 @@ if TYPE_CHECKING:
     from .app import App
     from .model.containers import AttachCursor, ExecPlan
 
-#: The socket paths, in the shape of the recorded exec URI (ev:rec-exec:
-#: ``/execstream/sessionId/<guid>?api-version=1.0&rows=24&cols=80``); attach's is a guess.
-EXEC_PATH, ATTACH_PATH = "/execstream/sessionId/", "/attachstream/sessionId/"
+#: The socket paths, in the shapes Azure answers: exec's as recorded (ev:pub-exec:
+#: ``/execstream/sessionId/<guid>?api-version=1.0&rows=24&cols=80``), attach's as the
+#: Az.ContainerInstance docs show it (ev:doc-ps-attach: ``/logstream/sessionId/<guid>?api-version=1.0``).
+EXEC_PATH, ATTACH_PATH = "/execstream/sessionId/", "/logstream/sessionId/"
 
 
 @dataclass

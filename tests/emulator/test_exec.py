@@ -180,7 +180,7 @@ def test_attach_streams_from_now_on_including_a_restart():
             time.sleep(0.05)
         time.sleep(0.1)      # "boot" is printed: attach shows what comes after
         answer = c.aci.containers.attach(RG, "g1", "c1")
-        assert re.fullmatch(r"wss://127\.0\.0\.1:\d+/attachstream/sessionId/[0-9a-f-]{36}"
+        assert re.fullmatch(r"wss://127\.0\.0\.1:\d+/logstream/sessionId/[0-9a-f-]{36}"
                             r"\?api-version=1\.0", answer.web_socket_uri)
         ws = websocket.create_connection(answer.web_socket_uri,
                                          sslopt={"ca_certs": c.emu.ca_file}, timeout=20,

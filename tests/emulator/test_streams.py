@@ -68,6 +68,6 @@ def test_uris_have_the_recorded_shape():
     assert socket_uri("https://127.0.0.1:8443", "exec", "abc", 24, 80) == \
         "wss://127.0.0.1:8443/execstream/sessionId/abc?api-version=1.0&rows=24&cols=80"
     assert socket_uri("https://127.0.0.1:8443", "attach", "abc") == \
-        "wss://127.0.0.1:8443/attachstream/sessionId/abc?api-version=1.0"
+        "wss://127.0.0.1:8443/logstream/sessionId/abc?api-version=1.0"
     assert is_local("https://127.0.0.1:1") and is_local("https://LOCALHOST:2")
     assert not is_local("https://management.azure.com")

@@ -130,7 +130,7 @@ def test_a_bad_password_or_session_closes_the_socket(emu, how):
     if how == "unknown":
         uri = uri.replace("sessionId/", "sessionId/0")
     if how == "kind":
-        uri = uri.replace("/execstream/", "/attachstream/")
+        uri = uri.replace("/execstream/", "/logstream/")
     ws = connect(emu, uri)
     ws.send("wrong" if how == "wrong" else password)
     assert close_code(ws) == A.EXEC_REFUSED_CLOSE_CODE
