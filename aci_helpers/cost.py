@@ -1,8 +1,10 @@
 """A rough cost estimate of a container group from its CPU and memory requests.
 
-ACI bills a group per second for the vCPUs and GB of memory it *requests*, from when
-its image starts pulling until it stops. This is an ESTIMATE from a small price table:
-no discounts, no Windows surcharge, no GPU, no networking or storage, USD only.
+ACI bills a group per second for the vCPUs and GB of memory it *requests* while they are
+allocated to it (Microsoft: "billed by the second"; a stopped group is deallocated and
+billing stops). When exactly billing starts is not documented. This is an ESTIMATE from a
+small price table: no discounts, no Windows surcharge, no GPU, no networking or storage,
+USD only.
 """
 
 from __future__ import annotations
@@ -19,18 +21,29 @@ if TYPE_CHECKING:
     import pandas as pd
     from azure.mgmt.containerinstance.models import ContainerGroup
 
-PRICE_SOURCE = "https://azure.microsoft.com/en-us/pricing/details/container-instances/"
-# The figures below are the Linux, pay-as-you-go, East US rates of PRICE_SOURCE as quoted
-# in this project's issue notes on PRICE_READ_ON. The live page could not be reached from
-# the build environment, so they are NOT verified against it: the message says so.
-PRICE_READ_ON = "2026-11-25"
+# Where the rates come from, and where to look up today's: the Azure Retail Prices API
+# (no sign-in), filtered to the service and the region. It publishes ACI's Linux rates per
+# vCPU-hour and per GB-hour ("1 Hour"); ACI bills them per second.
+PRICE_SOURCE = "Azure Retail Prices API"
+PRICE_API = "https://prices.azure.com/api/retail/prices"
+PRICE_FILTER = "serviceName eq 'Container Instances' and armRegionName eq '{region}'"
+# The rates below were read from that API in 2026 by the author of this kit's issue 17 (a
+# review of every claim against public sources). This build environment cannot reach the
+# API: they are NOT re-checked here, and the estimate says so.
+PRICE_READ_ON = "2026"
+PRICE_READ_BY = "a kit author"
 CURRENCY = "USD"
 
-# region -> (per vCPU-second, per GB-second); Linux, Standard SKU, pay-as-you-go.
+# region -> (per vCPU-hour, per GB-hour); Linux, Standard SKU, pay-as-you-go.
 PRICES: dict[str, tuple[float, float]] = {
-    "eastus": (0.0000135, 0.0000015),
+    "eastus": (0.0405, 0.00445),
 }
 FALLBACK_REGION = "eastus"
+
+
+def lookup_url(region: str = FALLBACK_REGION) -> str:
+    """The Retail Prices API query that lists ACI's rates in ``region`` (e.g. 'westeurope')."""
+    return f"{PRICE_API}?$filter={PRICE_FILTER.format(region=region)}"
 
 
 @dataclass(frozen=True)
@@ -42,19 +55,29 @@ class CostEstimate:
     cpu: float
     memory_gb: float
     seconds: float
-    per_vcpu_second: float
-    per_gb_second: float
+    per_vcpu_hour: float
+    per_gb_hour: float
     note: str | None = None
+
+    @property
+    def per_vcpu_second(self) -> float:
+        """The vCPU rate per second (the API publishes it per hour; ACI bills per second)."""
+        return self.per_vcpu_hour / 3600
+
+    @property
+    def per_gb_second(self) -> float:
+        """The memory rate per GB-second."""
+        return self.per_gb_hour / 3600
 
     @property
     def cpu_cost(self) -> float:
         """The vCPU part of the estimate, in USD."""
-        return self.cpu * self.seconds * self.per_vcpu_second
+        return self.cpu * self.seconds * self.per_vcpu_hour / 3600
 
     @property
     def memory_cost(self) -> float:
         """The memory part of the estimate, in USD."""
-        return self.memory_gb * self.seconds * self.per_gb_second
+        return self.memory_gb * self.seconds * self.per_gb_hour / 3600
 
     @property
     def total(self) -> float:
@@ -64,14 +87,16 @@ class CostEstimate:
     def _lines(self) -> list[str]:
         who = f"'{self.group}'" if self.group else "the group"
         # Short lines: a notebook wraps long ones wherever it likes, even mid-word.
+        took = _fmt_duration(self.seconds)
         lines = [
-            f"Estimated cost of {who}: ${self.total:.4f} {CURRENCY} for {_fmt_duration(self.seconds)}",
+            f"Estimated cost of {who}: ${self.total:.5f} {CURRENCY} for {took}",
             f"  {self.cpu:g} vCPU, {self.memory_gb:g} GB, Linux, pay-as-you-go, {self.region}",
-            f"  vCPU:   {self.cpu:g} x {self.seconds:g} s x ${_price(self.per_vcpu_second)} = ${self.cpu_cost:.4f}",
-            f"  memory: {self.memory_gb:g} x {self.seconds:g} s x ${_price(self.per_gb_second)} = ${self.memory_cost:.4f}",
-            f"  An estimate only: rates as of {PRICE_READ_ON}, not verified against",
-            f"  {PRICE_SOURCE}",
-            "  (check it for today's).",
+            f"  vCPU:   {self.cpu:g} x {took} x ${_price(self.per_vcpu_hour)} per vCPU-hour = ${self.cpu_cost:.5f}",
+            f"  memory: {self.memory_gb:g} x {took} x ${_price(self.per_gb_hour)} per GB-hour = ${self.memory_cost:.5f}",
+            "  Billed per second. Rates: the Azure Retail Prices API, eastus,",
+            f"  as read by {PRICE_READ_BY} in {PRICE_READ_ON}; not re-checked here.",
+            f"  Today's, no sign-in needed: {PRICE_API}",
+            f"  ?$filter={PRICE_FILTER.format(region=self.region)}",
         ]
         if self.note:
             lines.append(f"  Note: {self.note}")
@@ -88,7 +113,7 @@ class CostEstimate:
 
 
 def _price(value: float) -> str:
-    return f"{value:.10f}".rstrip("0")
+    return f"{value:.10f}".rstrip("0").rstrip(".")
 
 
 def _fmt_duration(seconds: float) -> str:
@@ -129,11 +154,11 @@ def estimate_cost(
         per_cpu, per_gb = PRICES[region]
     else:
         per_cpu, per_gb = PRICES[FALLBACK_REGION]
-        note = f"no price recorded for {region}; East US rates used"
+        note = f"no rate recorded here for {region}: East US rates used"
     return CostEstimate(
         group=getattr(group, "name", None), region=region, cpu=float(cpu),
-        memory_gb=float(memory_gb), seconds=seconds, per_vcpu_second=per_cpu,
-        per_gb_second=per_gb, note=note,
+        memory_gb=float(memory_gb), seconds=seconds, per_vcpu_hour=per_cpu,
+        per_gb_hour=per_gb, note=note,
     )
 
 
@@ -152,9 +177,10 @@ def price_table() -> "pd.DataFrame":
     import pandas as pd  # noqa: PLC0415
 
     rows: list[dict[str, Any]] = [
-        {"region": r, "os": "Linux", "plan": "pay-as-you-go", "per_vcpu_second": c,
-         "per_gb_second": m, "per_vcpu_hour": round(c * 3600, 6), "per_gb_hour": round(m * 3600, 6),
-         "currency": CURRENCY, "source": PRICE_SOURCE, "read_on": PRICE_READ_ON}
+        {"region": r, "os": "Linux", "plan": "pay-as-you-go", "per_vcpu_hour": c,
+         "per_gb_hour": m, "per_vcpu_second": c / 3600, "per_gb_second": m / 3600,
+         "currency": CURRENCY, "source": PRICE_SOURCE, "read_on": PRICE_READ_ON,
+         "read_by": PRICE_READ_BY, "look_up": lookup_url(r)}
         for r, (c, m) in PRICES.items()
     ]
     return pd.DataFrame(rows)

@@ -112,8 +112,11 @@ _CONTAINER_NAME_RULES = ("Container names: 1-63 characters, lowercase letters, d
                          "not starting or ending with '-'.")
 _DNS_LABEL_RULES = ("DNS name labels: 5-63 characters, lowercase letters, digits and '-'; the first "
                     "a letter, the last a letter or digit.")
-_ENV_NAME_RULES = ("Environment variable names: 1-63 characters, letters, digits and '_', not "
-                   "starting or ending with '_'.")
+# Azure's own rule, as its InvalidContainerEnvironmentVariable message states it (quoted in
+# Azure/azure-rest-api-specs#19173, MicrosoftDocs/azure-docs#37092): no length limit is public.
+_ENV_NAME_RULES = ("An environment variable name must start with a letter or '_', followed by "
+                   "letters, digits or '_': 'MY_NAME', '_x1'; not 'discovery.type', '-Dkey' or "
+                   "'1ABC'.")
 _DNS_TAKEN = ("DNS name labels are unique per region, across all of Azure: pick another one, "
               "e.g. with another prefix (unique_name('web')), or draw yourself a new name suffix "
               "(set ACI_NAME_SUFFIX, or delete the file aci_helpers.names.suffix_file()).")
@@ -123,7 +126,8 @@ HINTS.update({
     "InvalidContainerName": _CONTAINER_NAME_RULES,
     "InvalidDnsNameLabel": _DNS_LABEL_RULES,
     "DnsNameLabelNotAvailable": _DNS_TAKEN,
-    "InvalidEnvironmentVariableName": _ENV_NAME_RULES,
+    "InvalidContainerEnvironmentVariable": _ENV_NAME_RULES,  # Azure's code
+    "InvalidEnvironmentVariableName": _ENV_NAME_RULES,  # the emulator's older guess
 })
 
 # For codes the reference marks *unconfirmed* (the service may send another one): the message.
@@ -133,6 +137,7 @@ _MESSAGE_HINTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"container group name .* is invalid", re.I), _GROUP_NAME_RULES),
     (re.compile(r"container name .* is invalid", re.I), _CONTAINER_NAME_RULES),
     (re.compile(r"environment variable name .* is invalid", re.I), _ENV_NAME_RULES),
+    (re.compile(r"valid environment variable name must start", re.I), _ENV_NAME_RULES),
     (re.compile(r"you must delete it first", re.I), HINTS["InvalidContainerGroupUpdate"]),
     (re.compile(r"quota", re.I), HINTS["ContainerGroupQuotaReached"]),
     (re.compile(r"image .* not accessible", re.I), HINTS["InaccessibleImage"]),

@@ -16,7 +16,7 @@ from aci_helpers import (
     ConfigurationError, aci_errors, estimate_cost, explain, multi_container_group, price_table,
     single_container_group, task_container_group,
 )
-from aci_helpers.cost import PRICE_READ_ON, PRICE_SOURCE
+from aci_helpers.cost import PRICE_API, PRICE_READ_ON, PRICE_SOURCE, lookup_url
 from aci_helpers.errors import explain_error
 
 TAG = {"created-by": "aci-tutorial"}
@@ -113,6 +113,13 @@ def test_explain_not_found():
      "[a-z0-9])?' (e.g. 'my-name').", "lowercase"),
     ("SomeUnconfirmedCode", "The DNS name label 'x' in container group 'g' not available. Try using "
      "a different label.", "unique per region"),
+    # Azure's code and message for an environment variable name (Azure/azure-rest-api-specs#19173)
+    ("InvalidContainerEnvironmentVariable", "The environment variable name in container 'es' of "
+     "container group 'es' is invalid. A valid environment variable name must start with alphabetic "
+     "character or '_', followed by a string of alphanumeric characters or '_' (e.g. 'my_name',  or "
+     "'MY_NAME',  or 'MyName').", "start with a letter or '_', followed by letters, digits or '_'"),
+    ("SomeOtherCode", "A valid environment variable name must start with alphabetic character or '_'",
+     "not 'discovery.type'"),
 ])
 def test_hints(code, message, needle):
     e = explain_error(arm_error(HttpResponseError, 400, code, message))
@@ -155,15 +162,20 @@ def test_explain_configuration_error():
 def test_cost_of_the_multi_group_for_an_hour():
     est = estimate_cost(multi_container_group("aci-1", "eastus"), timedelta(hours=1))
     assert (est.cpu, est.memory_gb, est.seconds) == (2.0, 4.0, 3600.0)
-    assert est.total == pytest.approx(2 * 3600 * 0.0000135 + 4 * 3600 * 0.0000015)
+    # the Retail Prices API's hourly rates (eastus, Linux, as read in 2026), billed per second
+    assert est.total == pytest.approx(2 * 0.0405 + 4 * 0.00445)
+    assert est.per_vcpu_second == pytest.approx(0.0405 / 3600)
     text = str(est)
-    assert "Estimated" in text and "estimate" in text.lower()
-    assert PRICE_SOURCE in text and PRICE_READ_ON in text and est.note is None
+    assert "Estimated" in text and "not re-checked" in text
+    assert PRICE_SOURCE in text and PRICE_READ_ON in text and PRICE_API in text and est.note is None
+    assert "armRegionName eq 'eastus'" in text
 
 
 def test_cost_unknown_region_says_so():
     est = estimate_cost(cpu=1, memory_gb=1, duration=60, region="West Europe")
     assert est.region == "westeurope" and "East US rates" in est.note and "Note:" in str(est)
+    assert "armRegionName eq 'westeurope'" in str(est)  # where to look up the region's own
+    assert lookup_url("westeurope").startswith(PRICE_API + "?$filter=serviceName eq 'Container Instances'")
     assert est._repr_markdown_().startswith("```text")
 
 
@@ -177,9 +189,10 @@ def test_cost_needs_inputs():
 def test_price_table_cites_source_and_date():
     df = price_table()
     row = df.iloc[0]
-    assert row["region"] == "eastus" and row["per_vcpu_second"] == 0.0000135
-    assert row["per_gb_second"] == 0.0000015
+    assert row["region"] == "eastus" and row["per_vcpu_hour"] == 0.0405
+    assert row["per_gb_hour"] == 0.00445 and row["per_gb_second"] == pytest.approx(0.00445 / 3600)
     assert row["source"] == PRICE_SOURCE and row["read_on"] == PRICE_READ_ON
+    assert row["look_up"] == lookup_url("eastus")
 
 
 def test_markdown_keeps_what_html_or_emphasis_would_eat():
