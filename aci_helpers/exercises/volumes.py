@@ -30,9 +30,10 @@ def check_share_reader(s: "Session", name: str, my_group: Any, share: Any) -> Fe
     mount_hint = ("Volume(name='results', azure_file=AzureFileVolume(share_name=share.name, "
                   "storage_account_name=share.account, storage_account_key=share.key))")
     if unanswered(my_group):
-        return not_yet(f"my_group is still None: build a ContainerGroup with restart policy "
-                       f"Never, the volume {mount_hint}, and one alpine container that mounts it "
-                       "read-only at /mnt/results and runs cat /mnt/results/romeo_juliet.txt.")
+        # The first answer says what to build, never the expression that builds it.
+        return not_yet("my_group is still None: build a ContainerGroup, a task, whose one alpine "
+                       "container sees the share with the results at /mnt/results, without being "
+                       "able to change it, and prints romeo_juliet.txt.")
     if not isinstance(my_group, ContainerGroup) or not my_group.containers:
         return not_yet(f"my_group is a {type(my_group).__name__}, not a ContainerGroup with a "
                        "container: use the model classes, as for the reader above.")

@@ -41,10 +41,10 @@ def real_answers() -> dict[str, str]:
     with connect("emulator", state="memory", clock="instant") as s:
         ensure_resource_group(s)
         command = ["/bin/sh", "-c", "echo FOO", "echo BAR"]
-        s.aci.container_groups.begin_create_or_update(
-            s.resource_group, "two", task_container_group("two", s.location, command=command, env={})).result()
+        task = task_container_group("two", s.location, command=command, env={})
+        s.aci.container_groups.begin_create_or_update(s.resource_group, "two", task).result()
         wait_for_container(s, "two")
-        answers["03b"] = check_two_commands(s, "two", command).text
+        answers["03b"] = check_two_commands(s, "two", task.containers[0]).text
     return answers
 
 

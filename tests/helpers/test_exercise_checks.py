@@ -24,24 +24,35 @@ def test_identity_pull(s):
     ensure_resource_group(s)
     reg = private_registry(s)
     name = "mi-task"
+
+    def task(credentials=None, identity=None):
+        t = task_container_group(name, s.location, image=reg.image("aci-wordcount:v1"))
+        t.image_registry_credentials, t.identity = credentials, identity
+        return t
+
+    carried = m.ContainerGroupIdentity(type="UserAssigned", user_assigned_identities={
+        reg.identity: m.UserAssignedIdentities()})
     right = [m.ImageRegistryCredential(server=reg.server, identity=reg.identity)]
-    assert check_identity_pull(s, name, reg, None).text.startswith("Not yet: my_credentials is still None")
-    assert "takes a list" in check_identity_pull(s, name, reg, right[0]).text
+    assert check_identity_pull(s, name, reg, None).text.startswith("Not yet: my_task should be the task")
+    first = check_identity_pull(s, name, reg, task()).text
+    assert first.startswith("Not yet: my_task has no way into the registry yet")
+    assert "ImageRegistryCredential(" not in first  # the first answer never gives it away
+    assert "takes a list" in check_identity_pull(s, name, reg, task(right[0], carried)).text
     with_password = [m.ImageRegistryCredential(server=reg.server, username=reg.username,
                                                password=reg.password)]
-    assert "leave username and password out" in check_identity_pull(s, name, reg, with_password).text
+    assert "leave username and password out" in check_identity_pull(
+        s, name, reg, task(with_password, carried)).text
     other = [m.ImageRegistryCredential(server="other.azurecr.io", identity=reg.identity)]
-    assert "the image is on" in check_identity_pull(s, name, reg, other).text
-    assert "is not in the cloud" in check_identity_pull(s, name, reg, right).text
-    task = task_container_group(name, s.location, image=reg.image("aci-wordcount:v1"))
-    task.identity = m.ContainerGroupIdentity(type="UserAssigned", user_assigned_identities={
-        reg.identity: m.UserAssignedIdentities()})
-    task.image_registry_credentials = with_password
-    create(s, name, task)
-    assert "still pulls with a username and password" in check_identity_pull(s, name, reg, right).text
-    task.image_registry_credentials = right
-    create(s, name, task)
-    feedback = check_identity_pull(s, name, reg, right)
+    assert "the image is on" in check_identity_pull(s, name, reg, task(other, carried)).text
+    assert "does not carry" in check_identity_pull(s, name, reg, task(right)).text
+    system = m.ContainerGroupIdentity(type="SystemAssigned")
+    assert "InvalidImageRegistryIdentity" in check_identity_pull(s, name, reg, task(right, system)).text
+    assert "is not in the cloud" in check_identity_pull(s, name, reg, task(right, carried)).text
+    create(s, name, task(with_password, carried))
+    assert "still pulls with a username and password" in check_identity_pull(
+        s, name, reg, task(right, carried)).text
+    create(s, name, task(right, carried))
+    feedback = check_identity_pull(s, name, reg, task(right, carried))
     assert feedback.passed and str(reg.password) not in feedback.text, feedback.text
 
 
@@ -50,13 +61,17 @@ def test_fixed_loop(s):
     name = "loop"
     create_always = task_container_group(name, s.location, restart_policy="Always")
     s.aci.container_groups.begin_create_or_update(s.resource_group, name, create_always).result()
-    assert check_fixed_loop(s, name, None).text.startswith("Not yet: my_restart_policy is still None")
-    assert "'Always' is what restarts" in check_fixed_loop(s, name, "Always").text
-    assert "not a restart policy" in check_fixed_loop(s, name, "Sometimes").text
-    assert "still has restart policy Always" in check_fixed_loop(s, name, "Never").text
+    assert check_fixed_loop(s, name, None).text.startswith("Not yet: fixed is still None")
+    assert "which is what restarts" in check_fixed_loop(s, name, create_always).text
+    never = task_container_group(name, s.location, restart_policy="Never")
+    sometimes = task_container_group(name, s.location, restart_policy="Sometimes")
+    assert "not a restart policy" in check_fixed_loop(s, name, sometimes).text
+    assert "still has restart policy Always" in check_fixed_loop(s, name, never).text
     s.aci.container_groups.begin_delete(s.resource_group, name).result()
-    create(s, name, task_container_group(name, s.location, restart_policy="OnFailure"))
-    feedback = check_fixed_loop(s, name, m.ContainerGroupRestartPolicy.ON_FAILURE)
+    assert "create it again with fixed" in check_fixed_loop(s, name, never).text
+    on_failure = task_container_group(name, s.location, restart_policy=m.ContainerGroupRestartPolicy.ON_FAILURE)
+    create(s, name, on_failure)
+    feedback = check_fixed_loop(s, name, on_failure)
     assert feedback.passed and "0 restarts" in feedback.text, feedback.text
 
 
@@ -118,15 +133,34 @@ def test_what_cannot_change_in_place():
 
 def test_a_check_names_a_group_it_did_not_expect_and_the_way_out(s):
     ensure_resource_group(s)
-    name = "aci-970777-03-try"
+    reg = private_registry(s)
+    name = "aci-970777-08-mi-task"
     s.aci.container_groups.begin_create_or_update(
         s.resource_group, name, single_container_group(name, s.location, cpu=2)).result()
-    text = check_word_count(s, name, 3, 10).text
+    mine = task_container_group(name, s.location, image=reg.image("aci-wordcount:v1"))
+    mine.identity = m.ContainerGroupIdentity(type="UserAssigned", user_assigned_identities={
+        reg.identity: m.UserAssignedIdentities()})
+    mine.image_registry_credentials = [m.ImageRegistryCredential(server=reg.server, identity=reg.identity)]
+    text = check_identity_pull(s, name, reg, mine).text
     assert text.startswith(f"Not yet: a group named {name} is in the cloud, but not the one this "
                            "exercise's cell sends (restart policy Always; CPU and memory 2 CPU / 1 GB)")
     assert "something else made it" in text  # never blamed on the learner's answer
     assert f"begin_delete(s.resource_group, '{name}')" in text
     assert "your cell again" in text
+
+
+def test_a_task_in_the_cloud_that_is_not_the_learners_model(s):
+    """03: the cloud holds another task under the name (an earlier answer, sent): the check
+    says to run the cell again, which deletes it first when Azure cannot update it."""
+    ensure_resource_group(s)
+    name = "aci-970777-03-try"
+    create(s, name, task_container_group(name, s.location))  # Romeo and Juliet, 5 words
+    mine = task_container_group(name, s.location, command=None, env={"NumWords": "3", "MinLength": "10"})
+    text = check_word_count(s, name, mine).text
+    assert "the task in the cloud is not your my_task" in text and "run the cell again" in text, text
+    create(s, name, mine)
+    feedback = check_word_count(s, name, mine)
+    assert feedback.passed and "ROSENCRANTZ (69)" in feedback.text, feedback.text
 
 
 def test_checks_after_the_clean_up_say_what_to_run(s):
@@ -167,9 +201,12 @@ def test_00s_pass_names_your_group_first_and_at_most_five(s):
     for i in range(30):
         s.resources.resource_groups.create_or_update(
             f"aci-ws-demo-p{i:02d}", {"location": s.location, "tags": dict(TUTORIAL_TAGS)})
-    tagged = sorted(g.name for g in s.resources.resource_groups.list()
-                    if (g.tags or {}).get("created-by") == "aci-tutorial")
-    text = check_tutorial_groups(s, tagged).text
+    def tutorial_group_names(client):
+        return [g.name for g in client.resource_groups.list()
+                if (g.tags or {}).get("created-by") == "aci-tutorial"]
+
+    tagged = tutorial_group_names(s.resources)
+    text = check_tutorial_groups(s, tutorial_group_names).text
     assert text.startswith("Pass"), text
     names = text.split("exactly those: ")[1]
     assert names.startswith(s.resource_group), names

@@ -69,11 +69,31 @@ def attempt(key: str, answer: str | None) -> Feedback:
     return feedback
 
 
+FN00 = "def tutorial_group_names(client):\n    return {}\n"
 SEND_TRY = "wait(s.aci.container_groups.begin_create_or_update(s.resource_group, try_name, my_group))\n"
 SEND_LEAN = "wait(s.aci.container_groups.begin_create_or_update(s.resource_group, lean_name, my_group))\n"
-RUN_TWO = ("wait(s.aci.container_groups.begin_create_or_update(s.resource_group, two_name, "
-           "task_container_group(two_name, s.location, command=my_command, env={})))\n"
-           "wait_for_container(s, two_name)\n")
+# 03b: the learner's Container, sent as the exercise cell sends it (a failed create is Azure's
+# answer to a program that does not exist: the check reads the group it leaves)
+CONTAINER03B = ("my_container = Container(name=two_name, image='mcr.microsoft.com/azuredocs/aci-wordcount', "
+                "resources=ResourceRequirements(requests=ResourceRequests(cpu=1.0, memory_in_gb=1.0)), "
+                "command={})\n")
+RUN_TWO = ("two = ContainerGroup(location=s.location, containers=[my_container], os_type='Linux', "
+           "restart_policy='Never', tags=tutorial_tags())\n"
+           "try:\n"
+           "    wait(s.aci.container_groups.begin_create_or_update(s.resource_group, two_name, two))\n"
+           "    wait_for_container(s, two_name)\n"
+           "except HttpResponseError:\n"
+           "    pass\n")
+# 03: the learner's model of the task (the notebook's imports), and the exercise cell's send
+ENV03 = "[EnvironmentVariable(name='NumWords', value='{}'), EnvironmentVariable(name='MinLength', value='{}')]"
+TASK03 = ("my_task = ContainerGroup(location=s.location, os_type='Linux', restart_policy={policy}, "
+          "tags=tutorial_tags(), containers=[Container(name=try_name, "
+          "image='mcr.microsoft.com/azuredocs/aci-wordcount', "
+          "resources=ResourceRequirements(requests=ResourceRequests(cpu=1.0, memory_in_gb=1.0)), "
+          "environment_variables={env})])\n")
+SEND03 = ("delete_if_not_updatable(s, try_name, my_task)\n"
+          "wait(s.aci.container_groups.begin_create_or_update(s.resource_group, try_name, my_task))\n"
+          "wait_for_container(s, try_name)\n")
 SEND_READER = ("wait(s.aci.container_groups.begin_create_or_update(s.resource_group, try_name, "
                "my_group))\n")
 
@@ -87,16 +107,23 @@ def reader(mount: str = "VolumeMount(name='results', mount_path='/mnt/results', 
             f"command={command}, volume_mounts=[{mount}])])\n")
 
 
-RUN_COUNT = ("wait(s.aci.container_groups.begin_create_or_update(s.resource_group, try_name, "
-             "task_container_group(try_name, s.location, env={'NumWords': str(MY_NUM_WORDS), "
-             "'MinLength': str(MY_MIN_LENGTH)})))\nwait_for_container(s, try_name)\n")
 
 WRONG = {
     "00": [
-        ("tutorial_groups = [g.name for g in s.resources.resource_groups.list()]",
-         "other-team-rg does not carry the tag"),
-        ("tutorial_groups = list(s.resources.resource_groups.list())", "not the ResourceGroup objects"),
-        ("tutorial_groups = 'aci-tutorial-rg'", "should be a list of names"),
+        (FN00.format("[g.name for g in client.resource_groups.list()]"),
+         "other-team-rg, sandbox-rg do not carry the tag"),
+        (FN00.format("[g.name for g in client.resource_groups.list() "
+                     "if g.tags.get('created-by') == 'aci-tutorial']"), "has tags None, not {}"),
+        (FN00.format("[g.name for g in client.resource_groups.list() "
+                     "if g.tags and g.tags['created-by'] == 'aci-tutorial']"), "KeyError"),
+        (FN00.format("[g for g in client.resource_groups.list() "
+                     "if (g.tags or {}).get('created-by') == 'aci-tutorial']"), "not the ResourceGroup objects"),
+        (FN00.format("(g.name for g in client.resource_groups.list() "
+                     "if (g.tags or {}).get('created-by') == 'aci-tutorial')"), "read lazily"),
+        (FN00.format("['aci-tutorial-rg']"), "sent no request"),
+        (FN00.format("[g.name for g in client.resource_groups.list_all()]"),
+         "Tab after client.resource_groups. shows its methods"),
+        ("tutorial_group_names = ['aci-tutorial-rg']", "should be a function taking a client"),
     ],
     "01": [
         ("my_group = single_container_group(try_name, s.location)\n" + SEND_TRY,
@@ -125,15 +152,30 @@ WRONG = {
          "the app requests 1 CPU and 2 GB; 1 and 1.5 are wanted"),
     ],
     "03": [
-        ("MY_NUM_WORDS, MY_MIN_LENGTH = 10, 3\n" + RUN_COUNT, "swapped"),
-        ("MY_NUM_WORDS, MY_MIN_LENGTH = 3, 10\n", "is not in the cloud yet"),
-        ("MY_NUM_WORDS, MY_MIN_LENGTH = 5, 8\n" + RUN_COUNT, "asks for the 3 most frequent words"),
+        (TASK03.format(env=ENV03.format(3, 10), policy="None"), "sets no restart policy"),
+        (TASK03.format(env=ENV03.format(10, 3), policy="'Never'") + SEND03, "swapped"),
+        (TASK03.format(env=ENV03.format(5, 8), policy="'Never'"), "asks for the 3 most frequent words"),
+        (TASK03.format(env="[EnvironmentVariable(name='numwords', value='3'), "
+                       "EnvironmentVariable(name='minlength', value='10')]", policy="'Never'"),
+         "names are case-sensitive"),
+        (TASK03.format(env="[EnvironmentVariable(name='NumWords', secure_value='3'), "
+                       "EnvironmentVariable(name='MinLength', value='10')]", policy="'Never'"),
+         "is a secure_value"),
+        (TASK03.format(env=ENV03.format(3, 10), policy="'Never'"), "is not in the cloud yet"),
+        (TASK03.format(env=ENV03.format(3, 10), policy="'Never'").replace(
+            "image=", "command=['python', 'wordcount.py', 'http://shakespeare.mit.edu/romeo_juliet/full.html'], image="),
+         "it counts Romeo and Juliet"),
+        ("my_task = {'NumWords': '3', 'MinLength': '10'}", "not a ContainerGroup"),
     ],
     "03b": [
-        ("my_command = ['echo FOO; echo BAR']\n" + RUN_TWO, "exit code 127"),
-        ("my_command = ['echo', 'FOO;', 'echo', 'BAR']\n" + RUN_TWO, "echo printed the rest as text"),
-        ("my_command = ['/bin/sh', '-c', 'echo FOO', 'echo BAR']\n" + RUN_TWO, "only FOO"),
-        ("my_command = 'echo FOO; echo BAR'", "not one string"),
+        (CONTAINER03B.format("['echo FOO; echo BAR']") + RUN_TWO, "there is no program named 'echo FOO; echo BAR'"),
+        (CONTAINER03B.format("['echo', 'FOO;', 'echo', 'BAR']") + RUN_TWO, "echo printed the rest as text"),
+        (CONTAINER03B.format("['/bin/sh', '-c', 'echo FOO', 'echo BAR']") + RUN_TWO, "only FOO"),
+        (CONTAINER03B.format("'echo FOO; echo BAR'"), "not one string"),
+        (CONTAINER03B.format("None"), "has no command"),
+        ("my_container = ContainerGroup(location=s.location, containers=[], os_type='Linux')",
+         "a whole ContainerGroup"),
+        (CONTAINER03B.format("['/bin/sh', '-c', 'echo FOO; echo BAR']"), "is not in the cloud yet"),
     ],
     "04": [
         ("def public_fqdns(groups):\n"
@@ -170,20 +212,39 @@ WRONG = {
     ],
     # second track: 08, 10, 11 (beyond)
     "08": [
-        ("my_credentials = [ImageRegistryCredential(server=reg.server, username=reg.username, "
-         "password=reg.password)]", "leave username and password out"),
-        ("my_credentials = ImageRegistryCredential(server=reg.server, identity=reg.identity)",
+        ("my_task.identity = ContainerGroupIdentity(type='UserAssigned', user_assigned_identities="
+         "{reg.identity: UserAssignedIdentities()})\nmy_task.image_registry_credentials = "
+         "[ImageRegistryCredential(server=reg.server, username=reg.username, password=reg.password)]",
+         "leave username and password out"),
+        ("my_task.image_registry_credentials = ImageRegistryCredential(server=reg.server, identity=reg.identity)",
          "takes a list"),
-        ("my_credentials = [ImageRegistryCredential(server='acitutorial.azurecr.io', identity=reg.identity)]",
-         "the credential's server is 'acitutorial.azurecr.io'"),
-        ("my_credentials = [ImageRegistryCredential(server=reg.server, identity=reg.identity)]",
-         "is not in the cloud"),
+        ("my_task.image_registry_credentials = [ImageRegistryCredential(server='acitutorial.azurecr.io', "
+         "identity=reg.identity)]", "the credential's server is 'acitutorial.azurecr.io'"),
+        # the credential alone: Azure refuses the create (the cell raises); the check says why
+        ("my_task.image_registry_credentials = [ImageRegistryCredential(server=reg.server, identity=reg.identity)]",
+         "the credential names an identity the group does not carry"),
+        ("my_task.identity = ContainerGroupIdentity(type='SystemAssigned')\n"
+         "my_task.image_registry_credentials = [ImageRegistryCredential(server=reg.server, identity=reg.identity)]",
+         "A system-assigned identity exists only once the group is created"),
+        ("my_task.identity = ContainerGroupIdentity(type='UserAssigned', user_assigned_identities=[reg.identity])\n"
+         "my_task.image_registry_credentials = [ImageRegistryCredential(server=reg.server, identity=reg.identity)]",
+         "user_assigned_identities is a dict"),
+        ("my_task.identity = ContainerGroupIdentity(type='UserAssigned', user_assigned_identities="
+         "{reg.identity: UserAssignedIdentities()})\nmy_task.image_registry_credentials = "
+         "[ImageRegistryCredential(server=reg.server, identity=reg.identity)]", "is not in the cloud"),
     ],
     "10": [
-        ("my_restart_policy = 'Always'", "'Always' is what restarts"),
-        ("my_restart_policy = 'Sometimes'", "not a restart policy"),
-        # set in Python, but the cell was not run: the cloud still has the looping group
-        ("my_restart_policy = 'Never'", "still has restart policy Always"),
+        ("fixed = task_container_group(loop_name, s.location, restart_policy='Always')", "which is what restarts"),
+        ("fixed = task_container_group(loop_name, s.location, restart_policy='Sometimes')", "not a restart policy"),
+        ("fixed = 'Never'", "not a ContainerGroup"),
+        # the update alone: Azure refuses it (InvalidContainerGroupUpdate); the cloud keeps Always
+        ("from azure.core.exceptions import ResourceExistsError\n"
+         "fixed = task_container_group(loop_name, s.location, restart_policy='Never')\n"
+         "try:\n    wait(s.aci.container_groups.begin_create_or_update(s.resource_group, loop_name, fixed))\n"
+         "except ResourceExistsError:\n    pass", "cannot change in place"),
+        ("fixed = task_container_group(loop_name, s.location, restart_policy='Never')\n"
+         "wait(s.aci.container_groups.begin_delete(s.resource_group, loop_name))",
+         "create it again with fixed"),
     ],
     "11": [
         ("my_spot_task = task_container_group(spot_name, 'westus')", "set it to 'Spot'"),
