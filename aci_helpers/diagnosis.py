@@ -28,6 +28,12 @@ if TYPE_CHECKING:
     from .session import Session
 
 LOG_TAIL = 5
+_SHELLS = ("sh", "bash", "ash", "dash", "zsh")
+
+
+def _runs_a_shell(command: list[str] | None) -> bool:
+    """The command runs a shell (``['/bin/sh', '-c', ...]``): a 127 is then the shell's."""
+    return bool(command) and command[0].rsplit("/", 1)[-1] in _SHELLS
 _NOT_FOUND_MARKERS = ("executable file not found", "not found in $path", ": not found",
                       "no such file or directory")
 
@@ -172,7 +178,7 @@ def _container_findings(c: "Container", policy: str, log: str | None) -> list[Fi
                       "end, and a task needs restart policy 'Never' or 'OnFailure'")
         return [Finding("crash-loop", c.name,
                         f"crash loop: the container {why} and is restarted again and again "
-                        f"({restarts} restart(s) so far, with growing back-off delays)",
+                        f"({restarts} restart(s) so far)",
                         (*evidence, *log_ev), advice)]
 
     if cur is None:
@@ -182,10 +188,17 @@ def _container_findings(c: "Container", policy: str, log: str | None) -> list[Fi
             return [Finding("completed", c.name, "the task completed (exit code 0)",
                             (_state_text("current state", cur),))]
         if cur.exit_code in (126, 127) or missing:
+            seen = (_state_text("current state", cur), f"command {c.command}",
+                    *([f"log or event: {missing}"] if missing else []))
+            if _runs_a_shell(c.command):  # 127 is the shell's own: a program it could not find
+                return [Finding("command-not-found", c.name,
+                                f"the shell could not find a command of its command line (exit "
+                                f"code {cur.exit_code}: not found)", seen,
+                                "check the spelling of each program in the command line, and "
+                                "that the image has it (the log shows the shell's message)")]
             return [Finding("command-not-found", c.name,
                             f"the command could not start (exit code {cur.exit_code}: not found)",
-                            (_state_text("current state", cur), f"command {c.command}",
-                             *([f"log or event: {missing}"] if missing else [])),
+                            seen,
                             "the first item of `command` must be a program in the image; put "
                             "each argument in its own item, or run a shell: "
                             "['/bin/sh', '-c', 'your command line']")]

@@ -82,6 +82,16 @@ def test_command_not_found_from_the_log_or_a_warning_event():
     assert f.kind == "command-not-found" and "executable file not found" in f.evidence[-1]
 
 
+def test_a_shells_127_is_a_command_of_its_command_line():
+    """Exit 127 from ['/bin/sh', '-c', ...] is the shell's (POSIX): the program that runs exists,
+    so the advice is about the command line, not the first item of `command`."""
+    g = built(view(state("Terminated", 127, "Error")), policy="Never", group_state="Failed",
+              command=["/bin/sh", "-c", "pyhton x.py"])
+    f = diagnose_group(g, {"c": "/bin/sh: 1: pyhton: not found"}).findings[0]
+    assert f.kind == "command-not-found" and "the shell could not find a command" in f.what
+    assert "spelling" in f.advice and "first item" not in f.advice
+
+
 def test_the_json_of_a_group_is_read_too():
     """As the REST API (or `az container show`) returns it: converted with the SDK's models."""
     g = built(view(state("Terminated", 0, "Completed")), policy="Never")
