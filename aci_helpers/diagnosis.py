@@ -183,6 +183,14 @@ def _container_findings(c: "Container", policy: str, log: str | None) -> list[Fi
 
     if cur is None:
         return []
+    if cur.state == "Waiting" and missing:  # the create failed: its program is not in the image
+        return [Finding("command-not-found", c.name,
+                        "the container could not start: its program is not in the image",
+                        (_state_text("current state", cur), f"command {c.command}",
+                         f"log or event: {missing}"),
+                        "the first item of `command` must be a program in the image; put each "
+                        "argument in its own item, or run a shell: ['/bin/sh', '-c', 'your "
+                        "command line']. Then delete the group and create it again")]
     if cur.state == "Terminated":
         if cur.exit_code == 0:
             return [Finding("completed", c.name, "the task completed (exit code 0)",
@@ -233,10 +241,15 @@ def diagnose_group(group: "ContainerGroup | dict", logs: dict[str, str] | None =
     view = group.instance_view
     state = view.state if view is not None else None
     if enum_text(group.provisioning_state) == "Failed":
-        ev = [_event_text(e) for e in (view.events if view else None) or []]
-        findings.append(Finding("deployment-failed", None, "the deployment failed",
-                                (f"provisioningState {group.provisioning_state}", *ev),
-                                "read the events; delete the group and create it again once fixed"))
+        events = (view.events if view else None) or []
+        capacity = any((e.name or "").startswith("InsufficientCapacity") for e in events)
+        findings.append(Finding(
+            "deployment-failed", None,
+            "the deployment failed: the region had no capacity for it" if capacity
+            else "the deployment failed",
+            (f"provisioningState {group.provisioning_state}", *map(_event_text, events)),
+            "delete the group, then create it again later, smaller, or in another region"
+            if capacity else "read the events; delete the group and create it again once fixed"))
     if view is None and not any(c.instance_view for c in group.containers or []):
         return Diagnosis(name, (*findings, Finding(
             "no-view", None, "no instance view to read", (

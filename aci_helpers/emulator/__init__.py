@@ -90,6 +90,8 @@ class Emulator:
     :param seed: non-negative integer; with the instant clock, equal seeds and equal calls
         give byte-identical answers (exec and attach answers aside: a fresh password).
     :param quota_cores: standard-core quota per region (default 100, like Azure).
+    :param spot_quota_cores: the Spot-core quota per region (StandardSpotCores; default 100,
+        Azure's for Enterprise Agreement subscriptions; 0 or more).
     :param speed: realtime clock only: virtual time runs ``speed`` times faster than the
         wall clock (a number >= 1; default 1), states come in the same order, and the
         transport's ``sleep`` sleeps ``speed`` times less.
@@ -101,7 +103,8 @@ class Emulator:
 
     def __init__(self, state: str | os.PathLike | None = None, clock: str = "realtime",
                  seed: int = 0, *, quota_cores: float = A.DEFAULT_QUOTA_CORES,
-                 speed: float = 1.0) -> None:
+                 speed: float = 1.0,
+                 spot_quota_cores: float = A.DEFAULT_SPOT_QUOTA_CORES) -> None:
         if state is not None and not isinstance(state, (str, os.PathLike)):
             raise ValueError(f"state must be a file path or None (in-memory), not "
                              f"{type(state).__name__}")
@@ -115,13 +118,15 @@ class Emulator:
         if isinstance(quota_cores, bool) or not isinstance(quota_cores, (int, float)) \
                 or quota_cores <= 0:
             raise ValueError(f"quota_cores must be a positive number, not {quota_cores!r}")
+        _check_spot_quota(spot_quota_cores)
         self._clock = make_clock(clock, speed)
         self._catalog = load_catalog()
         self.seed = seed
         self.subscription_id = A.SUBSCRIPTION_ID
         self.tenant_id = A.TENANT_ID
         self._store = Store(state)
-        self._cloud = Cloud(self.subscription_id, seed, quota_cores, self._catalog)
+        self._cloud = Cloud(self.subscription_id, seed, quota_cores, self._catalog,
+                            spot_quota_cores)
         self._app = App(self._store, self._clock, self._cloud)
         self._app.socket_base = self.socket_base
         self._sockets: "Server | None" = None
@@ -215,13 +220,21 @@ class Emulator:
 
     def inject_fault(self, method: str, path: str, *, status: int = 409,
                      code: str = "ServiceUnavailable", message: str | None = None,
-                     times: int = 1, retry_after: int | None = None) -> None:
+                     times: int = 1, retry_after: int | None = None,
+                     during: str = "request", event: str | None = None) -> None:
         """Answer the next ``times`` requests whose method matches and whose path matches the
         regular expression ``path`` with an ARM error (``status``, ``code``, ``message``),
         changing nothing. For tests and demos of the errors real Azure sometimes sends
-        (throttling 429, no capacity, 500). azure-core retries 408/429/5xx by itself."""
+        (throttling 429, no capacity, 500). azure-core retries 408/429/5xx by itself.
+
+        ``during="operation"`` (a PUT of a container group): the create is accepted and its
+        long-running operation ends ``Failed`` with ``code`` and ``message``; the group is
+        left ``Failed``, with a Warning event ``event``. For the default code,
+        ``ServiceUnavailable``, the message and event are Azure's for a region out of
+        capacity (``The requested resource is not available in the location ...``,
+        ``InsufficientCapacity.``)."""
         self._app.faults.add(method, path, status=status, code=code, message=message,
-                             times=times, retry_after=retry_after)
+                             times=times, retry_after=retry_after, during=during, event=event)
 
     @property
     def quota_cores(self) -> float:
@@ -232,6 +245,18 @@ class Emulator:
     def quota_cores(self, cores: float) -> None:
         # Per object, like injected faults: other processes on the state file keep theirs.
         self._cloud.quota_cores = check_quota(cores)
+
+    @property
+    def spot_quota_cores(self) -> float:
+        """The Spot-core quota per region (StandardSpotCores) this Emulator object enforces
+        and reports; 0 refuses every Spot group, as on subscriptions that have none."""
+        return self._cloud.spot_quota_cores
+
+    @spot_quota_cores.setter
+    def spot_quota_cores(self, cores: float) -> None:
+        # Per object, like quota_cores and injected faults.
+        _check_spot_quota(cores)
+        self._cloud.spot_quota_cores = cores
 
     def add_registry(self, server: str, images: Mapping[str, str] | None = None, *,
                      username: str | None = None,
@@ -282,3 +307,10 @@ class Emulator:
         speed = f", speed={self.speed:g}" if self.speed != 1 else ""
         return (f"Emulator(state={self._store.path!r}, clock={self._clock.kind!r}, "
                 f"seed={self.seed}{speed})")
+
+
+def _check_spot_quota(cores: object) -> None:
+    """A Spot-core quota is a finite number of zero or more (Azure's is 0 on some subscriptions)."""
+    if isinstance(cores, bool) or not isinstance(cores, (int, float)) or not cores >= 0 \
+            or cores == float("inf"):
+        raise ValueError(f"spot_quota_cores must be a number of zero or more, not {cores!r}")

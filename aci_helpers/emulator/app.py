@@ -137,7 +137,7 @@ class App:
         if not auth.startswith("Bearer ") or not auth[7:].strip():
             raise InvalidAuthenticationToken("Authentication failed. The 'Authorization' "
                                              "header is provided in an invalid format.")
-        self.faults.check(req.method, req.path, session)
+        fail = self.faults.check(req.method, req.path, session)
         route, params = routing.match(req.path)
         if route is None:
             self._unknown(req)
@@ -156,6 +156,7 @@ class App:
         write = req.method not in _READ_METHODS
         if write:
             self.cloud.warm()  # outside the lock: other kernels never wait for our imports
+        req.fail_operation = fail
         return self._transact(req, route, handler, sub, write)
 
     def _transact(self, req: Request, route: routing.Route, handler: Callable[[Env], Reply],
@@ -209,7 +210,7 @@ class App:
     def _serve(self, req: Request, route: routing.Route, handler: Callable[[Env], Reply],
                sub: str | None, tx: Tx, now: float, write: bool) -> Reply:
         """The handler's answer, inside the request's transaction."""
-        env = Env(req, self.cloud, Ctx(tx, now, write, req.api_version),
+        env = Env(req, self.cloud, Ctx(tx, now, write, req.api_version, req.fail_operation),
                   Sockets(self, req.base_url))
         if (route.family == "aci" or route.family.startswith("aci:")) and sub is not None:
             self.cloud.require_registered(env.ctx)   # ARM checks before the provider sees it

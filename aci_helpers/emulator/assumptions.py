@@ -79,15 +79,17 @@ RG_DELETE_SECONDS = 2.0
 CREATING_AFTER = 0.5
 #: "Pulling" event (per container).
 PULLING_AFTER = 1.0
-#: "Pulled" event; the async operation and provisioningState reach Succeeded here (a guess:
-#: two recordings' final operation-status bodies list events up to Pulled, a third up to
-#: Started; the first GET after the operation always shows the container started).
+#: "Pulled" event.
 PULLED_AFTER = 2.0
 #: Pulling/Pulled events name the image by digest, ``alpine@sha256:<64 hex>`` (every recording
 #: since 2021: azcli_test_container_create*.yaml, azcli_test_container_attach.yaml). The digest
 #: itself is a guess: sha256 of the normalised reference (stable per image, not the registry's).
 PULL_EVENTS_NAME_DIGEST = True
-#: "Started" event; the container is Running (real ACI: tens of seconds; kept short).
+#: "Started" event; the container is Running, and the async operation and provisioningState
+#: reach Succeeded here: Microsoft's states page defines Succeeded as the group having got its
+#: containers into the running state, and the Azure CLI's recorded creates poll Pending before
+#: the container's Started and Succeeded after it (azcli_test_container_create_with_confidential_sku,
+#: _with_zone, _with_vnet, _exec). The durations are the emulator's (real ACI: tens of seconds).
 STARTED_AFTER = 3.0
 #: Crash-loop back-off before restart k (0-based): min(BASE * 2**k, CAP), kubelet-like.
 BACKOFF_BASE_SECONDS = 10.0
@@ -149,7 +151,8 @@ ERR_INVALID_GROUP_NAME = ("ContainerGroupNameInvalid", 400)
 ERR_INVALID_CONTAINER_NAME = ("InvalidContainerName", 400)
 ERR_INVALID_DNS_LABEL = ("InvalidDnsNameLabel", 400)
 ERR_DNS_LABEL_TAKEN = ("DnsNameLabelNotAvailable", 409)
-ERR_INVALID_ENV_NAME = ("InvalidEnvironmentVariableName", 400)
+#: Azure's code (Azure/azure-rest-api-specs#19173, MicrosoftDocs/azure-docs#37092); the status a guess.
+ERR_INVALID_ENV_NAME = ("InvalidContainerEnvironmentVariable", 400)
 ERR_DUPLICATE_ENV_NAME = ("DuplicateEnvironmentVariables", 400)
 ERR_INVALID_RESOURCES = ("InvalidContainerGroupResourceRequest", 400)
 ERR_RESOURCE_PRECISION = ("InvalidResourceRequestPrecision", 400)
@@ -328,9 +331,14 @@ SPOT_LOCATIONS = ("eastus2", "westeurope", "westus")
 ERR_SPOT_UNSUPPORTED = ("SpotContainerGroupNotSupported", 400)
 #: Azure may evict a Spot group at any time and then restarts it; the emulator never evicts.
 SPOT_NEVER_EVICTED = True
-#: Spot groups count toward the StandardCores usage and quota like Regular ones (Azure's Spot
-#: quota is not documented in the reference).
-SPOT_CORES_COUNT_AS_STANDARD = True
+#: Spot groups count against a quota of their own, StandardSpotCores, not StandardCores
+#: (Microsoft's support article "ContainerGroupQuotaReached error when deploying Spot containers":
+#: 100 cores on Enterprise Agreement subscriptions, 10 on default ones, 0 on others). The
+#: emulator's default is the first, a guess at the subscription's kind (a workshop's class cloud
+#: runs 30 Spot tasks at once); ``Emulator(spot_quota_cores=...)`` or ``emu.spot_quota_cores``
+#: set it, 0 included. ``list_usage`` lists it as a StandardSpotCores row (whether Azure's list
+#: does is not recorded: the 2021 recording predates Spot).
+DEFAULT_SPOT_QUOTA_CORES = 100
 
 # --- evidence review (issue 17): behaviours no cited public source backs -----------------------
 #: ARM's conventions the emulator follows without a cited recording or document (each a row marked
@@ -349,11 +357,39 @@ OUTBOUND_DEPENDENCIES_EMPTY = True
 #: ``extensions[].properties.protectedSettings`` is never returned (no spec version marks it
 #: ``x-ms-secret``; treated like the secrets that are).
 PROTECTED_SETTINGS_NEVER_RETURNED = True
-#: An exec-form command whose argv[0] is not in the image starts a container that prints
-#: "executable file not found in $PATH" and exits 127. Public reports contradict this: the create
-#: itself fails with a CodePackage activation error (MicrosoftDocs/azure-docs#106296); the next
-#: phase models that (issue 17).
-EXEC_FORM_MISSING_PROGRAM_EXITS_127 = True
+#: An exec-form command whose program (argv[0]) is not in the image fails the create: the
+#: container cannot start, and the operation ends Failed at STARTED_AFTER with the container
+#: runtime's words in a CodePackage activation error (MicrosoftDocs/azure-docs#106296, 2023;
+#: in 2021 such a create hung, its container Waiting: hashicorp/terraform-provider-azurerm#13724).
+#: The group is left provisioningState Failed, its containers Waiting (no exit code, an empty
+#: log) with a Warning event "Failed" carrying the message. A shell's own "not found" is
+#: different: the shell runs and exits 127 (POSIX). A program under a mount path is looked for
+#: only when the container runs (its volume's files are not known before): exit 127 then.
+#: Guesses: the operation error's code (ERR_ACTIVATION_FAILED), the message's first sentence,
+#: the event's name, the group's state (FAILED_CREATE_GROUP_STATE).
+EXEC_FORM_MISSING_PROGRAM_FAILS_CREATE = True
+ERR_ACTIVATION_FAILED = "ContainerActivationFailed"
+
+
+def activation_failure_message(container: str, group: str, runtime_error: str) -> str:
+    """The error of a create whose container ``container`` could not start (its program is not
+    in the image); ``runtime_error`` is the container runtime's line (``failed to create shim
+    task: ... executable file not found in $PATH: unknown``), as MicrosoftDocs/azure-docs#106296
+    quotes it inside "There was an error during CodePackage activation"."""
+    return (f"Container '{container}' of container group '{group}' could not start. There was an "
+            f"error during CodePackage activation.GrpcStatusCode=UNKNOWN, ErrorMessage=failed to "
+            f"create containerd task: {runtime_error}")
+
+
+#: The Warning event of a failed create: "InsufficientCapacity." for a region out of capacity
+#: (Azure/Azure-Landing-Zones#2404, #2409: the operation's events, name with its dot; on demand
+#: only, Emulator.inject_fault(..., during="operation")); "Failed" for a container that could
+#: not start (a guess, the name of the Warning events of failed pulls on Microsoft's page).
+CAPACITY_EVENT_NAME = "InsufficientCapacity."
+ACTIVATION_EVENT_NAME = "Failed"
+#: A group whose create's operation failed reads provisioningState Failed (Microsoft's states
+#: page) and instanceView state Failed (a guess: no recorded GET after such a failure).
+FAILED_CREATE_GROUP_STATE = "Failed"
 
 # --- the local cloud (aci-tutorial serve: sign-in and the ARM calls around it) ------------
 #: Microsoft.Resources subscriptions/tenants api-versions served (Subscriptions_List/Get,

@@ -260,7 +260,7 @@ class DnsNameLabelNotAvailable(ArmError):
     code, status = A.ERR_DNS_LABEL_TAKEN
 
 
-class InvalidEnvironmentVariableName(ArmError):
+class InvalidContainerEnvironmentVariable(ArmError):
     code, status = A.ERR_INVALID_ENV_NAME
 
 
@@ -363,10 +363,11 @@ class InaccessibleImage(BadRequest):
 class QuotaReached(BadRequest):
     code = "ContainerGroupQuotaReached"
 
-    def __init__(self, location: str, limit: float, usage: float, requested: float) -> None:
+    def __init__(self, location: str, limit: float, usage: float, requested: float,
+                 quota: str = "StandardCores") -> None:
         super().__init__(
             f"Resource type 'Microsoft.ContainerInstance/containerGroups' container group quota "
-            f"'StandardCores' exceeded in region '{location}'. Limit: '{_num(limit)}', "
+            f"'{quota}' exceeded in region '{location}'. Limit: '{_num(limit)}', "
             f"Usage: '{_num(usage)}' Requested: '{_num(requested)}'.")
 
 

@@ -7,6 +7,10 @@ nothing. Faults live in the Emulator object (this process only), not in the stat
 emulator keeps each client's faults for that client's requests only (``session``,
 ``overlays.py``).
 
+``during="operation"`` injects the other form a failure takes on Azure: the create (a PUT
+of a container group) is accepted, and its long-running operation ends ``Failed`` with the
+error (a region out of capacity, as public reports show it: Azure/Azure-Landing-Zones#2404).
+
 Note that azure-core's retry policy retries 408, 429, 500, 502, 503 and 504 by itself (three
 times by default), as it does against Azure; a 409 or 4xx fault reaches the caller at once.
 """
@@ -32,6 +36,19 @@ class Fault:
     remaining: int
     retry_after: int | None
     session: str | None = None  # a served emulator's client: its requests only; None: all
+    during: str = "request"     # "request": the answer; "operation": the create's outcome
+    event: str | None = None    # during="operation": the Warning event's name
+
+
+@dataclass(frozen=True)
+class OperationFault:
+    """A create the emulator accepts and then fails: its operation's error, and the Warning
+    event the operation and the group show (``message``/``event`` None: the model's default
+    for the code)."""
+
+    code: str
+    message: str | None
+    event: str | None
 
 
 #: Faults queued at most at once (a served emulator takes them from every client).
@@ -46,7 +63,8 @@ class Faults:
         self._lock = threading.Lock()
 
     def add(self, method: str, path: str, *, status: int, code: str, message: str | None,
-            times: int, retry_after: int | None, session: str | None = None) -> None:
+            times: int, retry_after: int | None, session: str | None = None,
+            during: str = "request", event: str | None = None) -> None:
         """Queue a fault (for ``session``'s requests only, when given); raise ValueError,
         changing nothing, when an argument is wrong."""
         if not isinstance(method, str) or not method.strip().isalpha():
@@ -65,17 +83,28 @@ class Faults:
         if retry_after is not None and (isinstance(retry_after, bool)
                                         or not isinstance(retry_after, int) or retry_after < 0):
             raise ValueError(f"retry_after must be a non-negative integer or None, not {retry_after!r}")
-        text = message or (f"The emulator was asked to fail this request "
-                           f"(Emulator.inject_fault, code {code}).")
+        if during not in ("request", "operation"):
+            raise ValueError(f"during must be 'request' (the answer) or 'operation' (the create's "
+                             f"long-running operation fails), not {during!r}")
+        if during == "operation" and method.strip().upper() != "PUT":
+            raise ValueError("during='operation' fails the operation of a create: the method is "
+                             f"'PUT' (of a container group), not {method!r}")
+        if event is not None and (during != "operation" or not isinstance(event, str) or not event):
+            raise ValueError("event names the Warning event of a failed operation: a non-empty "
+                             "string, with during='operation'")
+        text = message if during == "operation" else message or (
+            f"The emulator was asked to fail this request (Emulator.inject_fault, code {code}).")
         with self._lock:
             if len(self._faults) >= MAX_FAULTS:
                 raise ValueError(f"{MAX_FAULTS} faults are queued already: let some requests "
                                  "take them (or reset the emulator) before adding more")
             self._faults.append(Fault(method.strip().upper(), pattern, status, code, text,
-                                      times, retry_after, session))
+                                      times, retry_after, session, during, event))
 
-    def check(self, method: str, path: str, session: str | None = None) -> None:
-        """Raise the first queued fault that matches this request (of ``session``), if any."""
+    def check(self, method: str, path: str, session: str | None = None) -> OperationFault | None:
+        """Raise the first queued fault that matches this request (of ``session``), if any; for
+        a fault ``during="operation"``, return it instead (the request goes on, its operation
+        fails)."""
         with self._lock:
             for fault in self._faults:
                 if fault.method == method and fault.session in (None, session) \
@@ -85,7 +114,9 @@ class Faults:
                         self._faults.remove(fault)
                     break
             else:
-                return
+                return None
+        if fault.during == "operation":
+            return OperationFault(fault.code, fault.message, fault.event)
         headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
         raise InjectedFault(fault.message, fault.code, fault.status, headers)
 

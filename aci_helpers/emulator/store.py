@@ -673,6 +673,17 @@ class Tx:
                 total = round(total - float(row[2]), 6)
         return total
 
+    def spot_cores_in_use(self, location: str, exclude_key: str | None = None) -> float:
+        """Cores of the active Spot groups in ``location`` (their own quota, StandardSpotCores;
+        the ``cores`` column counts standard cores only), except ``exclude_key``'s."""
+        row = self.c.execute(
+            "SELECT SUM(json_extract(c.value, '$.properties.resources.requests.cpu')) "
+            "FROM container_groups AS g, json_each(g.doc, '$.properties.containers') AS c "
+            "WHERE g.location=? AND g.active AND g.key IS NOT ? "
+            "AND json_extract(g.doc, '$.properties.priority')='Spot'",
+            (location, exclude_key)).fetchone()
+        return round(float(row[0] or 0.0), 6)
+
     def count_groups(self, location: str) -> int:
         """How many container groups ``location`` holds."""
         return self.c.execute("SELECT COUNT(*) FROM container_groups WHERE location=?",

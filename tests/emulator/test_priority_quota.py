@@ -63,10 +63,40 @@ def test_spot_without_public_ip_vnet_or_zones(cloud):
     assert "Confidential" in err.error.message
 
 
-def test_spot_cores_count_toward_usage(cloud):
+def test_spot_cores_have_their_own_quota(cloud):
+    """Spot cores count against StandardSpotCores, not StandardCores (Microsoft's support
+    article 'ContainerGroupQuotaReached error when deploying Spot containers')."""
     cloud.aci.container_groups.begin_create_or_update(RG, "spot", group(priority="Spot")).result()
+    cloud.aci.container_groups.begin_create_or_update(RG, "regular", group(container(cpu=2))).result()
+    usage = {u.name.value: (u.current_value, u.limit) for u in cloud.aci.location.list_usage("westus")}
+    assert usage["StandardCores"] == (2, 1000)
+    assert usage["StandardSpotCores"] == (1, A.DEFAULT_SPOT_QUOTA_CORES)
+    cloud.emu.quota_cores = 2  # the standard quota is full: a Spot group still fits
+    cloud.aci.container_groups.begin_create_or_update(RG, "spot2", group(priority="Spot")).result()
+    cloud.aci.container_groups.stop(RG, "spot2")  # a stopped group counts no more
     usage = {u.name.value: u.current_value for u in cloud.aci.location.list_usage("westus")}
-    assert usage["StandardCores"] == 1
+    assert usage["StandardSpotCores"] == 1
+
+
+def test_a_spot_quota_of_zero_refuses_every_spot_group(cloud):
+    """Microsoft's article: 0 Spot cores on subscriptions that are neither Enterprise Agreement
+    nor default ones; the refusal names StandardSpotCores, in the article's words."""
+    cloud.emu.spot_quota_cores = 0
+    limits = {u.name.value: u.limit for u in cloud.aci.location.list_usage("westus")}
+    assert limits["StandardSpotCores"] == 0
+    err = refused(cloud, "spot", group(priority="Spot"))
+    assert (err.status_code, err.error.code) == (400, "ContainerGroupQuotaReached")
+    assert err.error.message == (
+        "Resource type 'Microsoft.ContainerInstance/containerGroups' container group quota "
+        "'StandardSpotCores' exceeded in region 'westus'. Limit: '0', Usage: '0' Requested: '1'.")
+    cloud.aci.container_groups.begin_create_or_update(RG, "regular", group()).result()
+
+
+@pytest.mark.parametrize("bad", [-1, True, "10", float("nan"), float("inf"), None])
+def test_the_spot_quota_is_a_number_of_zero_or_more(cloud, bad):
+    with pytest.raises(ValueError, match="zero or more"):
+        cloud.emu.spot_quota_cores = bad
+    assert cloud.emu.spot_quota_cores == A.DEFAULT_SPOT_QUOTA_CORES
 
 
 def test_lowering_the_quota_refuses_what_goes_over(cloud):

@@ -52,9 +52,19 @@ def test_dns_label_invalid_and_taken(cloud):
 
 
 def test_env_var_names(cloud):
-    for bad in ("_X", "X_", "A-B", "x" * 64):
+    """Azure's rule and words (Azure/azure-rest-api-specs#19173): a letter or '_' first, then
+    letters, digits or '_'."""
+    for bad in ("1X", "A-B", "discovery.type", "-Dkey", "MY VAR"):
         err = refuse(cloud, "g1", group(container(env=[m.EnvironmentVariable(name=bad, value="v")])))
-        assert err.error.code == "InvalidEnvironmentVariableName"
+        assert err.error.code == "InvalidContainerEnvironmentVariable"
+        assert err.error.message == (
+            "The environment variable name in container 'c1' of container group 'g1' is invalid. "
+            "A valid environment variable name must start with alphabetic character or '_', "
+            "followed by a string of alphanumeric characters or '_' (e.g. 'my_name',  or "
+            "'MY_NAME',  or 'MyName').")
+    for good in ("_X", "X_", "my_name", "A1", "x" * 64):
+        cloud.aci.container_groups.begin_create_or_update(
+            RG, "g2", group(container(env=[m.EnvironmentVariable(name=good, value="v")]))).result()
 
 
 def test_cpu_memory_limits(cloud):

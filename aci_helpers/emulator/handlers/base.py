@@ -23,6 +23,7 @@ class Request:
     base_url: str                  # scheme://host of the request (absolute URLs point here)
     params: dict[str, str] = field(default_factory=dict)
     _json: Any = None
+    fail_operation: Any = None     # an injected failure of this create's operation (faults.py)
 
     @property
     def api_version(self) -> str:

@@ -34,15 +34,18 @@ class Ctx:
     now: float
     write: bool
     api: str = "2023-05-01"        # the request's api-version: the view answers are shaped by
+    fail_operation: Any = None     # an injected failure of this create's operation (faults.py)
 
 
 class Cloud:
     """The backends of one subscription. Holds caches of runtime objects (never state)."""
 
-    def __init__(self, sub: str, seed: int, quota_cores: float, catalog: Any) -> None:
+    def __init__(self, sub: str, seed: int, quota_cores: float, catalog: Any,
+                 spot_quota_cores: float = A.DEFAULT_SPOT_QUOTA_CORES) -> None:
         self.sub = sub
         self.seed = seed
         self.quota_cores = quota_cores
+        self.spot_quota_cores = spot_quota_cores
         self._progs = Programs(catalog)
         self.resource_groups = ResourceGroups(self)
         self.container_groups = ContainerGroups(self)
@@ -75,6 +78,11 @@ class Cloud:
         """The runtime's image info for ``image`` given these registry servers (cached)."""
         return self._progs.resolve(image, servers)
 
+    def image_info(self, image: str, servers: tuple[str, ...], pulls: dict[str, str]) -> Any:
+        """The image info a container runs (one from an emulated registry behaves like the
+        public image imported into it)."""
+        return self._progs.info(image, servers, pulls)
+
     def programs(self, key: str, doc: dict) -> tuple[dict, dict]:
         """Per-container Program (launched on first use) and pull reference, cached per
         spec revision and run."""
@@ -106,10 +114,12 @@ class Cloud:
         """A region's usage rows (container groups, cores) and their limits."""
         loc = V.canonical_location(location, "locations/usages")
         cores = ctx.tx.cores_in_use(loc)
+        spot = ctx.tx.spot_cores_in_use(loc)
         groups = ctx.tx.count_groups(loc)
         base = f"/subscriptions/{self.sub}/providers/Microsoft.ContainerInstance/locations/{loc}"
         rows = [("ContainerGroups", "Container Groups", groups, A.CONTAINER_GROUPS_LIMIT),
                 ("StandardCores", "Standard Cores", cores, self.quota_cores),
+                ("StandardSpotCores", "Standard Spot Cores", spot, self.spot_quota_cores),
                 ("StandardK80Cores", "Standard K80 Cores", 0, 0),
                 ("StandardP100Cores", "Standard P100 Cores", 0, 0),
                 ("StandardV100Cores", "Standard V100 Cores", 0, 0)]

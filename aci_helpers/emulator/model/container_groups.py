@@ -22,7 +22,7 @@ from . import priority, registries, shares
 from . import validation as V
 from . import versions
 from .programs import servers_of
-from .records import ContainerGroup, GroupWrite, Operation, cores_of, dns_label_of
+from .records import ContainerGroup, GroupWrite, Operation, cores_of, dns_label_of, is_spot
 from .stored import as_damaged_op, damaged_group, group_problem, op_problem, usable
 from .util import det_uuid, new_id, public_ip
 from .views import group_id, public_group
@@ -131,18 +131,20 @@ class ContainerGroups:
                                                f"group '{name}' not available. Try using a "
                                                f"different label.")
         if old is None or old.counts_for_quota:
-            self._check_quota(ctx, location, cores_of(props), key if stored else None)
+            self._check_quota(ctx, location, props, key if stored else None)
+        failure = self._failure(ctx, props, pulls, name, location)
         if old is None:
             group = ContainerGroup.new(key, name, rgroup.name, location, props,
                                        int(det_uuid(self.cloud.seed, "launch", key)[:8], 16),
                                        ctx.tx.next_seq())
-            self._new_run(ctx, group, "create", self._ip_for(ctx, key, props))
-            done = ctx.now + A.PULLED_AFTER
+            self._new_run(ctx, group, "create", self._ip_for(ctx, key, props), failure)
+            done = ctx.now + A.STARTED_AFTER
         else:
             group = old.copy()
             group.properties = props
-            if _signature(old.properties) == _signature(props) \
-                    and A.UPDATE_SAME_SPEC_KEEPS_RUN and not old.stopped:
+            if _signature(old.properties) == _signature(props) and failure is None \
+                    and A.UPDATE_SAME_SPEC_KEEPS_RUN and not old.stopped \
+                    and not old.run.doc.get("failure"):
                 done = ctx.now
             else:
                 self.end_run(ctx, old)
@@ -155,9 +157,9 @@ class ContainerGroups:
                     ip = None
                 elif ip is None:
                     ip = self._ip_for(ctx, key, props)
-                self._new_run(ctx, group, "update", ip)
+                self._new_run(ctx, group, "update", ip, failure)
                 group.stopped_at = None
-                done = ctx.now + A.PULLED_AFTER
+                done = ctx.now + A.STARTED_AFTER
         group.pulls = pulls or None
         group.api = ctx.api
         # Behaviour is Always either way; whether the answer shows it depends on the version.
@@ -218,12 +220,13 @@ class ContainerGroups:
         if not old.stopped:
             return self._new_op(ctx, group, "start", ctx.now, "Pending")
         if not A.STOPPED_GROUPS_USE_QUOTA:
-            self._check_quota(ctx, group.location, group.cores, group.key)
+            self._check_quota(ctx, group.location, group.properties, group.key)
         group.stopped_at = None
         ip = self._ip_for(ctx, group.key, group.properties) if A.STOP_RELEASES_IP \
             else group.run.ip
-        self._new_run(ctx, group, "start", ip)
-        op = self._new_op(ctx, group, "start", ctx.now + A.PULLED_AFTER, "Pending")
+        self._new_run(ctx, group, "start", ip, self._start_failure(group.properties,
+                                                                  group.pulls or {}, group.name))
+        op = self._new_op(ctx, group, "start", ctx.now + A.STARTED_AFTER, "Pending")
         self._save(ctx, group)
         return op
 
@@ -239,8 +242,9 @@ class ContainerGroups:
         group.run.end = ctx.now
         ip = group.run.ip if A.RESTART_KEEPS_IP else \
             self._ip_for(ctx, group.key, group.properties)
-        self._new_run(ctx, group, "restart", ip)
-        op = self._new_op(ctx, group, "restart", ctx.now + A.PULLED_AFTER, "Updating")
+        self._new_run(ctx, group, "restart", ip, self._start_failure(group.properties,
+                                                                    group.pulls or {}, group.name))
+        op = self._new_op(ctx, group, "restart", ctx.now + A.STARTED_AFTER, "Updating")
         self._save(ctx, group)
         return op
 
@@ -256,14 +260,16 @@ class ContainerGroups:
             raise OperationNotFound(f"The operation '{op_id}' was not found in location "
                                     f"'{location}'.")
         events: list = []
+        failure = None
         doc = ctx.tx.get_cg(op.key)
         if doc is not None and group_problem(doc) is None:
             group = ContainerGroup(op.key, doc)
             if op.run <= group.run_index:
+                failure = doc["runs"][op.run].get("failure")
                 progs, refs = self.cloud.programs(group.key, doc)
                 events = L.op_events(doc, min(ctx.now, op.done_at), progs, refs, group.key,
                                      op.run)
-        return op.describe(ctx.now, events)
+        return op.describe(ctx.now, events, failure)
 
     # ------------------------------------------------------------------ settle times
     def own_settle_times(self) -> dict[str, tuple[int, float]]:
@@ -323,11 +329,45 @@ class ContainerGroups:
             progs, _ = self.cloud.programs(group.key, group.doc)
             shares.commit(ctx.tx, group.key, group.doc, progs, ctx.now)
 
-    def _new_run(self, ctx: "Ctx", group: ContainerGroup, kind: str, ip: str | None) -> None:
+    def _new_run(self, ctx: "Ctx", group: ContainerGroup, kind: str, ip: str | None,
+                 failure: dict | None = None) -> None:
         """Start a run now; its containers see the group's shares as they are now."""
         seen = shares.snapshot(ctx.tx, self.cloud.programs, group.properties, ctx.now,
                                group.key)
-        group.add_run(ctx.now, kind, ip, seen)
+        group.add_run(ctx.now, kind, ip, seen, failure)
+
+    def _failure(self, ctx: "Ctx", props: dict, pulls: dict[str, str], group: str,
+                 location: str) -> dict | None:
+        """Why this create's operation will fail: an injected failure (a region out of
+        capacity), or a container whose program is not in its image; None if it will not."""
+        injected = ctx.fail_operation
+        if injected is not None:
+            capacity = injected.code == "ServiceUnavailable"
+            message = injected.message or (A.over_region_maximum_message(
+                location, V.number_text(cores_of(props)), V.number_text(sum(
+                    c["properties"]["resources"]["requests"]["memoryInGB"]
+                    for c in props["containers"])), props["osType"], bool(props.get("subnetIds")))
+                if capacity else f"The emulator was asked to fail this create (code {injected.code}).")
+            event = injected.event or (A.CAPACITY_EVENT_NAME if capacity else injected.code)
+            return {"code": injected.code, "message": message, "event": event, "placed": False}
+        return self._start_failure(props, pulls, group)
+
+    def _start_failure(self, props: dict, pulls: dict[str, str], group: str) -> dict | None:
+        """A container whose exec-form command names a program its image does not have:
+        the run's operation fails (EXEC_FORM_MISSING_PROGRAM_FAILS_CREATE)."""
+        if not A.EXEC_FORM_MISSING_PROGRAM_FAILS_CREATE:
+            return None
+        rt, servers = self.cloud.runtime(), servers_of(props)
+        for c in props["containers"]:
+            cp = c["properties"]
+            info = self.cloud.image_info(cp["image"], servers, pulls)
+            line = rt.missing_program(info, cp.get("command"),
+                                      [vm["mountPath"] for vm in cp.get("volumeMounts") or []])
+            if line:
+                return {"code": A.ERR_ACTIVATION_FAILED, "event": A.ACTIVATION_EVENT_NAME,
+                        "message": A.activation_failure_message(c["name"], group, line),
+                        "container": c["name"], "placed": True}
+        return None
 
     def _save(self, ctx: "Ctx", group: ContainerGroup) -> None:
         version = ctx.tx.next_seq()
@@ -343,7 +383,7 @@ class ContainerGroups:
                 self._own[group.key] = (version, group)
         label = group.dns_label
         ctx.tx.put_cg(group.key, group.rg.lower(), group.doc, settle_at=settle,
-                      cores=group.cores, dns_key=f"{group.location}/{label}" if label else None,
+                      cores=group.standard_cores, dns_key=f"{group.location}/{label}" if label else None,
                       active=group.counts_for_quota, version=version)
 
     # ------------------------------------------------------------------ checks
@@ -364,10 +404,17 @@ class ContainerGroups:
                 raise InaccessibleImage(image, group) from exc
         return pulls
 
-    def _check_quota(self, ctx: "Ctx", location: str, cores: float,
+    def _check_quota(self, ctx: "Ctx", location: str, props: dict,
                      replaced: str | None) -> None:
-        """Refuse ``cores`` more in ``location`` past the quota (the cores of the stored group
-        ``replaced`` are not counted: it is being replaced)."""
+        """Refuse the cores ``props`` request in ``location`` past their quota: StandardCores,
+        or StandardSpotCores for a Spot group (the cores of the stored group ``replaced`` are
+        not counted: it is being replaced)."""
+        cores = cores_of(props)
+        if is_spot(props):
+            used, quota = ctx.tx.spot_cores_in_use(location, replaced), self.cloud.spot_quota_cores
+            if used + cores > quota:
+                raise QuotaReached(location, quota, used, cores, "StandardSpotCores")
+            return
         used = ctx.tx.cores_in_use(location, replaced)
         quota = self.cloud.quota_cores
         if used + cores > quota:

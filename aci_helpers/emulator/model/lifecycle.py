@@ -74,10 +74,20 @@ def _running(start: float) -> dict:
     return {"state": "Running", "startTime": iso_millis(start), "detailStatus": ""}
 
 
+def failed_at(run: dict) -> float | None:
+    """When the run's operation fails (its containers never start), or None."""
+    return run["start"] + A.STARTED_AFTER if run.get("failure") else None
+
+
+def _failure_event(failure: dict, at: float) -> Ev:
+    return Ev(failure["event"], failure["message"], at, at, type="Warning")
+
+
 def eval_container(prog: Any, policy: str, r: float, t: float, pull_ref: str,
-                   kill_id: str) -> ContainerRun:
-    """Evaluate a container whose run started at ``r`` at time ``t``."""
-    if t < r + A.PULLING_AFTER:
+                   kill_id: str, failure: dict | None = None, name: str | None = None) -> ContainerRun:
+    """Evaluate a container whose run started at ``r`` at time ``t`` (``failure``: the run's
+    operation fails: the container is never placed, or never starts)."""
+    if t < r + A.PULLING_AFTER or (failure is not None and not failure.get("placed")):
         return ContainerRun("none")
     evs = [Ev("Pulling", f'pulling image "{pull_ref}"', r + A.PULLING_AFTER,
               r + A.PULLING_AFTER)]
@@ -86,6 +96,10 @@ def eval_container(prog: Any, policy: str, r: float, t: float, pull_ref: str,
                       r + A.PULLED_AFTER))
     if t < r + A.STARTED_AFTER:
         return ContainerRun("waiting", evs, {"state": "Waiting", "detailStatus": ""})
+    if failure is not None:  # it cannot start (EXEC_FORM_MISSING_PROGRAM_FAILS_CREATE)
+        if failure.get("container") == name:
+            evs.append(_failure_event(failure, r + A.STARTED_AFTER))
+        return ContainerRun("failed", evs, {"state": "Waiting", "detailStatus": ""})
     s = r + A.STARTED_AFTER
     started = Ev("Started", "Started container", s, s)
     evs.append(started)
@@ -175,20 +189,35 @@ class GroupView:
     ip: str | None
     containers: dict[str, dict | None]          # name -> instanceView (None: absent)
     runs: dict[str, ContainerRun | None]        # name -> current run evaluation
+    events: list[dict] = field(default_factory=list)  # the group's own (a failed placement)
 
 
 def provisioning_state(doc: dict, t: float) -> str:
-    """The group's provisioningState at ``t``: Pending, Creating, then Succeeded."""
+    """The group's provisioningState at ``t``: Pending, Creating, then Succeeded once its
+    containers have started (Microsoft's states page); Failed when its run fails."""
     runs = doc["runs"]
     last = runs[-1]
+    fails = failed_at(last)
+    if doc.get("stopped_at") is None and fails is not None and t >= fails:
+        return "Failed"
     if doc.get("stopped_at") is not None or last["kind"] not in ("create", "update"):
         return "Succeeded"
     r = last["start"]
     if t < r + A.CREATING_AFTER:
         return "Pending"
-    if t < r + A.PULLED_AFTER:
+    if t < r + A.STARTED_AFTER:
         return "Creating"
     return "Succeeded"
+
+
+def group_events(run: dict, t: float) -> list[dict]:
+    """The group's own events in ``run`` at ``t``: a failure no container shows (the group was
+    never placed: InsufficientCapacity.)."""
+    failure = run.get("failure")
+    at = failed_at(run)
+    if failure is None or failure.get("placed") or at is None or t < at:
+        return []
+    return [_failure_event(failure, at).wire()]
 
 
 def evaluate(doc: dict, t: float, programs: dict[str, Any], pull_refs: dict[str, str],
@@ -206,7 +235,7 @@ def evaluate(doc: dict, t: float, programs: dict[str, Any], pull_refs: dict[str,
         end = run["end"] if run["end"] is not None else t
         for n in names:
             cr = eval_container(programs[n], policy, run["start"], min(end, t), pull_refs[n],
-                                _kill_id(key, n, i))
+                                _kill_id(key, n, i), run.get("failure"), n)
             history[n].extend(cr.events)
     last = runs[-1]
     idx = len(runs) - 1
@@ -214,7 +243,7 @@ def evaluate(doc: dict, t: float, programs: dict[str, Any], pull_refs: dict[str,
     current: dict[str, ContainerRun | None] = {}
     for n in names:
         cr = eval_container(programs[n], policy, last["start"], t, pull_refs[n],
-                            _kill_id(key, n, idx))
+                            _kill_id(key, n, idx), last.get("failure"), n)
         current[n] = cr
         evs = history[n] + cr.events
         if cr.phase == "none" and not evs:
@@ -228,7 +257,10 @@ def evaluate(doc: dict, t: float, programs: dict[str, Any], pull_refs: dict[str,
         iv["events"] = [ev.wire() for ev in evs]
         views[n] = iv
     phases = [c.phase for c in current.values() if c is not None]
-    if t < last["start"] + A.STARTED_AFTER:
+    fails = failed_at(last)
+    if fails is not None and t >= fails:
+        state = A.FAILED_CREATE_GROUP_STATE
+    elif t < last["start"] + A.STARTED_AFTER:
         state = "Pending"
     elif any(p in ("running", "backoff", "waiting", "none") for p in phases):
         state = "Running"
@@ -237,7 +269,7 @@ def evaluate(doc: dict, t: float, programs: dict[str, Any], pull_refs: dict[str,
     else:
         state = "Succeeded"
     ip = current_ip(doc, t)
-    return GroupView(prov, state, ip, views, current)
+    return GroupView(prov, state, ip, views, current, group_events(last, t))
 
 
 def op_events(doc: dict, t: float, programs: dict[str, Any], pull_refs: dict[str, str],
@@ -250,8 +282,10 @@ def op_events(doc: dict, t: float, programs: dict[str, Any], pull_refs: dict[str
         for i, run in enumerate(doc["runs"][:upto_run + 1]):
             end = run["end"] if run["end"] is not None else INF
             cr = eval_container(programs[n], policy, run["start"], min(end, t), pull_refs[n],
-                                _kill_id(key, n, i))
+                                _kill_id(key, n, i), run.get("failure"), n)
             out.extend(ev.wire() for ev in cr.events)
+    if upto_run < len(doc["runs"]):
+        out.extend(group_events(doc["runs"][upto_run], t))
     return out
 
 
@@ -260,6 +294,9 @@ def settle_time(doc: dict, programs: dict[str, Any]) -> float:
     if doc.get("stopped_at") is not None:
         return doc["stopped_at"]
     last = doc["runs"][-1]
+    fails = failed_at(last)
+    if fails is not None:
+        return fails
     policy = doc["properties"]["restartPolicy"]
     return max(settle_container(programs[c["name"]], policy, last["start"])
                for c in doc["properties"]["containers"])
@@ -270,6 +307,9 @@ def current_ip(doc: dict, t: float) -> str | None:
     if doc.get("stopped_at") is not None and doc["stopped_at"] <= t and A.STOP_RELEASES_IP:
         return None
     last = doc["runs"][-1]
+    failure = last.get("failure")
+    if failure is not None and not failure.get("placed"):
+        return None   # never placed: no address
     if last["kind"] in ("restart", "update") or t >= last["start"] + A.PULLED_AFTER:
         return last.get("ip")
     return None

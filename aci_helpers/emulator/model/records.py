@@ -87,6 +87,7 @@ class Run:
     ip = _Field("ip")
     end = _Field("end")
     shares = _Field("shares", optional=True)  # the Azure Files shares as the run found them
+    failure = _Field("failure", optional=True)  # why its operation fails (code, message, event)
 
     def __init__(self, doc: dict) -> None:
         self.doc = doc
@@ -145,11 +146,13 @@ class ContainerGroup:
         return len(self.doc["runs"]) - 1
 
     def add_run(self, start: float, kind: str, ip: str | None,
-                shares: dict[str, dict[str, str]]) -> None:
-        """Start a new run at ``start``."""
+                shares: dict[str, dict[str, str]], failure: dict | None = None) -> None:
+        """Start a new run at ``start`` (``failure``: its operation fails, see lifecycle)."""
         run: dict = {"start": start, "kind": kind, "ip": ip, "end": None}
         if shares:
             run["shares"] = shares
+        if failure:
+            run["failure"] = failure
         self.doc["runs"].append(run)
 
     @property
@@ -169,8 +172,18 @@ class ContainerGroup:
 
     @property
     def cores(self) -> float:
-        """The cores its containers request (what the quota counts)."""
+        """The cores its containers request."""
         return cores_of(self.properties)
+
+    @property
+    def spot(self) -> bool:
+        """A Spot group: its cores count against StandardSpotCores, not StandardCores."""
+        return is_spot(self.properties)
+
+    @property
+    def standard_cores(self) -> float:
+        """The cores StandardCores counts (none for a Spot group: it has its own quota)."""
+        return 0.0 if self.spot else self.cores
 
     @property
     def counts_for_quota(self) -> bool:
@@ -186,6 +199,11 @@ class ContainerGroup:
 def cores_of(properties: dict) -> float:
     """The cores the containers of a group's properties request."""
     return sum(c["properties"]["resources"]["requests"]["cpu"] for c in properties["containers"])
+
+
+def is_spot(properties: dict) -> bool:
+    """Whether a group's properties ask for Spot priority (canonicalised by priority.check)."""
+    return properties.get("priority") == "Spot"
 
 
 def dns_label_of(properties: dict) -> str | None:
@@ -218,14 +236,21 @@ class Operation:
                            "start": start, "kind": kind, "done_at": done_at,
                            "pending": pending, "run": group.run_index})
 
-    def status(self, now: float) -> str:
-        """Succeeded once done, else its pending status."""
-        return "Succeeded" if now >= self.done_at else self.pending
+    def status(self, now: float, failure: dict | None = None) -> str:
+        """Succeeded (or Failed, with a ``failure``) once done, else its pending status."""
+        if now < self.done_at:
+            return self.pending
+        return "Failed" if failure else "Succeeded"
 
-    def describe(self, now: float, events: list[dict]) -> dict:
-        """The operation-status body at ``now``, with the container events it shows."""
-        return {"id": self.group_id, "status": self.status(now), "startTime": iso_7(self.start),
+    def describe(self, now: float, events: list[dict], failure: dict | None = None) -> dict:
+        """The operation-status body at ``now``, with the container events it shows; a failed
+        one carries its error, as ARM's operation bodies do."""
+        status = self.status(now, failure)
+        body = {"id": self.group_id, "status": status, "startTime": iso_7(self.start),
                 "properties": {"events": events}}
+        if status == "Failed":
+            body["error"] = {"code": failure["code"], "message": failure["message"]}
+        return body
 
 
 @dataclass(frozen=True)

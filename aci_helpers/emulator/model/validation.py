@@ -9,7 +9,7 @@ from typing import Any
 from .. import assumptions as A
 from ..errors import (ArmError, ContainerGroupNameInvalid, DuplicateContainerNames,
                       DuplicateEnvironmentVariables, DuplicatePorts, InvalidContainerName,
-                      InvalidDnsNameLabel, InvalidEnvironmentVariableName, InvalidOsType,
+                      InvalidContainerEnvironmentVariable, InvalidDnsNameLabel, InvalidOsType,
                       InvalidPort, InvalidRequestContent, InvalidResourceGroup,
                       InvalidResourceRequest, InvalidResourceRequestPrecision, InvalidRestartPolicy,
                       InvalidTagCount, InvalidTagName, InvalidTagNameCharacters,
@@ -22,7 +22,9 @@ from . import volumes
 GROUP_NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 CONTAINER_NAME_RE = GROUP_NAME_RE
 DNS_LABEL_RE = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
-ENV_NAME_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9_]*[A-Za-z0-9])?$")
+# Azure's rule, as its own message states it (Azure/azure-rest-api-specs#19173): a letter or '_',
+# then letters, digits or '_'. No length limit is public.
+ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 RG_NAME_RE = re.compile(r"^[-\w._()]+$")
 
 _OS = {"linux": "Linux", "windows": "Windows"}
@@ -226,11 +228,13 @@ def _container(raw: Any, group: str, idx: int, init: bool) -> dict:
             raise InvalidRequestContent(f"Required property 'name' not found in an environment "
                                         f"variable of container '{name}'")
         en = e["name"]
-        if len(en) > 63 or not ENV_NAME_RE.match(en):
-            raise InvalidEnvironmentVariableName(
-                f"The environment variable name '{en}' in container '{name}' of container group "
-                f"'{group}' is invalid. A valid name must be 1 to 63 characters, contain only "
-                "letters, numbers and '_', and must not start or end with '_'.")
+        if not ENV_NAME_RE.match(en):
+            # Azure's message, word for word (two spaces after each comma but the last).
+            raise InvalidContainerEnvironmentVariable(
+                f"The environment variable name in container '{name}' of container group "
+                f"'{group}' is invalid. A valid environment variable name must start with "
+                "alphabetic character or '_', followed by a string of alphanumeric characters "
+                "or '_' (e.g. 'my_name',  or 'MY_NAME',  or 'MyName').")
         if en in seen:
             raise DuplicateEnvironmentVariables(
                 f"The environment variable '{en}' is defined more than once in container '{name}' "
@@ -405,6 +409,9 @@ def check_region_maximum(p: dict, location: str, group: str) -> None:
 def _g(x: Any) -> str:
     d = Decimal(str(x))
     return str(int(d)) if d == d.to_integral_value() else str(d.normalize())
+
+
+number_text = _g  # a request's number as ARM's messages write it ('6', '1.5'), for the model
 
 
 def _check_container_ports(p: dict, group: str) -> None:

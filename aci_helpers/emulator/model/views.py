@@ -79,7 +79,7 @@ def public_group(doc: dict, sub: str, view: GroupView | None, with_view: bool,
             p[k] = v
     p["provisioningState"] = provisioning
     if with_view and view is not None:
-        p["instanceView"] = {"events": [], "state": view.state}
+        p["instanceView"] = {"events": list(view.events), "state": view.state}
     out: dict = {"properties": ordered(p, _GROUP_PROPS_ORDER)}
     if "identity" in doc:
         out["identity"] = doc["identity"]

@@ -21,12 +21,13 @@ from .files import FileOp, Mount, Volume
 from .images import (BEHAVIOURS, PUBLIC_REGISTRIES, ImageCatalog, ImageInfo, Reference,
                      normalise_server, parse_reference)
 from .exec import ExecChanges, ExecSession, Terminal, exec_refusal, start_exec
-from .launch import container_env, launch
+from .launch import container_env, launch, missing_program
 from .program import Cycle, Program
 
 __all__ = [
     "BEHAVIOURS", "Cycle", "ExecChanges", "ExecSession", "FileOp", "ImageCatalog", "ImageInfo",
     "ImageNotFound", "Mount", "OutputTooLarge", "PUBLIC_REGISTRIES", "Program", "Reference",
     "RegistryCredentialsRequired", "RuntimeImageError", "Terminal", "Volume", "container_env",
-    "exec_refusal", "launch", "normalise_server", "parse_reference", "start_exec",
+    "exec_refusal", "launch", "missing_program", "normalise_server", "parse_reference",
+    "start_exec",
 ]

@@ -11,16 +11,43 @@ from functools import lru_cache
 from typing import Mapping, Sequence
 
 from . import timing
-from .files import Mount
+from .files import Mount, normpath
 from .images import OPAQUE_IMAGE_NOTE, ImageInfo
 from .program import Program, Simulated
 from .programs import PROGRAMS
 from .shell.builtin import BUILTINS
-from .shell.machine import CommandTable, Machine
+from .shell.machine import BIN_DIRS, CommandTable, Machine
+from .shell.messages import exec_not_found_line
 from .shell.utilities import UTILITIES
 
 #: What every simulated machine can run.
 COMMANDS = CommandTable(builtins=BUILTINS, utilities=UTILITIES, programs=PROGRAMS)
+
+
+def missing_program(info: ImageInfo, command: Sequence[str] | None,
+                    mount_paths: Sequence[str] = ()) -> str | None:
+    """The container runtime's words when ``command`` (exec form, no shell) names a program
+    the image does not have, known before the container starts; else None.
+
+    None too for an opaque image (its files are unknown) and for a program under one of
+    ``mount_paths`` (a volume's files are known only once it runs: the machine decides then).
+    """
+    if not command or info.behaviour == "opaque":
+        return None
+    name = command[0]
+    exes = info.executables
+    if name in exes:
+        return None
+    if "/" in name:
+        folder, _, base = name.rpartition("/")
+        if folder in BIN_DIRS and base in exes:
+            return None
+        path = normpath(name if name.startswith("/") else f"{info.workdir.rstrip('/')}/{name}")
+        if any(path == m or path.startswith(m.rstrip("/") + "/") for m in map(normpath, mount_paths)):
+            return None
+        if any(normpath(f) == path for f, _ in info.files):
+            return None
+    return exec_not_found_line(name)
 
 
 def container_env(info: ImageInfo, env: Mapping[str, str], seed: int) -> list[tuple[str, str]]:
