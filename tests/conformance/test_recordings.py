@@ -186,9 +186,12 @@ def _event_names(recorded, got) -> list[str]:
             out.append(f"container {name!r} events {got_names}, recorded {want}")
     if isinstance(recorded, dict) and isinstance(recorded.get("properties"), dict) and \
             "events" in recorded["properties"] and "status" in recorded:
+        # A finished operation's events are a snapshot that may lag: polled after the container
+        # started (it answers Succeeded only then), six recordings list Pulling and Pulled only,
+        # three Started too. The recorded ones must be among the emulator's.
         want = sorted({e["name"] for e in recorded["properties"]["events"]})
         got_names = sorted({e["name"] for e in got["properties"]["events"]})
-        if want != got_names:
+        if not set(want) <= set(got_names):
             out.append(f"operation events {got_names}, recorded {want}")
     return out
 
