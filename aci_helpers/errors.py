@@ -189,7 +189,24 @@ def _md(text: str) -> str:
                    for odd, part in zip(itertools.cycle((False, True)), _DOLLAR.split(text)))
 
 
+# Messages whose hint differs from their code's (checked first).
+_BEFORE_CODE_HINTS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"quota 'StandardSpotCores'", re.I),
+     "Spot cores have a quota of their own (StandardSpotCores): Microsoft gives 100 on "
+     "Enterprise Agreement subscriptions, 10 on default ones and 0 on others. Delete Spot "
+     "groups you no longer need, ask Azure support for Spot quota in that region, or run the "
+     "group at Regular priority."),
+    (re.compile(r"CodePackage activation|executable file not found", re.I),
+     "The container could not start: the first item of its command is not a program in the "
+     "image. Put each argument in its own item, or run a shell: ['/bin/sh', '-c', 'your "
+     "command line']; then delete the failed group and create it again."),
+]
+
+
 def _hint_for(code: str | None, message: str) -> str | None:
+    for pattern, hint in _BEFORE_CODE_HINTS:
+        if pattern.search(message):
+            return hint
     if code and code in HINTS:
         return HINTS[code]
     for pattern, hint in _MESSAGE_HINTS:

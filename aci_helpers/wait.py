@@ -26,6 +26,9 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from azure.core.exceptions import HttpResponseError
+from azure.core.polling.base_polling import OperationFailed
+
 from .errors import ArgumentError, WaitTimeout
 from .models import group_state, restart_policy
 
@@ -212,11 +215,17 @@ def wait_for_operation(
                     f"{progress.label}: still {poller.status()} after {timeout:g} s. It goes on "
                     "in Azure; wait again with wait(poller) or check it with get()."
                 )
-            poller.wait(0.2)
+            poller.wait(0.2)  # raises the operation's error, as result() does
             see(poller.status())
         result = poller.result()
         see(poller.status())
         return result
+    except HttpResponseError as err:
+        # The operation ended Failed (a failed create): say so before the error is raised,
+        # whatever the polling thread's status() says at this instant.
+        if isinstance(err.__cause__, OperationFailed):
+            see("Failed")
+        raise
     except KeyboardInterrupt:
         progress.close(summary=False)
         # wait_for_state reads a container group: no help for a deletion or a resource group.

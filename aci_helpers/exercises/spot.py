@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..models import enum_text
+from ..models import enum_text, group_requests
 from .cloud import container_state, get_group
 from .feedback import Feedback, not_yet, passed, unanswered
 
@@ -34,6 +34,9 @@ def check_spot_task(s: "Session", name: str, my_spot_task: Any) -> Feedback:
         return not_yet("Spot groups get no public IP address: leave ip_address out.")
     group = get_group(s, name)
     if group is None:
+        full = _spot_quota_full(s, my_spot_task)
+        if full:
+            return not_yet(full)
         return not_yet(f"{name} is not in the cloud: run the cell with my_spot_task set.")
     if enum_text(group.priority) != "Spot":
         return not_yet(f"{name} in the cloud has priority {group.priority}: run the cell again "
@@ -43,3 +46,24 @@ def check_spot_task(s: "Session", name: str, my_spot_task: Any) -> Feedback:
         return not_yet(f"{name} is {state} (exit code {code}); wait for the task to end.")
     return passed(f"{name} ran as a Spot group in {group.location} and ended with exit code 0; "
                   "an eviction would have restarted it from the beginning.")
+
+
+def _spot_quota_full(s: "Session", task: Any) -> str | None:
+    """What to do when the region's Spot quota (StandardSpotCores) has no room for ``task``:
+    0 on some subscriptions (Microsoft's support article), or used up; None when it has room,
+    or when the region does not list it."""
+    region = (task.location or "").replace(" ", "").lower()
+    try:
+        usage = {u.name.value: u for u in s.aci.location.list_usage(region)}.get("StandardSpotCores")
+    except Exception:  # noqa: BLE001 - a check never fails on what it only reads for a hint
+        return None
+    if usage is None or usage.current_value + group_requests(task)[0] <= usage.limit:
+        return None
+    if usage.limit == 0:
+        return (f"your subscription's Spot quota in {region} is 0 (StandardSpotCores; Microsoft "
+                "gives 0 to subscriptions that are neither Enterprise Agreement nor default "
+                "ones), so Azure refuses every Spot group there: ask Azure support for Spot "
+                "quota, try another Spot region, or run the word count at regular priority.")
+    return (f"the Spot quota in {region} is used up ({usage.current_value} of {usage.limit} "
+            "StandardSpotCores): delete Spot groups you no longer need, or ask Azure support "
+            "for more.")

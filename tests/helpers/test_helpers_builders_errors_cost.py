@@ -120,6 +120,13 @@ def test_explain_not_found():
      "'MY_NAME',  or 'MyName').", "start with a letter or '_', followed by letters, digits or '_'"),
     ("SomeOtherCode", "A valid environment variable name must start with alphabetic character or '_'",
      "not 'discovery.type'"),
+    # the Spot quota (Microsoft's support article) and a program missing from the image
+    ("ContainerGroupQuotaReached", "Resource type 'Microsoft.ContainerInstance/containerGroups' "
+     "container group quota 'StandardSpotCores' exceeded in region 'westus'. Limit: '0', Usage: '0' "
+     "Requested: '1'.", "Regular priority"),
+    ("ContainerActivationFailed", "There was an error during CodePackage activation.GrpcStatusCode="
+     "UNKNOWN, ErrorMessage=failed to create containerd task: ... executable file not found in "
+     "$PATH: unknown", "not a program in the image"),
 ])
 def test_hints(code, message, needle):
     e = explain_error(arm_error(HttpResponseError, 400, code, message))

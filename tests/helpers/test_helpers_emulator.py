@@ -469,3 +469,18 @@ def test_a_task_settles_when_it_ends_not_while_it_runs(s):
     assert settled_states(s.aci.container_groups.get(s.resource_group, name)) == (
         "Succeeded", "Failed", "Stopped")
     assert "Running" in settled_states(single_container_group("aci-web", s.location))
+
+
+def test_a_failed_create_shows_failed_before_its_error(s, monkeypatch, capsys):
+    """A create whose operation fails (a program missing from the image, as Azure reports it):
+    wait() shows the operation's last status, Failed, then raises the service's error."""
+    from azure.core.exceptions import HttpResponseError
+
+    monkeypatch.setenv("TQDM_DISABLE", "")
+    monkeypatch.setattr("tqdm.std.tqdm.__init__", lambda self, *a, **k: setattr(self, "disable", True))
+    ensure_resource_group(s)
+    name = unique_name("aci", s) + "-one"
+    with pytest.raises(HttpResponseError, match="executable file not found"):
+        wait_for_operation(s.aci.container_groups.begin_create_or_update(
+            s.resource_group, name, task_container_group(name, s.location, command=["echo hi"], env={})))
+    assert capsys.readouterr().out.splitlines() == [f"create {name}: Pending → Failed"]

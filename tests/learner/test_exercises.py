@@ -252,6 +252,9 @@ WRONG = {
          "does not offer Spot groups"),
         ("my_spot_task = task_container_group(spot_name, 'westus')\nmy_spot_task.priority = 'Spot'",
          "is not in the cloud"),
+        # a subscription without Spot quota (Microsoft's article: 0 on some): the create is refused
+        ("s.emulator.spot_quota_cores = 0\nmy_spot_task = task_container_group(spot_name, 'westus')\n"
+         "my_spot_task.priority = 'Spot'", "Spot quota in westus is 0"),
     ],
     "12": [  # (its other typical mistakes, on the check alone: tests/helpers/test_exercise_inside.py)
         # the command with its argument: the runtime refuses it on the socket
