@@ -315,9 +315,10 @@ LOG_SIMULATED_LINES_NOTE = ("[aci-emulator] {hidden:,} earlier lines are not sho
 #: A Key Vault passwordReference cannot be resolved, so an emulated registry refuses it.
 EMULATED_REGISTRIES_CHECK_CREDENTIALS = True
 #: A credential's ``identity`` that is not one of the group's user-assigned identities: the code
-#: and message a user reported from the service (MicrosoftDocs/azure-docs#117644); the status is
-#: a guess. Microsoft's page on pulling with a managed identity: ACI pulls with user-assigned
-#: identities only, so a system-assigned one gets the same answer here.
+#: and message a user reported from the service (MicrosoftDocs/azure-docs#117644, where it named
+#: the group's system-assigned identity); the status is a guess. Microsoft's page on pulling with
+#: a managed identity allows only user-assigned ones for Windows containers and says nothing of
+#: system-assigned ones on Linux: the emulator follows the report and refuses them too.
 ERR_REGISTRY_IDENTITY = ("InvalidImageRegistryIdentity", 400)
 #: A credential with neither an identity nor a username and password (code and message guessed).
 ERR_REGISTRY_CREDENTIAL_INCOMPLETE = ("InvalidImageRegistryCredential", 400)
