@@ -369,7 +369,7 @@ def _env_named(s, var):
      "ContainerGroupNameInvalid", "Container group names"),
     (lambda s: ("aci-x", single_container_group("aci-x", s.location, dns_name_label="1-bad")),
      "InvalidDnsNameLabel", "DNS name labels: 5-63"),
-    (lambda s: ("aci-env", _env_named(s, "-bad")), "InvalidEnvironmentVariableName", "start with a letter or '_'"),
+    (lambda s: ("aci-env", _env_named(s, "-bad")), "InvalidContainerEnvironmentVariable", "start with a letter or '_'"),
     (lambda s: ("aci-big", multi_container_group("aci-big", s.location, cpu=3, memory_gb=2)),
      "ServiceUnavailable", "Read 'Resource requested'"),
     (lambda s: ("aci-p", single_container_group("aci-p", s.location, cpu=1.25)),

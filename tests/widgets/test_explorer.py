@@ -325,8 +325,10 @@ def test_importing_does_not_load_ipywidgets():
 
 
 def test_after_a_create_the_explorer_follows_the_group_until_it_runs(monkeypatch):
-    """Realtime clock: the create's poller ends at provisioning Succeeded while the group is
-    still Pending; the explorer keeps re-reading it (in the loop) until it is Running."""
+    """Realtime clock: the explorer keeps re-reading a group it created (in the loop) until it
+    is Running. The create's poller ends at provisioning Succeeded, once the container has
+    started (Microsoft's states page; the emulator's order since issue 17), so the group may
+    already read Running then; what the explorer shows last is Running either way."""
     from aci_helpers import connect, ensure_resource_group
     from aci_helpers.widgets import Explorer
 
@@ -354,7 +356,7 @@ def test_after_a_create_the_explorer_follows_the_group_until_it_runs(monkeypatch
         assert asyncio.run(main()) == "Running"
     finally:
         s.close()
-    assert seen[0] == "Pending" and seen[-1] == "Running", seen  # followed from Pending
+    assert seen[-1] == "Running" and set(seen) <= {"Pending", "Running"}, seen
 
 
 @pytest.mark.parametrize("cpu, memory, code, message", [
