@@ -27,7 +27,7 @@ from .image_catalog import CatalogFileError, load_catalog
 from .model import registries
 from .model.cloud import Cloud
 from .model.registries import RegistryLogin
-from .overlays import check_quota
+from .overlays import check_quota, check_spot_quota
 from .store import Store
 from .streams import is_local
 from .transport import EmulatorAsyncTransport, EmulatorTransport, Exchange
@@ -118,7 +118,7 @@ class Emulator:
         if isinstance(quota_cores, bool) or not isinstance(quota_cores, (int, float)) \
                 or quota_cores <= 0:
             raise ValueError(f"quota_cores must be a positive number, not {quota_cores!r}")
-        _check_spot_quota(spot_quota_cores)
+        check_spot_quota(spot_quota_cores)
         self._clock = make_clock(clock, speed)
         self._catalog = load_catalog()
         self.seed = seed
@@ -255,7 +255,7 @@ class Emulator:
     @spot_quota_cores.setter
     def spot_quota_cores(self, cores: float) -> None:
         # Per object, like quota_cores and injected faults.
-        _check_spot_quota(cores)
+        check_spot_quota(cores)
         self._cloud.spot_quota_cores = cores
 
     def add_registry(self, server: str, images: Mapping[str, str] | None = None, *,
@@ -308,9 +308,3 @@ class Emulator:
         return (f"Emulator(state={self._store.path!r}, clock={self._clock.kind!r}, "
                 f"seed={self.seed}{speed})")
 
-
-def _check_spot_quota(cores: object) -> None:
-    """A Spot-core quota is a finite number of zero or more (Azure's is 0 on some subscriptions)."""
-    if isinstance(cores, bool) or not isinstance(cores, (int, float)) or not cores >= 0 \
-            or cores == float("inf"):
-        raise ValueError(f"spot_quota_cores must be a number of zero or more, not {cores!r}")

@@ -1,4 +1,4 @@
-"""Per-client settings of a served emulator: one kernel's own faults and quota.
+"""Per-client settings of a served emulator: one kernel's own faults and quotas.
 
 In-process, each ``connect()`` makes its own :class:`~aci_helpers.emulator.Emulator`, and
 what a notebook sets on ``s.emulator`` -- injected faults, the quota it enforces -- holds for
@@ -28,6 +28,7 @@ _SESSION = re.compile(r"[A-Za-z0-9_-]{16,64}")
 MAX_SESSIONS = 1024
 
 _quota: ContextVar[float | None] = ContextVar("aci_emulator_session_quota", default=None)
+_spot_quota: ContextVar[float | None] = ContextVar("aci_emulator_session_spot_quota", default=None)
 
 
 def session_of(headers: dict[str, str]) -> str | None:
@@ -42,6 +43,20 @@ def quota_override() -> float | None:
     return _quota.get()
 
 
+def spot_quota_override() -> float | None:
+    """The Spot-core quota of the session whose request is being answered, if it set one."""
+    return _spot_quota.get()
+
+
+def check_spot_quota(cores: object) -> float:
+    """A finite number of cores, zero or more (Azure's Spot quota is 0 on some subscriptions),
+    or ValueError naming what was given."""
+    if isinstance(cores, bool) or not isinstance(cores, (int, float)) or not cores >= 0 \
+            or cores == float("inf"):
+        raise ValueError(f"spot_quota_cores must be a number of zero or more, not {cores!r}")
+    return cores  # type: ignore[return-value]
+
+
 def check_quota(cores: object) -> float:
     """A positive, finite number of cores, or ValueError naming what was given."""
     if isinstance(cores, bool) or not isinstance(cores, (int, float)) or not cores > 0 \
@@ -51,11 +66,28 @@ def check_quota(cores: object) -> float:
 
 
 class Overlays:
-    """The quota each client session set (faults carry their session themselves)."""
+    """The quotas each client session set (faults carry their session themselves)."""
 
     def __init__(self) -> None:
         self._quota: OrderedDict[str, float] = OrderedDict()
+        self._spot: OrderedDict[str, float] = OrderedDict()
         self._lock = threading.Lock()
+
+    def set_spot_quota(self, session: str, cores: float | None) -> None:
+        """``session``'s Spot-core quota from now on; None: the cloud's again."""
+        with self._lock:
+            self._spot.pop(session, None)
+            if cores is not None:
+                self._spot[session] = check_spot_quota(cores)
+                while len(self._spot) > MAX_SESSIONS:
+                    self._spot.popitem(last=False)
+
+    def spot_quota(self, session: str | None) -> float | None:
+        """The Spot-core quota ``session`` set, or None."""
+        if session is None:
+            return None
+        with self._lock:
+            return self._spot.get(session)
 
     def set_quota(self, session: str, cores: float | None) -> None:
         """``session``'s quota from now on; None: the cloud's again."""
@@ -77,12 +109,15 @@ class Overlays:
     def applied(self, session: str | None) -> Iterator[None]:
         """Answer a request of ``session`` with its settings."""
         token = _quota.set(self.quota(session))
+        spot = _spot_quota.set(self.spot_quota(session))
         try:
             yield
         finally:
+            _spot_quota.reset(spot)
             _quota.reset(token)
 
     def clear(self) -> None:
         """Forget every session's settings (a reset of the cloud)."""
         with self._lock:
             self._quota.clear()
+            self._spot.clear()

@@ -255,12 +255,14 @@ class RemoteEmulator:
 
     def inject_fault(self, method: str, path: str, *, status: int = 409,
                      code: str = "ServiceUnavailable", message: str | None = None,
-                     times: int = 1, retry_after: int | None = None) -> None:
+                     times: int = 1, retry_after: int | None = None,
+                     during: str = "request", event: str | None = None) -> None:
         """As :meth:`Emulator.inject_fault`, for this session's requests only (the server
         keeps it; other participants' requests never meet it)."""
         self._call("POST", "/faults", {"method": method, "path": path, "status": status,
                                        "code": code, "message": message, "times": times,
-                                       "retryAfter": retry_after})
+                                       "retryAfter": retry_after, "during": during,
+                                       "event": event})
 
     @property
     def quota_cores(self) -> float:
@@ -271,6 +273,15 @@ class RemoteEmulator:
     def quota_cores(self, cores: float) -> None:
         # This session's only, as an in-process Emulator object keeps its own.
         self._call("PUT", "/quota", {"quotaCores": cores})
+
+    @property
+    def spot_quota_cores(self) -> float:
+        """The Spot-core quota per region (StandardSpotCores) this session's requests meet."""
+        return self._call("GET", "/quota")["spotQuotaCores"]
+
+    @spot_quota_cores.setter
+    def spot_quota_cores(self, cores: float) -> None:
+        self._call("PUT", "/quota", {"spotQuotaCores": cores})
 
     def add_registry(self, server: str, images: Mapping[str, str] | None = None, *,
                      username: str | None = None,

@@ -307,6 +307,35 @@ def test_the_notebooks_that_use_s_emulator_run_unchanged_over_the_url(served) ->
     assert srv.requests > 100
 
 
+def test_spot_quota_and_failed_operations_hold_for_the_session_that_set_them(served) -> None:
+    """Notebooks 10 and 11 over a served emulator: a session's Spot quota (0: every Spot group
+    refused) and a create whose operation fails (during='operation') are its own."""
+    from azure.core.exceptions import HttpResponseError
+
+    from aci_helpers import ensure_resource_group, task_container_group
+
+    emu, srv = served
+    with _served_session(srv) as a, _served_session(srv) as b:
+        ensure_resource_group(a)
+        a.emulator.spot_quota_cores = 0
+        assert (a.emulator.spot_quota_cores, b.emulator.spot_quota_cores) == (0, emu.spot_quota_cores)
+        usage = {u.name.value: u.limit for u in a.aci.location.list_usage("westus")}
+        assert usage["StandardSpotCores"] == 0
+        spot = task_container_group("spot-a", "westus")
+        spot.priority = "Spot"
+        with pytest.raises(HttpResponseError, match="StandardSpotCores"):
+            a.aci.container_groups.begin_create_or_update(a.resource_group, "spot-a", spot).result()
+        with pytest.raises(ValueError, match="spot_quota_cores must be a number of zero or more"):
+            a.emulator.spot_quota_cores = -1
+        a.emulator.inject_fault("PUT", r"/containerGroups/far-a$", during="operation")
+        with pytest.raises(HttpResponseError, match="not available in the location"):
+            a.aci.container_groups.begin_create_or_update(
+                a.resource_group, "far-a", task_container_group("far-a", a.location)).result()
+        assert a.aci.container_groups.get(a.resource_group, "far-a").provisioning_state == "Failed"
+        with pytest.raises(ValueError, match="during must be"):
+            a.emulator.inject_fault("PUT", "x", during="later")
+
+
 def test_serve_quota_cores_is_what_every_client_meets(serve_process, tmp_path) -> None:
     state = tmp_path / "class.db"
     proc = serve_process("--quota-cores", "7", state=state)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import assumptions as A
-from ..overlays import quota_override
+from ..overlays import quota_override, spot_quota_override
 from ..store import Tx
 from . import registration
 from . import validation as V
@@ -61,6 +61,17 @@ class Cloud:
     @quota_cores.setter
     def quota_cores(self, cores: float) -> None:
         self._quota_cores = cores
+
+    @property
+    def spot_quota_cores(self) -> float:
+        """Spot cores per region (StandardSpotCores): the cloud's, or the one the client
+        session being answered set on a served emulator."""
+        override = spot_quota_override()
+        return self._spot_quota_cores if override is None else override
+
+    @spot_quota_cores.setter
+    def spot_quota_cores(self, cores: float) -> None:
+        self._spot_quota_cores = cores
 
     # ------------------------------------------------------------------ runtime adapter
     def warm(self) -> None:

@@ -7,7 +7,8 @@ Three kinds, decided per feature by who else it reaches:
 
 - **the caller's own** (its client session, ``overlays.SESSION_HEADER``), as an in-process
   ``Emulator`` object keeps them for its own requests: ``GET /_emulator/info`` (clock, speed,
-  seed, this session's quota), ``GET|PUT /_emulator/quota``, ``POST /_emulator/faults``;
+  seed, this session's quotas), ``GET|PUT /_emulator/quota`` (standard and Spot cores),
+  ``POST /_emulator/faults`` (a failed operation too: ``during``);
 - **the shared cloud, as a participant may change it**: ``GET|POST /_emulator/registries``
   (a private registry of one's own, notebook 08; on Azure each participant would create one);
 - **the whole class's cloud**: ``POST /_emulator/reset`` and ``DELETE
@@ -30,7 +31,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..errors import EmulatorError
-from ..overlays import check_quota, session_of
+from ..overlays import check_quota, check_spot_quota, session_of
 
 log = logging.getLogger("aci_helpers.emulator.server")
 
@@ -128,31 +129,44 @@ class Control:
         own = self.app.overlays.quota(session)
         return self.emulator.quota_cores if own is None else own
 
+    def _spot_quota_of(self, session: str) -> float:
+        own = self.app.overlays.spot_quota(session)
+        return self.emulator.spot_quota_cores if own is None else own
+
     async def info(self, request: Request) -> Response:
         session = _session(request)
         emu = self.emulator
         return JSONResponse({"clock": emu.clock, "speed": emu.speed, "seed": emu.seed,
                              "subscriptionId": emu.subscription_id, "tenantId": emu.tenant_id,
-                             "quotaCores": self._quota_of(session)})
+                             "quotaCores": self._quota_of(session),
+                             "spotQuotaCores": self._spot_quota_of(session)})
 
     async def quota(self, request: Request) -> Response:
         session = _session(request)
         if request.method == "PUT":
-            cores = (await _json_body(request)).get("quotaCores")
-            self.app.overlays.set_quota(session, None if cores is None else check_quota(cores))
-        return JSONResponse({"quotaCores": self._quota_of(session)})
+            data = await _json_body(request)
+            if "quotaCores" in data:
+                cores = data["quotaCores"]
+                self.app.overlays.set_quota(session, None if cores is None else check_quota(cores))
+            if "spotQuotaCores" in data:
+                spot = data["spotQuotaCores"]
+                self.app.overlays.set_spot_quota(
+                    session, None if spot is None else check_spot_quota(spot))
+        return JSONResponse({"quotaCores": self._quota_of(session),
+                             "spotQuotaCores": self._spot_quota_of(session)})
 
     async def faults(self, request: Request) -> Response:
         session = _session(request)
         data = await _json_body(request)
         unknown = set(data) - {"method", "path", "status", "code", "message", "times",
-                               "retryAfter"}
+                               "retryAfter", "during", "event"}
         if unknown:
             raise ValueError(f"unknown fault field(s) {sorted(unknown)}")
         self.app.faults.add(data.get("method"), data.get("path"), status=data.get("status", 409),
                             code=data.get("code", "ServiceUnavailable"),
                             message=data.get("message"), times=data.get("times", 1),
-                            retry_after=data.get("retryAfter"), session=session)
+                            retry_after=data.get("retryAfter"), session=session,
+                            during=data.get("during", "request"), event=data.get("event"))
         return Response(status_code=204)
 
     async def registries(self, request: Request) -> Response:
