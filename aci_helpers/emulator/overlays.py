@@ -66,44 +66,45 @@ def check_quota(cores: object) -> float:
 
 
 class Overlays:
-    """The quotas each client session set (faults carry their session themselves)."""
+    """The quotas each client session set (faults carry their session themselves): standard
+    cores (``quota``) and Spot cores (``spot``)."""
+
+    _CHECKS = {"quota": check_quota, "spot": check_spot_quota}
 
     def __init__(self) -> None:
-        self._quota: OrderedDict[str, float] = OrderedDict()
-        self._spot: OrderedDict[str, float] = OrderedDict()
+        self._values: dict[str, OrderedDict[str, float]] = {k: OrderedDict() for k in self._CHECKS}
         self._lock = threading.Lock()
 
-    def set_spot_quota(self, session: str, cores: float | None) -> None:
-        """``session``'s Spot-core quota from now on; None: the cloud's again."""
+    def _set(self, kind: str, session: str, cores: float | None) -> None:
+        values = self._values[kind]
         with self._lock:
-            self._spot.pop(session, None)
+            values.pop(session, None)
             if cores is not None:
-                self._spot[session] = check_spot_quota(cores)
-                while len(self._spot) > MAX_SESSIONS:
-                    self._spot.popitem(last=False)
+                values[session] = self._CHECKS[kind](cores)
+                while len(values) > MAX_SESSIONS:
+                    values.popitem(last=False)
 
-    def spot_quota(self, session: str | None) -> float | None:
-        """The Spot-core quota ``session`` set, or None."""
+    def _get(self, kind: str, session: str | None) -> float | None:
         if session is None:
             return None
         with self._lock:
-            return self._spot.get(session)
+            return self._values[kind].get(session)
 
     def set_quota(self, session: str, cores: float | None) -> None:
         """``session``'s quota from now on; None: the cloud's again."""
-        with self._lock:
-            self._quota.pop(session, None)
-            if cores is not None:
-                self._quota[session] = check_quota(cores)
-                while len(self._quota) > MAX_SESSIONS:
-                    self._quota.popitem(last=False)
+        self._set("quota", session, cores)
 
     def quota(self, session: str | None) -> float | None:
         """The quota ``session`` set, or None."""
-        if session is None:
-            return None
-        with self._lock:
-            return self._quota.get(session)
+        return self._get("quota", session)
+
+    def set_spot_quota(self, session: str, cores: float | None) -> None:
+        """``session``'s Spot-core quota from now on; None: the cloud's again."""
+        self._set("spot", session, cores)
+
+    def spot_quota(self, session: str | None) -> float | None:
+        """The Spot-core quota ``session`` set, or None."""
+        return self._get("spot", session)
 
     @contextmanager
     def applied(self, session: str | None) -> Iterator[None]:
@@ -119,5 +120,5 @@ class Overlays:
     def clear(self) -> None:
         """Forget every session's settings (a reset of the cloud)."""
         with self._lock:
-            self._quota.clear()
-            self._spot.clear()
+            for values in self._values.values():
+                values.clear()
