@@ -1,14 +1,17 @@
 """Measure what one participant's run of the notebooks holds in a region at once.
 
 Runs every notebook in order in fresh kernels on ONE emulator state file (instant clock,
-seed 0), the way a participant works through them, and after each notebook reads the
-region's usage (``location.list_usage``): standard cores and container groups in use. The
-peak is what ``aci-tutorial workshop plan`` counts per participant. Writes
+seed 0), the way a participant works through them, solutions included (a participant does
+each Try it), and after every cell reads the region's usage (``location.list_usage``):
+standard cores (Spot cores count apart) and container groups in use. The peak, within a
+notebook as well as after it (02's Try it holds a second group while 02's own still runs),
+rounded up to whole cores, is what ``aci-tutorial workshop plan`` counts per participant. Writes
 aci_helpers/trainer/data/participant_needs.json; rerun it when the notebooks change.
 """
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 import tempfile
@@ -32,21 +35,38 @@ def main() -> int:
                            "ACI_EMULATOR_SEED": "0", "ACI_EMULATOR_STATE": state,
                            "TQDM_DISABLE": "1"})
         s = connect()
-        after: dict[str, dict[str, int]] = {}
+
+        def usage() -> dict[str, float]:
+            return {u.name.value: float(u.current_value)
+                    for u in s.aci.location.list_usage(s.location)}
+
+        after: dict[str, dict[str, float]] = {}
+        within: dict[str, dict[str, float]] = {}
         for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb")):
             began = time.monotonic()
+            most = {"cores": 0.0, "groups": 0.0}
+
+            def seen(**_: object) -> None:
+                now = usage()
+                most["cores"] = max(most["cores"], now["StandardCores"])
+                most["groups"] = max(most["groups"], now["ContainerGroups"])
+
             nb = nbformat.read(path, as_version=4)
-            NotebookClient(nb, timeout=600, kernel_name="python3",
+            NotebookClient(nb, timeout=600, kernel_name="python3", on_cell_executed=seen,
                            resources={"metadata": {"path": str(path.parent)}}).execute()
-            usage = {u.name.value: int(u.current_value) for u in s.aci.location.list_usage(s.location)}
-            after[path.name] = {"cores": usage["StandardCores"], "groups": usage["ContainerGroups"]}
-            print(f"{path.name}: {after[path.name]} ({time.monotonic() - began:.1f} s)", file=sys.stderr)
+            now = usage()
+            after[path.name] = {"cores": now["StandardCores"], "groups": now["ContainerGroups"]}
+            within[path.name] = dict(most)
+            print(f"{path.name}: after {after[path.name]}, at most {most} "
+                  f"({time.monotonic() - began:.1f} s)", file=sys.stderr)
         s.close()
-    peak = {"cores": max(v["cores"] for v in after.values()),
-            "groups": max(v["groups"] for v in after.values())}
-    OUT.write_text(json.dumps({"peak": peak, "after_each_notebook": after,
+    peak = {"cores": math.ceil(max(v["cores"] for v in within.values())),
+            "groups": math.ceil(max(v["groups"] for v in within.values()))}
+    OUT.write_text(json.dumps({"peak": peak, "at_most_within_each_notebook": within,
+                               "after_each_notebook": after,
                                "how": "tools/measure_participant_needs.py: notebooks in order on "
-                                      "one emulator cloud, usage read after each"}, indent=1) + "\n")
+                                      "one emulator cloud, solutions included, usage read "
+                                      "after every cell"}, indent=1) + "\n")
     print(json.dumps(peak))
     return 0
 

@@ -249,18 +249,29 @@ def workshop_resource_groups(session: "Session", workshop: str) -> list[Any]:
 # ---------------------------------------------------------------------------------- plan
 @dataclass(frozen=True)
 class Needs:
-    """What one participant's run of the notebooks holds at once in a region."""
+    """What one participant's run of the notebooks holds at once in a region: at its peak
+    (``cores``, ``groups``: inside ``where``, the notebook that holds most), and between
+    notebooks (``between_cores``, ``between_groups``)."""
 
     cores: int
     groups: int
     how: str
+    where: str = ""
+    between_cores: int = 0
+    between_groups: int = 0
 
 
 def participant_needs() -> Needs:
     """The measured peak (aci_helpers/trainer/data/participant_needs.json)."""
     data = json.loads(importlib_resources.files(__package__).joinpath(
         "data/participant_needs.json").read_text())
-    return Needs(int(data["peak"]["cores"]), int(data["peak"]["groups"]), data["how"])
+    within = data.get("at_most_within_each_notebook", {})
+    where = max(within, key=lambda nb: (within[nb]["cores"], within[nb]["groups"]), default="")
+    after = data.get("after_each_notebook", {}).values()
+    return Needs(int(data["peak"]["cores"]), int(data["peak"]["groups"]), data["how"],
+                 where.split("_")[0],
+                 math.ceil(max((v["cores"] for v in after), default=0)),
+                 math.ceil(max((v["groups"] for v in after), default=0)))
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
         regions = normalise_regions(s, args.region)
         needs, rows = plan(s, regions)
     print(f"A participant needs {needs.cores} standard cores and {needs.groups} container "
-          f"groups at once ({needs.how}).\n")
+          f"groups at once: at the peak, inside notebook {needs.where}, which the class may "
+          f"reach together ({needs.how}; between notebooks {needs.between_cores} cores and "
+          f"{needs.between_groups} groups). Counted at the peak.\n")
     print(table(["region", "cores used/limit", "groups used/limit", "participants that fit"],
                 [(r.region, f"{r.cores_used}/{r.cores_limit}", f"{r.groups_used}/{r.groups_limit}",
                   r.fit) for r in rows], right={3}))

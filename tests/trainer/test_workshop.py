@@ -29,8 +29,10 @@ def test_setup_status_cleanup_for_30_participants(state, cli):
     assert (f"aci-tutorial workshop join --workshop ws1 --participant p07 --location eastus "
             f"--suffix {p07[NAME_SUFFIX_TAG]}") in out
     assert len({t[NAME_SUFFIX_TAG] for t in groups.values()}) == 30  # distinct names per participant
-    # The emulator's default quota holds 25 (4 cores each): setup says so, and places them all.
-    assert "Warning: the regions' quota has no room for 5 of them" in out
+    # The emulator's default quota holds fewer than 30 at the measured peak: setup says so,
+    # and places them all.
+    from aci_helpers.trainer.workshop import participant_needs
+    assert f"Warning: the regions' quota has no room for {30 - 100 // participant_needs().cores} of them" in out
     # Setup again: idempotent, nothing new.
     code, out, _ = cli("workshop", "setup", "--workshop", "ws1", "--participants", "30")
     assert code == 0 and "0 created, 30 already there" in out and len(rg_names(s)) == 30
