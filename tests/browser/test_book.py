@@ -31,9 +31,15 @@ def solution_lines(notebook: Path) -> set[str]:
         return {ln.strip() for c in cells if ("solution" in c.get("metadata", {}).get("tags", [])) == keep
                 for ln in "".join(c["source"]).splitlines() if len(ln.strip()) > 12}
 
-    # not even inside another cell's text: 00's solution ends with the bare name
-    # `tutorial_groups`, which its "Try it" prose also names
-    others = "\n".join("".join(c["source"]) for c in cells
+    # not even inside another cell's text or output: 00's solution ends with the call
+    # `tutorial_group_names(s.resources)`, which its check's "Not yet" message also names
+    def shown(c: dict) -> str:
+        outs = c.get("outputs", [])
+        return "".join(c["source"]) + "".join(
+            "".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))
+            for o in outs)
+
+    others = "\n".join(shown(c) for c in cells
                        if "solution" not in c.get("metadata", {}).get("tags", []))
     return {ln for ln in lines(True) - lines(False) if ln not in others}
 

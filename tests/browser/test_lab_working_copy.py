@@ -279,9 +279,10 @@ def reopen_run_and_type(lab: Lab, page, screenshot) -> None:
     run_all_and_wait(page, RUN_TIMEOUT_MS)
     screenshot(page, "lab-shell-cell.png")
     expect(outputs.filter(has_text="0 failed")).to_have_count(1)
-    where = outputs.filter(has_text="aci-tutorial").last.text_content()
-    assert f"{SCRIPTS}/aci-tutorial" in where and f"{SCRIPTS}/voila" in where, where
-    assert f"{SCRIPTS}/python" in where, where
+    # `!` streams its lines one by one: wait for all three rather than read the first
+    where = outputs.filter(has_text=f"{SCRIPTS}/aci-tutorial").last
+    for script in ("aci-tutorial", "voila", "python"):
+        expect(where).to_contain_text(f"{SCRIPTS}/{script}")
 
     # 3. A JupyterLab terminal (File > New > Terminal), typed into as a learner would.
     page.locator(".lm-MenuBar-itemLabel", has_text="File").first.click()
