@@ -23,12 +23,19 @@ from .wire import ASYNC_URL, OPERATION_STATUS, is_aci
 
 RECORDED_SUB = "00000000-0000-0000-0000-000000000000"
 API = "2023-05-01"
+#: The resource-group api-version sent where a recording's test proxy sanitised it to "**"
+#: (the .NET session records of 2023; Azure.ResourceManager's own default then).
+SANITISED_API = "**"
+RESOURCES_API = "2022-09-01"
 #: Response headers whose presence must match the recording.
 RELEVANT_HEADERS = ("azure-asyncoperation", "location", "content-type", "x-ms-failure-cause",
                     "cache-control", "pragma", "expires", "date")
 #: ARM's fixed values of some of them (every recorded answer)
 FIXED_HEADER_VALUES = {"cache-control": "no-cache", "pragma": "no-cache", "expires": "-1"}
 _RG_IN_PATH = re.compile(r"/resourcegroups/([^/?]+)", re.IGNORECASE)
+#: The provider's own registration GET (a Microsoft.Resources API on the namespace's path).
+_PROVIDER_ITSELF = re.compile(r"^/subscriptions/[^/]+/providers/Microsoft\.ContainerInstance/?$",
+                              re.IGNORECASE)
 
 
 @dataclass
@@ -87,6 +94,11 @@ def api_version_is_the_point(rec: Recorded) -> bool:
     return isinstance(err, dict) and err.get("code") == "NoRegisteredProviderFound"
 
 
+def _is_rg_path(path: str, name: str) -> bool:
+    """Whether ``path`` is the resource group ``name`` itself (not something in it)."""
+    return path.lower().rstrip("/").endswith(f"/resourcegroups/{name.lower()}")
+
+
 @dataclass
 class Replayer:
     cloud: Cloud
@@ -96,17 +108,27 @@ class Replayer:
 
     def setup(self) -> None:
         """Create the resource groups the recording's successful requests used, with the
-        location and tags the recording shows."""
+        location and tags the recording shows; not those the recording creates itself (its
+        first request on the group's own path is a HEAD that found none, or a PUT answered
+        201): the replay sends that request as recorded."""
         recs = self.recorded
         rgs: dict[str, dict] = {}
+        own: set[str] = set()
+        seen: set[str] = set()
         for rec in recs:
             m = _RG_IN_PATH.search(rec.path)
-            if not m or rec.status >= 400:
+            if not m:
                 continue
             name = m.group(1)
+            if _is_rg_path(rec.path, name) and name.lower() not in seen:
+                seen.add(name.lower())
+                if (rec.method, rec.status) in (("HEAD", 404), ("PUT", 201)):
+                    own.add(name.lower())
+            if rec.status >= 400:
+                continue
             info = rgs.setdefault(name, {"location": "westus"})
             body = rec.response if isinstance(rec.response, dict) else {}
-            if rec.path.lower().rstrip("/").endswith(f"/resourcegroups/{name.lower()}"):
+            if _is_rg_path(rec.path, name):
                 info["location"] = body.get("location", info["location"])
                 if "tags" in body:
                     info["tags"] = body["tags"]
@@ -115,7 +137,8 @@ class Replayer:
                 if loc and "tags" not in info:
                     info["location"] = loc
         for name, info in rgs.items():
-            self.cloud.res.resource_groups.create_or_update(name, info)
+            if name.lower() not in own:
+                self.cloud.res.resource_groups.create_or_update(name, info)
 
     def adapt_url(self, rec: Recorded) -> str:
         if OPERATION_STATUS.match(rec.path):
@@ -125,8 +148,10 @@ class Replayer:
             return self.operations[op]
         parts = urlsplit(rec.url.replace(RECORDED_SUB, self.cloud.sub))
         query = dict(parse_qsl(parts.query))
+        if query.get("api-version") == SANITISED_API and not is_aci(rec.path):
+            query["api-version"] = RESOURCES_API
         if is_aci(rec.path) and query.get("api-version") not in ACI_API_VERSIONS and \
-                not api_version_is_the_point(rec):
+                not api_version_is_the_point(rec) and not _PROVIDER_ITSELF.match(rec.path):
             query["api-version"] = API
         return f"{parts.scheme}://{parts.netloc}{parts.path}?{urlencode(query)}"
 

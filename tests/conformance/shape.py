@@ -100,6 +100,10 @@ def _cmp(rec: Any, act: Any, path: str, key: str | None, o: ShapeOptions,
         diff.add(path, f"kind differs (recorded {kr} {_short(rec)}, emulator {ka} {_short(act)})")
         return
     if kr == "object":
+        if o.substitutions and any(_sub(k, o) != k for k in rec):
+            # a map keyed by resource ids (userAssignedIdentities): the keys name the
+            # recording's subscription as the values do
+            rec = {_sub(k, o): v for k, v in rec.items()}
         missing = [k for k in rec if k not in act and generic(f"{path}.{k}") not in o.ignore_paths]
         extra = [k for k in act if k not in rec and generic(f"{path}.{k}") not in o.ignore_paths]
         for k in missing:
@@ -125,11 +129,16 @@ def _cmp(rec: Any, act: Any, path: str, key: str | None, o: ShapeOptions,
             diff.add(path, f"timestamp form differs (recorded {rec!r}, emulator {act!r})")
             return
     if o.exact_enums and key is not None and (key in ENUM_KEYS or key in o.exact_keys):
-        want = rec
-        for old, new in o.substitutions:
-            want = want.replace(old, new) if isinstance(want, str) else want
+        want = _sub(rec, o) if isinstance(rec, str) else rec
         if want != act:
             diff.add(path, f"value differs (recorded {want!r}, emulator {act!r})")
+
+
+def _sub(text: str, o: ShapeOptions) -> str:
+    """``text`` with the option's substitutions made (recorded -> emulator)."""
+    for old, new in o.substitutions:
+        text = text.replace(old, new)
+    return text
 
 
 def _form(m: re.Match) -> tuple:

@@ -24,9 +24,12 @@ def get(env: Env) -> Reply:
 
 
 def head(env: Env) -> Reply:
-    """HEAD: 204 when the resource group exists (also while it is being deleted), else 404."""
+    """HEAD: 204 when the resource group exists (also while it is being deleted), else 404
+    from ARM's gateway (``x-ms-failure-cause: gateway``, as the .NET SDK's records show)."""
     found = env.cloud.resource_groups.find(env.ctx, env.req.params["rg"])
-    return Reply(204 if found is not None else 404)
+    if found is None:
+        return Reply(404, None, {"x-ms-failure-cause": "gateway"})
+    return Reply(204)
 
 
 def patch(env: Env) -> Reply:
