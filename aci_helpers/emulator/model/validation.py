@@ -18,6 +18,7 @@ from ..errors import (ArmError, ContainerGroupNameInvalid, DuplicateContainerNam
                       LocationRequired, MissingIpAddressPorts, OverRegionMaximum, TooManyContainers,
                       TooManyPorts, UnsupportedFeature)
 from . import volumes
+from .confidential import fill_default_policy
 
 GROUP_NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 CONTAINER_NAME_RE = GROUP_NAME_RE
@@ -349,6 +350,7 @@ def normalize_properties(props: Any, group: str) -> dict:
     p["restartPolicy"] = _enum(props.get("restartPolicy"), _RESTART,
                                InvalidRestartPolicy, "restartPolicy", "Always")
     p["sku"] = _enum(props.get("sku"), _SKU, UnsupportedFeature, "sku", "Standard")
+    fill_default_policy(p)
     p["provisioningTimeoutInSeconds"] = 1800
     p["isCustomProvisioningTimeout"] = False
     _check_group_resources(p, group)

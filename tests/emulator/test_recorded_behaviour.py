@@ -1,0 +1,40 @@
+"""Behaviours the public recordings of real ACI traffic show (tests/conformance/public),
+modelled by the emulator: each test names the transcript it follows."""
+
+from __future__ import annotations
+
+import base64
+
+from .conftest import LOC
+
+
+def _confidential(policy: dict | None) -> dict:
+    props = {"osType": "Linux", "sku": "Confidential", "restartPolicy": "Never",
+             "containers": [{"name": "c", "properties": {
+                 "image": "alpine", "command": ["/bin/sh", "-c", "sleep 60"],
+                 "resources": {"requests": {"cpu": 1, "memoryInGB": 1}},
+                 "securityContext": {"privileged": True, "allowPrivilegeEscalation": True}}}]}
+    if policy is not None:
+        props["confidentialComputeProperties"] = policy
+    return {"location": LOC, "properties": props}
+
+
+def test_a_confidential_group_gets_the_default_cce_policy(cloud):
+    """azcli_test_container_create_with_confidential_sku (properties {}) and the .NET record
+    CreateOrUpdate_ConfidentialContainerGroup (none sent): the same allow-all Rego policy, in
+    the PUT's answer and every later one; a policy the request gives is kept."""
+    for name, policy in (("empty", {}), ("absent", None)):
+        status, _, put = cloud.raw("PUT", cloud.cg_path(name), _confidential(policy))
+        assert status == 201, put
+        _, _, got = cloud.raw("GET", cloud.cg_path(name))
+        for body in (put, got):
+            cce = body["properties"]["confidentialComputeProperties"]["ccePolicy"]
+            rego = base64.b64decode(cce).decode()
+            assert rego.startswith('package policy\n\napi_svn := "0.10.0"\n')
+            assert 'exec_in_container := {"allowed": true, "env_list": null}' in rego
+    own = base64.b64encode(b"package policy\n").decode()
+    _, _, put = cloud.raw("PUT", cloud.cg_path("own"), _confidential({"ccePolicy": own}))
+    assert put["properties"]["confidentialComputeProperties"] == {"ccePolicy": own}
+    _, _, std = cloud.raw("PUT", cloud.cg_path("std"), {**_confidential(None), "properties": {
+        **_confidential(None)["properties"], "sku": "Standard"}})
+    assert "confidentialComputeProperties" not in std["properties"]
