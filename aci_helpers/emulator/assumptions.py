@@ -33,6 +33,9 @@ RESTART_POLICY_ECHOED_WHEN_OMITTED = frozenset({"2023-05-01"})
 #: versions). Without a label no scope is answered, even one the request sent (the Azure CLI's
 #: 2023 recordings).
 DNS_LABEL_SCOPE_DEFAULT = "Unsecure"
+#: A container group profile PUT whose properties equal the latest revision's adds no revision
+#: (guess: the recordings only show a PUT that changes restartPolicy making revision 2).
+PROFILE_SAME_SPEC_KEEPS_REVISION = True
 #: api-version the service writes into Azure-AsyncOperation URLs (seen in every recording).
 ACI_OPERATION_API_VERSION = "2018-06-01"
 #: Microsoft.Resources api-versions accepted (resource-group shapes are stable across them):

@@ -240,6 +240,22 @@ class ContainerGroupNotFound(NotFound):
             f"https://aka.ms/ARMResourceNotFoundFix")
 
 
+class ContainerGroupProfileNotFound(NotFound):
+    def __init__(self, profile: str, rg: str) -> None:
+        super().__init__(
+            f"The Resource 'Microsoft.ContainerInstance/containerGroupProfiles/{profile}' under "
+            f"resource group '{rg}' was not found. For more details please go to "
+            f"https://aka.ms/ARMResourceNotFoundFix")
+
+
+class ContainerGroupProfileRevisionNotFound(NotFound):
+    """A revision the profile never had (ResourceNotFound: the code is the emulator's guess)."""
+
+
+class SecurityContextNotSupported(BadRequest):
+    code = "SecurityContextNotSupported"
+
+
 class InvalidResourceLocation(Conflict):
     code = "InvalidResourceLocation"
 

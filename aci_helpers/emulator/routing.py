@@ -12,6 +12,7 @@ from typing import Callable
 
 from .handlers import container_groups as cg
 from .handlers import preview as pre
+from .handlers import profiles as cgp
 from .handlers import provider as pv
 from .handlers import providers as reg
 from .handlers import resource_groups as rgs
@@ -48,13 +49,23 @@ def _preview(rtype: str) -> tuple[Route, ...]:
            _r(f"{rtype}_ListByResourceGroup", _RG + _CI + f"/{rtype.lower()}", fam,
               get=pre.empty_list),
            _r(f"{rtype}_Item", item, fam, get=no, put=no, patch=no, delete=no)]
-    actions = {"containerGroupProfiles": (), "ngroups": ("start", "stop", "restart"),
-               "sandboxGroups": ("connect",)}[rtype]
+    actions = {"ngroups": ("start", "stop", "restart"), "sandboxGroups": ("connect",)}[rtype]
     out += [_r(f"{rtype}_{a.capitalize()}", item + f"/{a}", fam, post=no) for a in actions]
-    if rtype == "containerGroupProfiles":
-        out += [_r(f"{rtype}_Revisions", item + r"/revisions", fam, get=no),
-                _r(f"{rtype}_Revision", item + r"/revisions/(?P<rev>[^/]+)", fam, get=no)]
     return tuple(out)
+
+
+def _profiles() -> tuple[Route, ...]:
+    """Container group profiles (handlers/profiles.py)."""
+    fam, rtype = "aci:containerGroupProfiles", "containerGroupProfiles"
+    item = _RG + _CI + r"/containergroupprofiles/(?P<item>[^/]+)"
+    return (_r(f"{rtype}_List", _SUB + _CI + "/containergroupprofiles", fam,
+               get=cgp.list_by_subscription),
+            _r(f"{rtype}_ListByResourceGroup", _RG + _CI + "/containergroupprofiles", fam,
+               get=cgp.list_by_resource_group),
+            _r(f"{rtype}_Item", item, fam, get=cgp.get, put=cgp.put, patch=cgp.patch,
+               delete=cgp.delete),
+            _r(f"{rtype}_Revisions", item + r"/revisions", fam, get=cgp.revisions),
+            _r(f"{rtype}_Revision", item + r"/revisions/(?P<rev>[^/]+)", fam, get=cgp.revision))
 
 
 ROUTES: tuple[Route, ...] = (
@@ -78,6 +89,7 @@ ROUTES: tuple[Route, ...] = (
     _r("ContainerInstance_OperationStatus", _LOC + r"/operations/(?P<op>[^/]+)",
        "aci-operation", get=pv.operation_status),
     _r("Operations_List", _CI + r"/operations", "tenant-aci", get=pv.operations),
+    *_profiles(),
     *(route for t in pre.NAMES for route in _preview(t)),
     _r("ResourceGroups_List", _SUB + r"/resourcegroups", "resources", get=rgs.list_),
     _r("ResourceGroups_Item", _RG, "resources", put=rgs.put, get=rgs.get, head=rgs.head,

@@ -36,7 +36,7 @@ except ImportError:  # pragma: no cover - Windows
 
 log = logging.getLogger("aci_helpers.emulator")
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: How long a process waits for another one's lock before it gives up (seconds). Creates
 #: under heavy contention wait seconds, never a minute; only a stuck process holds longer.
 BUSY_TIMEOUT_SECONDS = 60.0
@@ -58,6 +58,7 @@ CREATE INDEX IF NOT EXISTS cg_settle ON container_groups (settle_at);
 CREATE INDEX IF NOT EXISTS cg_dns ON container_groups (dns_key);
 CREATE TABLE IF NOT EXISTS operations (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS file_shares (key TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS profiles (key TEXT PRIMARY KEY, rg_key TEXT NOT NULL, doc TEXT NOT NULL);
 """
 #: Added to files of any schema version when opened.
 _INDEXES = """
@@ -93,10 +94,13 @@ INSERT INTO meta(key, value) SELECT 'cores:' || location, round(SUM(cores), 6)
 #: only once they are (the instant clock's next request launches them, outside the write
 #: lock, and stores the time).
 PENDING_SETTLE = -1.0
-_TABLES = {"meta", "resource_groups", "container_groups", "operations", "file_shares"}
+_TABLES = {"meta", "resource_groups", "container_groups", "operations", "file_shares",
+           "profiles"}
 #: Tables added by each schema version, created when an older file is opened.
 _ADDED = {2: {"file_shares": "CREATE TABLE IF NOT EXISTS file_shares (key TEXT PRIMARY KEY, "
-                             "doc TEXT NOT NULL)"}}
+                             "doc TEXT NOT NULL)"},
+          3: {"profiles": "CREATE TABLE IF NOT EXISTS profiles (key TEXT PRIMARY KEY, "
+                          "rg_key TEXT NOT NULL, doc TEXT NOT NULL)"}}
 
 _OTHER_PATH = "choose another path for the emulator state (ACI_EMULATOR_STATE in the notebooks)"
 _DAMAGED_ADVICE = (
@@ -728,6 +732,31 @@ class Tx:
         """Store the async operation ``op_id``, replacing any previous one."""
         self.c.execute("INSERT OR REPLACE INTO operations(id, doc) VALUES(?, ?)",
                        (op_id, json.dumps(doc)))
+
+    # container group profiles
+    def get_profile(self, key: str) -> dict | None:
+        """The container group profile stored under ``key``, or ``None``."""
+        row = self.c.execute("SELECT doc FROM profiles WHERE key=?", (key,)).fetchone()
+        return None if row is None else _load(row[0])
+
+    def list_profiles(self, rg_key: str | None) -> list[dict]:
+        """The profiles of resource group ``rg_key`` (or all), in key order, each with ``_key``."""
+        rows = self.c.execute("SELECT key, doc FROM profiles ORDER BY key") if rg_key is None \
+            else self.c.execute("SELECT key, doc FROM profiles WHERE rg_key=? ORDER BY key",
+                                (rg_key,))
+        return [{**_load(doc), "_key": key} for key, doc in rows]
+
+    def put_profile(self, key: str, rg_key: str, doc: dict) -> None:
+        """Store the profile ``key``, replacing any previous one."""
+        self.c.execute("INSERT OR REPLACE INTO profiles(key, rg_key, doc) VALUES(?, ?, ?)",
+                       (key, rg_key, json.dumps(doc, separators=(",", ":"))))
+
+    def delete_profiles(self, key: str | None = None, rg_key: str | None = None) -> None:
+        """Remove the profile ``key``, or every profile of resource group ``rg_key``."""
+        if key is not None:
+            self.c.execute("DELETE FROM profiles WHERE key=?", (key,))
+        else:
+            self.c.execute("DELETE FROM profiles WHERE rg_key=?", (rg_key,))
 
     # emulated Azure Files shares
     def get_share(self, key: str) -> dict | None:

@@ -348,11 +348,37 @@ def scenario_preview_surface(c: Cloud) -> None:
     from aci_helpers.emulator.model.versions import api
     _rg(c)
     base = f"/subscriptions/{c.sub}/resourceGroups/{RG}/providers/Microsoft.ContainerInstance"
-    for rtype in sorted(api(c.api).resource_types - {"containerGroups"}):
+    for rtype in sorted(api(c.api).resource_types - {"containerGroups", "containerGroupProfiles"}):
         c.raw("GET", f"/subscriptions/{c.sub}/providers/Microsoft.ContainerInstance/{rtype}")
         c.raw("GET", f"{base}/{rtype}")
         c.raw("PUT", f"{base}/{rtype}/item1", {"location": LOC, "properties": {}})
         c.raw("GET", f"{base}/{rtype}/item1")
+
+
+def scenario_profiles(c: Cloud) -> None:
+    """Container group profiles, where the version documents them: create, a second revision,
+    get, both revisions, tags, the lists, delete."""
+    from aci_helpers.emulator.model.versions import api
+    _rg(c)
+    if "containerGroupProfiles" not in api(c.api).resource_types:
+        return
+    prov = f"/subscriptions/{c.sub}/providers/Microsoft.ContainerInstance/containerGroupProfiles"
+    base = f"/subscriptions/{c.sub}/resourceGroups/{RG}/providers/Microsoft.ContainerInstance/" \
+           f"containerGroupProfiles"
+    body = {"location": LOC, "properties": {
+        "osType": "Linux", "restartPolicy": "Never",
+        "containers": [{"name": "c1", "properties": {
+            "image": "alpine:latest", "resources": {"requests": {"cpu": 1.0, "memoryInGB": 1.0}}}}]}}
+    c.raw("PUT", f"{base}/p1", body)
+    body["properties"]["restartPolicy"] = "OnFailure"
+    c.raw("PUT", f"{base}/p1", body)
+    c.raw("GET", f"{base}/p1")
+    c.raw("PATCH", f"{base}/p1", {"tags": {"k": "v"}})
+    c.raw("GET", f"{base}/p1/revisions")
+    c.raw("GET", f"{base}/p1/revisions/1")
+    c.raw("GET", base)
+    c.raw("GET", prov)
+    c.raw("DELETE", f"{base}/p1")
 
 
 SCENARIOS: dict[str, Callable[[Cloud], None]] = {
@@ -366,6 +392,7 @@ SCENARIOS: dict[str, Callable[[Cloud], None]] = {
     "errors": scenario_errors,
     "exec-attach": scenario_exec_attach,
     "preview-surface": scenario_preview_surface,
+    "profiles": scenario_profiles,
 }
 
 

@@ -149,7 +149,7 @@ def test_private_ip_address_is_omitted_until_it_exists(cloud):
     assert "ip" not in put["properties"]["ipAddress"]
 
 
-@pytest.mark.parametrize("rtype", ["containerGroupProfiles", "ngroups", "sandboxGroups"])
+@pytest.mark.parametrize("rtype", ["ngroups", "sandboxGroups"])
 def test_newer_resource_types_are_listed_empty_or_refused_honestly(cloud, rtype):
     documenting = V.versions_documenting(rtype)
     assert documenting and "2023-05-01" not in documenting

@@ -95,13 +95,14 @@ def test_newer_schema_is_a_clear_error(tmp_path):
     assert "newer emulator" in str(e.value) and str(path) in str(e.value)
 
 
-def test_an_older_emulators_file_gains_the_file_shares_table_and_keeps_its_groups(tmp_path):
+def test_an_older_emulators_file_gains_the_newer_tables_and_keeps_its_groups(tmp_path):
     path = tmp_path / "v1.db"
     first = Cloud(Emulator(path, clock="instant"))
     first.res.resource_groups.create_or_update(RG, {"location": LOC})
     first.aci.container_groups.begin_create_or_update(RG, "web", group()).result()
-    con = sqlite3.connect(path)  # what schema version 1 wrote: no file_shares table
+    con = sqlite3.connect(path)  # what schema version 1 wrote: no file_shares, no profiles
     con.execute("DROP TABLE file_shares")
+    con.execute("DROP TABLE profiles")
     con.execute("PRAGMA user_version = 1")
     con.commit()
     con.close()
@@ -109,7 +110,8 @@ def test_an_older_emulators_file_gains_the_file_shares_table_and_keeps_its_group
     assert again.aci.container_groups.get(RG, "web").name == "web"
     con = sqlite3.connect(path)
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert "file_shares" in tables and con.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert {"file_shares", "profiles"} <= tables
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 3
     con.close()
 
 

@@ -1,5 +1,5 @@
-"""Resource types the newer api-versions document and the emulator does not model:
-container group profiles, NGroups and sandbox groups.
+"""Resource types the newer api-versions document and the emulator does not model: NGroups
+and sandbox groups.
 
 Lists answer an empty page (true: none can exist here). Every other operation answers
 501 ``NotImplemented`` naming the type, the versions that document it and what to do
@@ -14,7 +14,6 @@ from .base import Env, Reply
 
 #: resource type (as in the URL) -> what the learner reads in the message
 NAMES = {
-    "containerGroupProfiles": "container group profiles",
     "ngroups": "NGroups",
     "sandboxGroups": "sandbox groups",
 }

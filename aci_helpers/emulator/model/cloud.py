@@ -22,6 +22,7 @@ from . import registration
 from . import validation as V
 from .container_groups import ContainerGroups
 from .containers import Containers
+from .profiles import Profiles
 from .programs import Programs
 from .resource_groups import ResourceGroups
 
@@ -50,6 +51,7 @@ class Cloud:
         self.resource_groups = ResourceGroups(self)
         self.container_groups = ContainerGroups(self)
         self.containers = Containers(self)
+        self.profiles = Profiles(self)
 
     @property
     def quota_cores(self) -> float:

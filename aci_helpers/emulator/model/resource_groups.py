@@ -101,6 +101,7 @@ class ResourceGroups:
             if group_problem(doc) is None:  # a damaged record has no run to end
                 self.cloud.container_groups.end_run(ctx, ContainerGroup(key, doc))
             ctx.tx.delete_cg(key)
+        ctx.tx.delete_profiles(rg_key=rg.key)
         if not rg.deleting:
             ctx.tx.put_rg(rg.key, rg.doc, deleting_until=ctx.now + A.RG_DELETE_SECONDS)
         job = {"jobId": f"{_JOB_PREFIX}{rg.name.upper()}-{rg.location.upper()}",

@@ -37,6 +37,29 @@ def _public_volume(v: dict) -> dict:
     return out
 
 
+def public_member(k: str, v: object) -> object:
+    """Member ``k`` of a group's (or a profile's) properties without its secrets; containers
+    without an instance view."""
+    if k in ("containers", "initContainers"):
+        return [_public_container(c, None, False) for c in v]
+    if k == "imageRegistryCredentials":
+        return [{x: y for x, y in cred.items() if x != "password"} for cred in v]
+    if k == "volumes":
+        return [_public_volume(vol) for vol in v]
+    if k == "extensions":
+        # protectedSettings are secrets (e.g. a kubeconfig): never returned.
+        return [{**x, "properties": {y: z for y, z in x["properties"].items()
+                                     if y != "protectedSettings"}}
+                if isinstance(x.get("properties"), dict) else x for x in v]
+    if k == "diagnostics":
+        d = dict(v)
+        if isinstance(d.get("logAnalytics"), dict):
+            d["logAnalytics"] = {x: y for x, y in d["logAnalytics"].items()
+                                 if x not in ("workspaceKey", "workspaceResourceId")}
+        return d
+    return v
+
+
 def public_group(doc: dict, sub: str, view: GroupView | None, with_view: bool,
                  provisioning: str, current_ip: str | None) -> dict:
     """The container group as the service returns it (``with_view``: get, not list)."""
@@ -46,23 +69,6 @@ def public_group(doc: dict, sub: str, view: GroupView | None, with_view: bool,
         if k == "containers":
             p[k] = [_public_container(c, view.containers.get(c["name"]) if view else None,
                                       with_view) for c in v]
-        elif k == "initContainers":
-            p[k] = [_public_container(c, None, False) for c in v]
-        elif k == "imageRegistryCredentials":
-            p[k] = [{x: y for x, y in cred.items() if x != "password"} for cred in v]
-        elif k == "volumes":
-            p[k] = [_public_volume(vol) for vol in v]
-        elif k == "extensions":
-            # protectedSettings are secrets (e.g. a kubeconfig): never returned.
-            p[k] = [{**x, "properties": {y: z for y, z in x["properties"].items()
-                                          if y != "protectedSettings"}}
-                    if isinstance(x.get("properties"), dict) else x for x in v]
-        elif k == "diagnostics":
-            d = dict(v)
-            if isinstance(d.get("logAnalytics"), dict):
-                d["logAnalytics"] = {x: y for x, y in d["logAnalytics"].items()
-                                     if x not in ("workspaceKey", "workspaceResourceId")}
-            p[k] = d
         elif k == "ipAddress":
             if v.get("type") == "Private" and not current_ip:
                 continue   # recorded: a Private group's answers omit ipAddress until it has one
@@ -76,7 +82,7 @@ def public_group(doc: dict, sub: str, view: GroupView | None, with_view: bool,
                 ip["fqdn"] = f"{v['dnsNameLabel']}.{doc['location']}.azurecontainer.io"
             p[k] = ip
         else:
-            p[k] = v
+            p[k] = public_member(k, v)
     p["provisioningState"] = provisioning
     if with_view and view is not None:
         p["instanceView"] = {"events": list(view.events), "state": view.state}
