@@ -38,3 +38,25 @@ def test_a_confidential_group_gets_the_default_cce_policy(cloud):
     _, _, std = cloud.raw("PUT", cloud.cg_path("std"), {**_confidential(None), "properties": {
         **_confidential(None)["properties"], "sku": "Standard"}})
     assert "confidentialComputeProperties" not in std["properties"]
+
+
+def test_service_flags_of_2024_05_01_preview(cloud):
+    """azcli_test_container_create_with_acr (2024-05-01-preview): every group answer carries
+    isCreatedFromStandbyPool false and each registry credential isDelegatedIdentity false;
+    2023-05-01 knows neither."""
+    body = {"location": LOC, "properties": {
+        "osType": "Linux", "restartPolicy": "Never",
+        "imageRegistryCredentials": [{"server": "myreg.azurecr.io", "username": "u",
+                                      "password": "p4ss-w0rd"}],
+        "containers": [{"name": "c", "properties": {
+            "image": "alpine", "resources": {"requests": {"cpu": 1, "memoryInGB": 1}}}}]}}
+    status, _, put = cloud.raw("PUT", cloud.cg_path("acr"), body, api="2024-05-01-preview")
+    assert status == 201, put
+    _, _, got = cloud.raw("GET", cloud.cg_path("acr"), api="2024-05-01-preview")
+    for answer in (put, got):
+        assert answer["properties"]["isCreatedFromStandbyPool"] is False
+        assert [c["isDelegatedIdentity"] for c in
+                answer["properties"]["imageRegistryCredentials"]] == [False]
+    _, _, old = cloud.raw("GET", cloud.cg_path("acr"), api="2023-05-01")
+    assert "isCreatedFromStandbyPool" not in old["properties"]
+    assert "isDelegatedIdentity" not in old["properties"]["imageRegistryCredentials"][0]

@@ -77,8 +77,10 @@ class ContainerGroups:
             progs, refs = self.cloud.programs(group.key, doc)
             view = L.evaluate(doc, t, progs, refs, group.key)
             body = public_group(doc, self.cloud.sub, view, True, prov, view.ip)
-        if group.restart_default and not versions.api(ctx.api).echoes_default_restart_policy:
+        version = versions.api(ctx.api)
+        if group.restart_default and not version.echoes_default_restart_policy:
             body["properties"].pop("restartPolicy", None)
+        version.add_service_flags(body["properties"], bool(doc.get("standby")))
         if versions.covers(ctx.api, group.api or "2023-05-01"):
             return body
         return versions.shape(body, ctx.api)

@@ -43,6 +43,17 @@ class ApiVersion:
         """Whether an answer shows ``restartPolicy: Always`` when the request omitted it."""
         return self.name in A.RESTART_POLICY_ECHOED_WHEN_OMITTED
 
+    def add_service_flags(self, props: dict, from_standby_pool: bool) -> None:
+        """The flags the service writes into every group answer of this version:
+        ``isCreatedFromStandbyPool`` where the spec declares it, each registry credential's
+        ``isDelegatedIdentity`` where recorded (DELEGATED_IDENTITY_SHOWN)."""
+        if "isCreatedFromStandbyPool" in self.response["p"]["properties"]["p"]:
+            props["isCreatedFromStandbyPool"] = from_standby_pool
+        if self.name in A.DELEGATED_IDENTITY_SHOWN and props.get("imageRegistryCredentials"):
+            props["imageRegistryCredentials"] = [
+                {**c, "isDelegatedIdentity": c.get("isDelegatedIdentity", False)}
+                for c in props["imageRegistryCredentials"]]
+
 
 @lru_cache(maxsize=None)
 def api(name: str) -> ApiVersion:
