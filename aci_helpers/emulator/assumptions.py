@@ -41,6 +41,12 @@ DNS_LABEL_SCOPE_DEFAULT = "Unsecure"
 #: A container group profile PUT whose properties equal the latest revision's adds no revision
 #: (guess: the recordings only show a PUT that changes restartPolicy making revision 2).
 PROFILE_SAME_SPEC_KEEPS_REVISION = True
+#: A group created from a container group profile (a standby pool's) gets the profile's
+#: containers as they are: the request's own (which name only a configMap) are not applied.
+#: As recorded (both standby-pool reuse recordings of the Azure CLI answer the profile's
+#: container name and configMap, not the request's); whether a later service applies them
+#: is not known.
+STANDBY_REQUEST_CONTAINERS_IGNORED = True
 #: api-version the service writes into Azure-AsyncOperation URLs (seen in every recording).
 ACI_OPERATION_API_VERSION = "2018-06-01"
 #: Microsoft.Resources api-versions accepted (resource-group shapes are stable across them):

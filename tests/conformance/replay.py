@@ -145,6 +145,38 @@ class Replayer:
         for name, info in rgs.items():
             if name.lower() not in own:
                 self.cloud.res.resource_groups.create_or_update(name, info)
+        self._profiles_used()
+
+    def _profiles_used(self) -> None:
+        """Create the container group profiles (and their resource groups) that a recorded
+        group names but the recording does not create (a standby pool's, made before it),
+        from the group the recording's answer shows: the profile's containers as answered
+        (without instance views), its osType, restartPolicy, sku and ipAddress type and
+        ports."""
+        made = {r.path.lower() for r in self.recorded if r.method == "PUT"}
+        for rec in self.recorded:
+            ref = (json.loads(rec.body).get("properties") or {}).get("containerGroupProfile") \
+                if rec.method == "PUT" and rec.body else None
+            if not ref or ref["id"].lower() in made or not isinstance(rec.response, dict):
+                continue
+            made.add(ref["id"].lower())
+            answer = rec.response["properties"]
+            props = {k: answer[k] for k in ("osType", "restartPolicy", "sku") if k in answer}
+            props["containers"] = [
+                {"name": c["name"], "properties": {k: v for k, v in c["properties"].items()
+                                                   if k != "instanceView"}}
+                for c in answer["containers"]]
+            if "ipAddress" in answer:
+                props["ipAddress"] = {k: answer["ipAddress"][k] for k in ("type", "ports")}
+            path = ref["id"].replace(RECORDED_SUB, self.cloud.sub)
+            rg = _RG_IN_PATH.search(path).group(1)
+            if not self.cloud.res.resource_groups.check_existence(rg):
+                self.cloud.res.resource_groups.create_or_update(
+                    rg, {"location": rec.response["location"]})
+            status, _, body = self.cloud.raw(
+                "PUT", path, {"location": rec.response["location"], "properties": props},
+                api=rec.api_version)
+            assert status == 201, f"{rec.label}: the profile it names could not be made: {body}"
 
     def adapt_url(self, rec: Recorded) -> str:
         if OPERATION_STATUS.match(rec.path):

@@ -143,10 +143,12 @@ def _sub(text: str, o: ShapeOptions) -> str:
 
 def _form(m: re.Match) -> tuple:
     """A timestamp's form: its zone and its precision, where up to 3 fraction digits are one
-    form (real answers write milliseconds with trailing zeros trimmed: ``05.78Z``, ``05Z``)."""
+    form (real answers write milliseconds with trailing zeros trimmed: ``05.78Z``, ``05Z``),
+    and 4 to 7 another (.NET ticks, trailing zeros trimmed too: an operation's startTime
+    ``39.874103Z`` beside ``41.5104176Z`` in the same recording)."""
     frac = m.group("frac")
     digits = len(frac) - 1 if frac else 0
-    return ("ms" if digits <= 3 else digits, m.group("zone"))
+    return ("ms" if digits <= 3 else "ticks" if digits <= 7 else digits, m.group("zone"))
 
 
 def _cmp_list(rec: list, act: list, path: str, key: str | None, o: ShapeOptions,

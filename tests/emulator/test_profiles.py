@@ -94,3 +94,52 @@ def test_profiles_go_with_their_resource_group(cloud, how):
         cloud.res.resource_groups.begin_delete(RG).result()
         cloud.res.resource_groups.create_or_update(RG, {"location": LOC})
     assert cloud.raw("GET", _path(cloud, "p"), api=API)[0] == 404
+
+
+def test_a_group_from_a_standby_pool_is_the_profiles_and_runs_at_once(cloud):
+    """test_container_reuse_from_standbypool_outbound: a PUT naming containerGroupProfile and
+    standbyPoolProfile, whose containers name only a configMap, answers 201 with the pool's
+    group already Running (the profile's containers, isCreatedFromStandbyPool true, the
+    profile reference echoed, the pool's not); its operation is Succeeded at once, with no
+    properties."""
+    assert cloud.raw("PUT", _path(cloud, "pool"), _profile(), api=API)[0] == 201
+    ref = {"id": _path(cloud, "pool"), "revision": 1}
+    pool = {"id": f"/subscriptions/{cloud.sub}/resourceGroups/{RG}/providers/"
+                  f"Microsoft.StandbyPool/standbyContainerGroupPools/p",
+            "failContainerGroupCreateOnReuseFailure": False}
+    req = {"location": LOC, "properties": {
+        "containers": [{"name": "mine", "properties": {"configMap": {"keyValuePairs": {"K": "V"}}}}],
+        "containerGroupProfile": ref, "standbyPoolProfile": pool}}
+    st, headers, put = cloud.raw("PUT", cloud.cg_path("reused"), req, api=API)
+    assert st == 201, put
+    p = put["properties"]
+    assert p["isCreatedFromStandbyPool"] is True and p["provisioningState"] == "Succeeded"
+    assert p["containerGroupProfile"] == ref and "standbyPoolProfile" not in p
+    assert [c["name"] for c in p["containers"]] == ["c1"]
+    assert p["containers"][0]["properties"]["instanceView"]["currentState"]["state"] == "Running"
+    assert p["instanceView"]["state"] == "Running"
+    op_url = {k.lower(): v for k, v in headers.items()}["azure-asyncoperation"]
+    _, _, op = cloud.raw("GET", op_url.split("management.azure.com", 1)[-1], api=None)
+    assert op["status"] == "Succeeded" and "properties" not in op
+    # the profile's secret volume came along, and is not shown
+    assert p["volumes"] == [{"name": "secrets", "secret": {}}]
+    # an ordinary group of the same version says it was not made from a pool
+    plain = _profile()
+    st, _, made = cloud.raw("PUT", cloud.cg_path("plain"), plain, api=API)
+    assert st == 201 and made["properties"]["isCreatedFromStandbyPool"] is False
+
+
+def test_a_group_naming_a_missing_profile_is_refused_and_not_made(cloud):
+    req = {"location": LOC, "properties": {
+        "containers": [{"name": "mine", "properties": {}}],
+        "containerGroupProfile": {"id": _path(cloud, "none"), "revision": 1}}}
+    st, _, err = cloud.raw("PUT", cloud.cg_path("g"), req, api=API)
+    assert st == 404 and "containerGroupProfiles/none" in err["error"]["message"]
+    assert cloud.raw("PUT", _path(cloud, "one"), _profile(), api=API)[0] == 201
+    req["properties"]["containerGroupProfile"] = {"id": _path(cloud, "one"), "revision": 2}
+    st, _, err = cloud.raw("PUT", cloud.cg_path("g"), req, api=API)
+    assert st == 404 and "revisions are 1 to 1" in err["error"]["message"]
+    req["properties"]["containerGroupProfile"] = {"id": "/not/an/id"}
+    st, _, err = cloud.raw("PUT", cloud.cg_path("g"), req, api=API)
+    assert (st, err["error"]["code"]) == (400, "InvalidRequestContent")
+    assert cloud.raw("GET", cloud.cg_path("g"), api=API)[0] == 404

@@ -25,6 +25,7 @@ from .programs import servers_of
 from .records import ContainerGroup, GroupWrite, Operation, cores_of, dns_label_of, is_spot
 from .stored import as_damaged_op, damaged_group, group_problem, op_problem, usable
 from .util import det_uuid, new_id, public_ip
+from .profiles import MEMBERS as PROFILE_MEMBERS
 from .views import group_id, public_group
 
 if TYPE_CHECKING:
@@ -107,6 +108,10 @@ class ContainerGroups:
         if not isinstance(body, dict):
             raise InvalidRequestContent("the request body must be a JSON object")
         body = V.conform_container_group(body, ctx.api)
+        standby = False
+        if isinstance(body.get("properties"), dict) and \
+                body["properties"].get("containerGroupProfile") is not None:
+            body, standby = self._from_profile(ctx, body)
         location = V.canonical_location(body.get("location"), "containerGroups")
         props = V.normalize_properties(body.get("properties"), name)
         V.check_region_maximum(props, location, name)
@@ -139,8 +144,13 @@ class ContainerGroups:
             group = ContainerGroup.new(key, name, rgroup.name, location, props,
                                        int(det_uuid(self.cloud.seed, "launch", key)[:8], 16),
                                        ctx.tx.next_seq())
-            self._new_run(ctx, group, "create", self._ip_for(ctx, key, props), failure)
-            done = ctx.now + A.STARTED_AFTER
+            # a standby pool's group is running already: its containers started as it is
+            # handed over, and its operation is done at once (ev:pub-outbound)
+            self._new_run(ctx, group, "create", self._ip_for(ctx, key, props), failure,
+                          start=ctx.now - A.STARTED_AFTER if standby else None)
+            done = ctx.now if standby else ctx.now + A.STARTED_AFTER
+            if standby:
+                group.doc["standby"] = True
         else:
             group = old.copy()
             group.properties = props
@@ -170,9 +180,29 @@ class ContainerGroups:
         group.identity = None if body.get("identity") is None \
             else self._identity(key, body["identity"])
         group.zones = body.get("zones")
-        op = self._new_op(ctx, group, "create", done, "Pending")
+        op = self._new_op(ctx, group, "reuse" if standby and old is None else "create", done,
+                          "Pending")
         self._save(ctx, group)
         return GroupWrite(group, old is None, op)
+
+    def _from_profile(self, ctx: "Ctx", body: dict) -> tuple[dict, bool]:
+        """The request of a group that names a container group profile, as the service
+        builds it (ev:pub-outbound, the vnet reuse recording): the properties of the profile's
+        revision, the request's members a profile cannot hold (subnetIds, dnsConfig), the
+        profile reference; the request's containers are not applied (both recordings answer
+        the profile's containers and configMap: STANDBY_REQUEST_CONTAINERS_IGNORED). True
+        when it is taken from a standby pool (``standbyPoolProfile``)."""
+        req = body["properties"]
+        props, ref = self.cloud.profiles.template(ctx, req["containerGroupProfile"])
+        for k, v in req.items():
+            if k not in PROFILE_MEMBERS and k not in ("containerGroupProfile",
+                                                      "standbyPoolProfile"):
+                props[k] = v
+        if not A.STANDBY_REQUEST_CONTAINERS_IGNORED:  # pragma: no cover - the recorded choice
+            props["containers"] = req.get("containers") or props["containers"]
+        props.setdefault("imageRegistryCredentials", [])
+        props["containerGroupProfile"] = ref
+        return {**body, "properties": props}, req.get("standbyPoolProfile") is not None
 
     def update_tags(self, ctx: "Ctx", rg: str, name: str, body: Any) -> ContainerGroup:
         """Update a container group's tags (PATCH)."""
@@ -332,11 +362,12 @@ class ContainerGroups:
             shares.commit(ctx.tx, group.key, group.doc, progs, ctx.now)
 
     def _new_run(self, ctx: "Ctx", group: ContainerGroup, kind: str, ip: str | None,
-                 failure: dict | None = None) -> None:
-        """Start a run now; its containers see the group's shares as they are now."""
+                 failure: dict | None = None, start: float | None = None) -> None:
+        """Start a run now (or at ``start``); its containers see the group's shares as they
+        are now."""
         seen = shares.snapshot(ctx.tx, self.cloud.programs, group.properties, ctx.now,
                                group.key)
-        group.add_run(ctx.now, kind, ip, seen, failure)
+        group.add_run(ctx.now if start is None else start, kind, ip, seen, failure)
 
     def _failure(self, ctx: "Ctx", props: dict, pulls: dict[str, str], group: str,
                  location: str) -> dict | None:

@@ -246,8 +246,9 @@ class Operation:
         """The operation-status body at ``now``, with the container events it shows; a failed
         one carries its error, as ARM's operation bodies do."""
         status = self.status(now, failure)
-        body = {"id": self.group_id, "status": status, "startTime": iso_7(self.start),
-                "properties": {"events": events}}
+        body = {"id": self.group_id, "status": status, "startTime": iso_7(self.start)}
+        if self.kind != "reuse":     # a standby pool's hand-over shows none (ev:pub-outbound)
+            body["properties"] = {"events": events}
         if status == "Failed":
             body["error"] = {"code": failure["code"], "message": failure["message"]}
         return body
