@@ -111,19 +111,23 @@ PULL_EVENTS_NAME_DIGEST = True
 #: the container's Started and Succeeded after it (azcli_test_container_create_with_confidential_sku,
 #: _with_zone, _with_vnet, _exec). The durations are the emulator's (real ACI: tens of seconds).
 STARTED_AFTER = 3.0
-#: Crash-loop back-off before restart k (0-based): min(BASE * 2**k, CAP), kubelet-like.
-BACKOFF_BASE_SECONDS = 10.0
-BACKOFF_CAP_SECONDS = 300.0
-#: The instant clock advances a crash loop (a container that exits and is restarted) to the
-#: first restart at or after this many seconds from the run's start, on the same back-off
-#: timeline as the realtime clock, and no further: about when the recordings looked at such
-#: groups (azure-cli test_container_create_with_msi.yaml: alpine under Always, ~32 s after
-#: the PUT: Running, restartCount 2). Later restarts happen as virtual time moves on.
-INSTANT_CRASHLOOP_SETTLE_SECONDS = 30.0
-#: currentState.detailStatus while a container waits out a back-off (seen in user reports).
-BACKOFF_DETAIL_STATUS = "CrashLoopBackOff: Back-off restarting failed"
-#: Message of the Warning "BackOff" event.
-BACKOFF_EVENT_MESSAGE = "Back-off restarting failed container"
+#: A container that exits under ``Always`` (or fails under ``OnFailure``) is started again this
+#: many seconds after it exits, again and again, with no back-off; it is shown ``Running``
+#: throughout (the attempt that ended as ``previousState`` Terminated, finishing when the next
+#: starts), with a Normal ``Killing`` event KILLING_BEFORE_RESTART_SECONDS before each restart
+#: and no ``BackOff`` event or ``CrashLoopBackOff`` detail. As the 2023 service showed an alpine
+#: that exits at once (azure-cli test_container_create_with_msi.yaml and _with_msi_scope.yaml:
+#: attempts 5.6-6.0 s apart, Killing 1 s before each restart, restartCount 1-3 about 30 s after
+#: the PUT). A 2018 recording (test_container_create_msi.yaml) showed a 10 s back-off instead
+#: ('CrashLoopBackOff: Back-off 10s restarting failed'); whether today's service backs off
+#: after many restarts is not recorded.
+RESTART_AFTER_EXIT_SECONDS = 6.0
+KILLING_BEFORE_RESTART_SECONDS = 1.0
+#: The instant clock advances a restarting container to its first restart at or after this
+#: many seconds from the run's start, on the realtime timeline, and no further: about when the
+#: recordings looked at such groups (restartCount 2 or 3; the emulator's containers start
+#: sooner than Azure's). Later restarts happen as virtual time moves on.
+INSTANT_CRASHLOOP_SETTLE_SECONDS = 15.0
 
 # --- limits -------------------------------------------------------------------------------
 #: Default standard-core quota per region per subscription (Emulator(quota_cores=...)).

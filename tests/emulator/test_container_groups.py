@@ -138,15 +138,20 @@ def test_task_exit_zero_succeeds_and_exit_nonzero_fails_with_killing(cloud):
     assert iv.events[-1].message.startswith("Killing container with id ")
 
 
-def test_restart_policies_restart_with_backoff(cloud):
+def test_restart_policies_restart_at_once_as_recorded(cloud):
+    """RESTART_AFTER_EXIT_SECONDS: Running throughout, a Killing event before each restart,
+    no BackOff (the 2023 recordings)."""
     onf = cloud.aci.container_groups.begin_create_or_update(
         RG, "onf", task("exit 1", restart="OnFailure")).result()
     iv = onf.containers[0].instance_view
     assert iv.restart_count >= 1 and iv.previous_state.state == "Terminated"
     assert iv.previous_state.exit_code == 1
-    started = [e for e in iv.events if e.name == "Started"][0]
-    assert started.count == iv.restart_count + 1
-    assert any(e.name == "BackOff" and e.type == "Warning" for e in iv.events)
+    assert iv.current_state.state == "Running" and iv.current_state.detail_status == ""
+    assert iv.current_state.start_time == iv.previous_state.finish_time
+    names = {e.name: e for e in iv.events}
+    assert names["Started"].count == iv.restart_count + 1
+    assert names["Killing"].count == iv.restart_count and names["Killing"].type == "Normal"
+    assert "BackOff" not in names
     assert onf.instance_view.state == "Running"
     done = cloud.aci.container_groups.begin_create_or_update(
         RG, "onf0", task("exit 0", restart="OnFailure")).result()
@@ -257,30 +262,27 @@ def test_crash_loop_on_the_instant_clock_follows_the_realtime_timeline(cloud):
     """Evidence (Azure/azure-cli, src/azure-cli/azure/cli/command_modules/container/tests/
     latest/recordings/test_container_create_with_msi.yaml): alpine:latest under Always, PUT at
     16:06:30, GET at 16:07:02 answers ``"restartCount":2,"currentState":{"state":"Running",
-    "startTime":"2023-02-07T16:06:59.268Z"...}`` - a crash loop ~30 s in shows a few restarts,
-    not the back-off cap. The instant clock stops at the realtime timeline's first restart at
-    or after INSTANT_CRASHLOOP_SETTLE_SECONDS, and repeated GETs do not move it."""
+    "startTime":"2023-02-07T16:06:59.268Z"...}``, the previous attempt 6 s long - a crash loop
+    ~30 s in shows a few restarts, ~6 s apart. The instant clock stops at the realtime
+    timeline's first restart at or after INSTANT_CRASHLOOP_SETTLE_SECONDS, and repeated GETs do
+    not move it."""
     from aci_helpers.emulator import assumptions as A
-    from aci_helpers.emulator.model.lifecycle import backoff
     cloud.aci.container_groups.begin_create_or_update(
         RG, "loop", task("echo boom; exit 1", restart="Always")).result()
     counts = {cloud.aci.container_groups.get(RG, "loop").containers[0].instance_view.restart_count
               for _ in range(3)}
-    # realtime timeline: starts at STARTED_AFTER, then after each back-off
-    starts, k = [A.STARTED_AFTER], 0
-    while starts[-1] < A.INSTANT_CRASHLOOP_SETTLE_SECONDS:
-        starts.append(starts[-1] + backoff(k))
-        k += 1
-    assert counts == {len(starts) - 1} and 1 <= len(starts) - 1 <= 3
+    assert len(counts) == 1 and 2 <= counts.pop() <= 4
     iv = cloud.aci.container_groups.get(RG, "loop").containers[0].instance_view
-    back = [e for e in iv.events if e.name == "BackOff"][0]
-    assert back.count >= len(starts) - 1 and back.type == "Warning"
+    assert iv.current_state.start_time - iv.previous_state.start_time >= \
+        __import__("datetime").timedelta(seconds=A.RESTART_AFTER_EXIT_SECONDS)
+    assert not [e for e in iv.events if e.name == "BackOff"]
     assert cloud.aci.containers.list_logs(RG, "loop", "c1").content == "boom\n"
     # time moves on with other requests (another group's create): the loop goes on
+    before = iv.restart_count
     cloud.aci.container_groups.begin_create_or_update(
         RG, "later", task("sleep 600; exit 0", restart="Never")).result()
     iv = cloud.aci.container_groups.get(RG, "loop").containers[0].instance_view
-    assert iv.restart_count > len(starts) - 1
+    assert iv.restart_count > before
 
 
 def test_stopped_logs_keep_the_last_1000_lines(cloud):

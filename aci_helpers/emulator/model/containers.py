@@ -94,7 +94,7 @@ class Containers:
         cr = L.evaluate(group.doc, ctx.now, progs, refs, group.key).runs.get(container)
         if cr is None or cr.phase != "running" or cr.attempt_start is None:
             state = {"none": "not created yet", "waiting": "Waiting (not started yet)",
-                     "backoff": "Waiting to restart", "terminated": "Terminated"}.get(
+                     "terminated": "Terminated"}.get(
                          cr.phase if cr is not None else "none", "not running")
             plan.not_running = f"the container '{container}' is {state}"
             return plan

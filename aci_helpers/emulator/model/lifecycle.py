@@ -25,9 +25,14 @@ def _kill_id(key: str, container: str, run: int) -> str:
     return det_hex(64, key, container, run)
 
 
-def backoff(k: int) -> float:
-    """Back-off before restart ``k`` (0-based)."""
-    return min(A.BACKOFF_BASE_SECONDS * (2 ** min(k, 30)), A.BACKOFF_CAP_SECONDS)
+def restart_cycle(prog: Any) -> float:
+    """Seconds from one start of a restarting container to the next: its run, then the
+    service's RESTART_AFTER_EXIT_SECONDS (no back-off: the 2023 recordings)."""
+    return prog.exit_after + A.RESTART_AFTER_EXIT_SECONDS
+
+
+def _restarts(policy: str, code: int) -> bool:
+    return policy == "Always" or (policy == "OnFailure" and code != 0)
 
 
 @dataclass
@@ -55,7 +60,7 @@ class Ev:
 class ContainerRun:
     """One container during one run, evaluated at time ``t``."""
 
-    phase: str                     # none | waiting | running | backoff | terminated
+    phase: str                     # none | waiting | failed | running | terminated
     events: list[Ev] = field(default_factory=list)
     current: dict | None = None
     previous: dict | None = None
@@ -104,82 +109,59 @@ def eval_container(prog: Any, policy: str, r: float, t: float, pull_ref: str,
     started = Ev("Started", "Started container", s, s)
     evs.append(started)
     e = prog.exit_after
-    k = 0
-    prev: dict | None = None
-    back: Ev | None = None
-    while True:
-        if e is None or t < s + e:
-            return ContainerRun("running", evs, _running(s), prev, k, s, None)
+    if e is None or t < s + e:
+        return ContainerRun("running", evs, _running(s), None, 0, s, None)
+    code = int(prog.exit_code)
+    if not _restarts(policy, code):
         fin = s + e
-        code = int(prog.exit_code)
-        term = _terminated(s, fin, code)
-        restart = policy == "Always" or (policy == "OnFailure" and code != 0)
-        if not restart:
-            if code != 0 and policy == "Never":
-                evs.append(Ev("Killing", f"Killing container with id {kill_id}.", fin, fin))
-            return ContainerRun("terminated", evs, term, prev, k, s, fin, code)
-        b = backoff(k)
-        if back is None:
-            back = Ev("BackOff", A.BACKOFF_EVENT_MESSAGE, fin, fin, type="Warning")
-            evs.append(back)
-        else:
-            back.bump(fin)
-        if t < fin + b:
-            return ContainerRun("backoff", evs,
-                                {"state": "Waiting", "detailStatus": A.BACKOFF_DETAIL_STATUS},
-                                term, k, s, fin, code)
-        prev = term
-        s = fin + b
-        k += 1
-        started.bump(s)
-        if b >= A.BACKOFF_CAP_SECONDS:
-            # Steady crash loop: skip whole cycles arithmetically (bounded work per request).
-            cycle = e + A.BACKOFF_CAP_SECONDS
-            m = int((t - s) // cycle) - 1
-            if m > 0:
-                s += m * cycle
-                k += m
-                started.bump(s, m)
-                back.bump(s - A.BACKOFF_CAP_SECONDS, m)
-                prev = _terminated(s - cycle, s - A.BACKOFF_CAP_SECONDS, code)
+        if code != 0 and policy == "Never":
+            evs.append(Ev("Killing", f"Killing container with id {kill_id}.", fin, fin))
+        return ContainerRun("terminated", evs, _terminated(s, fin, code), None, 0, s, fin, code)
+    # A restarting container, as the 2023 service showed one (azure-cli
+    # test_container_create_with_msi*.yaml): Running throughout, started again
+    # RESTART_AFTER_EXIT_SECONDS after it exits, a Killing event a second before each restart,
+    # the previous attempt Terminated until the restart; no back-off. Arithmetic, so that a loop
+    # of days costs what one of seconds does.
+    cycle = restart_cycle(prog)
+    k = int((t - s) // cycle)
+    if k == 0:
+        return ContainerRun("running", evs, _running(s), None, 0, s, None)
+    last = s + k * cycle
+    started.bump(last, k)
+    evs.append(Ev("Killing", f"Killing container with id {kill_id}.",
+                  s + cycle - A.KILLING_BEFORE_RESTART_SECONDS,
+                  last - A.KILLING_BEFORE_RESTART_SECONDS, count=k))
+    return ContainerRun("running", evs, _running(last), _terminated(last - cycle, last, code), k,
+                        last, None)
 
 
 def attempt_starts(prog: Any, policy: str, r: float, t: float) -> list[float]:
     """Start times of the container's attempts in a run from ``r`` that began by ``t``, on
-    the same back-off timeline as :func:`eval_container` (at most ``_MAX_ATTEMPTS``)."""
+    the same timeline as :func:`eval_container` (the last ``_MAX_ATTEMPTS`` of them)."""
     s = r + A.STARTED_AFTER
-    out: list[float] = []
+    if s > t:
+        return []
     e = prog.exit_after
-    k = 0
-    while s <= t and len(out) < _MAX_ATTEMPTS:
-        out.append(s)
-        if e is None:
-            break
-        code = int(prog.exit_code)
-        if not (policy == "Always" or (policy == "OnFailure" and code != 0)):
-            break
-        s = s + e + backoff(k)
-        k += 1
-    return out
+    if e is None or not _restarts(policy, int(prog.exit_code)):
+        return [s]
+    cycle = restart_cycle(prog)
+    k = int((t - s) // cycle)
+    return [s + j * cycle for j in range(max(0, k - _MAX_ATTEMPTS + 1), k + 1)]
 
 
 def settle_container(prog: Any, policy: str, r: float) -> float:
-    """Time of the container's last finite transition in a run from ``r``; for a crash loop,
-    the first restart at or after INSTANT_CRASHLOOP_SETTLE_SECONDS (the realtime timeline)."""
+    """Time of the container's last finite transition in a run from ``r``; for a restarting
+    container, its first restart at or after INSTANT_CRASHLOOP_SETTLE_SECONDS (the realtime
+    timeline)."""
     s = r + A.STARTED_AFTER
     e = prog.exit_after
     if e is None:
         return s
-    k = 0
-    while True:
-        fin = s + e
-        code = int(prog.exit_code)
-        if not (policy == "Always" or (policy == "OnFailure" and code != 0)):
-            return fin
-        s = fin + backoff(k)
-        k += 1
-        if s >= r + A.INSTANT_CRASHLOOP_SETTLE_SECONDS:
-            return s
+    if not _restarts(policy, int(prog.exit_code)):
+        return s + e
+    cycle = restart_cycle(prog)
+    k = max(1, -int(-(r + A.INSTANT_CRASHLOOP_SETTLE_SECONDS - s) // cycle))
+    return s + k * cycle
 
 
 @dataclass
@@ -262,7 +244,7 @@ def evaluate(doc: dict, t: float, programs: dict[str, Any], pull_refs: dict[str,
         state = A.FAILED_CREATE_GROUP_STATE
     elif t < last["start"] + A.STARTED_AFTER:
         state = "Pending"
-    elif any(p in ("running", "backoff", "waiting", "none") for p in phases):
+    elif any(p in ("running", "waiting", "none") for p in phases):
         state = "Running"
     elif any((c.exit_code or 0) != 0 for c in current.values() if c is not None):
         state = "Failed"
