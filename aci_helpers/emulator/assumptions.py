@@ -111,6 +111,18 @@ PULL_EVENTS_NAME_DIGEST = True
 #: the container's Started and Succeeded after it (azcli_test_container_create_with_confidential_sku,
 #: _with_zone, _with_vnet, _exec). The durations are the emulator's (real ACI: tens of seconds).
 STARTED_AFTER = 3.0
+#: A container group's answers give its ``location`` as the request wrote it ('West Central
+#: US'); its fqdn, ids, operations and quota use the region's canonical name
+#: ('westcentralus'). As recorded in 2021 (.NET SDK ContainerGroupsTests, api 2020-11-01);
+#: the later recordings all send canonical names, so whether today's service still echoes a
+#: display name is not known.
+LOCATION_ECHOED_AS_SENT = True
+#: Init containers are accepted, validated and shown, not run: each one's instance view shows
+#: it pulled, started (PULLED_AFTER) and Terminated with exit code 0, 'Completed', when the
+#: group's containers start (STARTED_AFTER), as the recorded ones that succeeded (.NET SDK
+#: records of 2021 and 2023: ContainerGroupsStartRestartStopTest, CreateOrUpdate_*). A failing
+#: init container is never shown.
+INIT_CONTAINERS_NOT_RUN = True
 #: A container that exits under ``Always`` (or fails under ``OnFailure``) is started again this
 #: many seconds after it exits, again and again, with no back-off; it is shown ``Running``
 #: throughout (the attempt that ended as ``previousState`` Terminated, finishing when the next

@@ -119,7 +119,8 @@ def _cmp(rec: Any, act: Any, path: str, key: str | None, o: ShapeOptions,
         return
     if key == "fqdn" and isinstance(act, str):
         m = FQDN.match(act)
-        if not m or (o.location and m.group("loc") != o.location):
+        want = o.location.replace(" ", "").lower() if o.location else None  # 'West US'
+        if not m or (want and m.group("loc") != want):
             diff.add(path, f"fqdn {act!r} is not <label>.{o.location or '<location>'}"
                            f".azurecontainer.io")
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 
-from .conftest import LOC
+from .conftest import LOC, RG
 
 
 def _confidential(policy: dict | None) -> dict:
@@ -60,3 +60,32 @@ def test_service_flags_of_2024_05_01_preview(cloud):
     _, _, old = cloud.raw("GET", cloud.cg_path("acr"), api="2023-05-01")
     assert "isCreatedFromStandbyPool" not in old["properties"]
     assert "isDelegatedIdentity" not in old["properties"]["imageRegistryCredentials"][0]
+
+
+def test_init_containers_show_completed_and_location_is_echoed_as_sent(cloud):
+    """.NET SDK records (2021 ContainerGroupsStartRestartStopTest, 2023 CreateOrUpdate_*): an
+    init container's view is Terminated, exit code 0, Completed, before the group's containers
+    run (INIT_CONTAINERS_NOT_RUN); the 2021 answers give the location as the request wrote it,
+    the fqdn the canonical region (LOCATION_ECHOED_AS_SENT)."""
+    body = {"location": "East US", "properties": {
+        "osType": "Linux", "restartPolicy": "Never",
+        "ipAddress": {"type": "Public", "dnsNameLabel": "init-echo", "ports": [{"port": 80}]},
+        "initContainers": [{"name": "init", "properties": {
+            "image": "alpine", "command": ["/bin/sh", "-c", "sleep 5"]}}],
+        "containers": [{"name": "web", "properties": {
+            "image": "mcr.microsoft.com/azuredocs/aci-helloworld", "ports": [{"port": 80}],
+            "resources": {"requests": {"cpu": 1, "memoryInGB": 1}}}}]}}
+    status, _, put = cloud.raw("PUT", cloud.cg_path("init"), body)
+    assert status == 201, put
+    _, _, got = cloud.raw("GET", cloud.cg_path("init"))
+    assert got["location"] == "East US"
+    assert got["properties"]["ipAddress"]["fqdn"] == "init-echo.eastus.azurecontainer.io"
+    iv = got["properties"]["initContainers"][0]["properties"]["instanceView"]
+    cur = iv["currentState"]
+    assert (cur["state"], cur["exitCode"], cur["detailStatus"]) == ("Terminated", 0, "Completed")
+    main = got["properties"]["containers"][0]["properties"]["instanceView"]["currentState"]
+    assert cur["finishTime"] <= main["startTime"]
+    _, _, listed = cloud.raw("GET", cloud.cg_path("init").rsplit("/", 1)[0])
+    assert "instanceView" not in listed["value"][0]["properties"]["initContainers"][0][
+        "properties"]
+    assert cloud.aci.container_groups.get(RG, "init").location == "East US"

@@ -180,6 +180,12 @@ class ContainerGroups:
         group.identity = None if body.get("identity") is None \
             else self._identity(key, body["identity"])
         group.zones = body.get("zones")
+        # the answers' location is the request's, as written (LOCATION_ECHOED_AS_SENT)
+        sent = body.get("location")
+        if A.LOCATION_ECHOED_AS_SENT and isinstance(sent, str) and sent != location:
+            group.doc["location_as_sent"] = sent
+        else:
+            group.doc.pop("location_as_sent", None)
         op = self._new_op(ctx, group, "reuse" if standby and old is None else "create", done,
                           "Pending")
         self._save(ctx, group)

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from .. import assumptions as A
+from .programs import pull_ref
 from .util import det_hex, iso_millis, iso_seconds
 
 INF = float("inf")
@@ -164,6 +165,24 @@ def settle_container(prog: Any, policy: str, r: float) -> float:
     return s + k * cycle
 
 
+def init_view(r: float, t: float, ref: str) -> dict | None:
+    """An init container's instance view in a run from ``r`` at ``t``: pulled, started and
+    Terminated with exit code 0 (Completed) by the time the group's containers start, as
+    recorded (INIT_CONTAINERS_NOT_RUN: its command is not run)."""
+    if t < r + A.PULLING_AFTER:
+        return None
+    evs = [Ev("Pulling", f'pulling image "{ref}"', r + A.PULLING_AFTER, r + A.PULLING_AFTER)]
+    if t < r + A.PULLED_AFTER:
+        return {"restartCount": 0, "currentState": {"state": "Waiting", "detailStatus": ""},
+                "events": [e.wire() for e in evs]}
+    began = r + A.PULLED_AFTER
+    evs += [Ev("Pulled", f'Successfully pulled image "{ref}"', began, began),
+            Ev("Started", "Started container", began, began)]
+    state = _running(began) if t < r + A.STARTED_AFTER \
+        else _terminated(began, r + A.STARTED_AFTER, 0)
+    return {"restartCount": 0, "currentState": state, "events": [e.wire() for e in evs]}
+
+
 @dataclass
 class GroupView:
     provisioning_state: str
@@ -172,6 +191,7 @@ class GroupView:
     containers: dict[str, dict | None]          # name -> instanceView (None: absent)
     runs: dict[str, ContainerRun | None]        # name -> current run evaluation
     events: list[dict] = field(default_factory=list)  # the group's own (a failed placement)
+    init: dict[str, dict | None] = field(default_factory=dict)  # init containers' views
 
 
 def provisioning_state(doc: dict, t: float) -> str:
@@ -251,7 +271,10 @@ def evaluate(doc: dict, t: float, programs: dict[str, Any], pull_refs: dict[str,
     else:
         state = "Succeeded"
     ip = current_ip(doc, t)
-    return GroupView(prov, state, ip, views, current, group_events(last, t))
+    placed = fails is None or (last.get("failure") or {}).get("placed")
+    init = {c["name"]: init_view(last["start"], t, pull_ref(None, c["properties"]["image"]))
+            if placed else None for c in doc["properties"].get("initContainers") or ()}
+    return GroupView(prov, state, ip, views, current, group_events(last, t), init)
 
 
 def op_events(doc: dict, t: float, programs: dict[str, Any], pull_refs: dict[str, str],

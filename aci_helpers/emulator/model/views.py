@@ -69,6 +69,8 @@ def public_group(doc: dict, sub: str, view: GroupView | None, with_view: bool,
         if k == "containers":
             p[k] = [_public_container(c, view.containers.get(c["name"]) if view else None,
                                       with_view) for c in v]
+        elif k == "initContainers" and with_view and view is not None:
+            p[k] = [_public_container(c, view.init.get(c["name"]), True) for c in v]
         elif k == "ipAddress":
             if v.get("type") == "Private" and not current_ip:
                 continue   # recorded: a Private group's answers omit ipAddress until it has one
@@ -92,7 +94,7 @@ def public_group(doc: dict, sub: str, view: GroupView | None, with_view: bool,
     out["id"] = group_id(sub, doc["rg"], doc["name"])
     out["name"] = doc["name"]
     out["type"] = CG_TYPE
-    out["location"] = doc["location"]
+    out["location"] = doc.get("location_as_sent", doc["location"])
     if "tags" in doc:
         out["tags"] = doc["tags"]
     if "zones" in doc:
