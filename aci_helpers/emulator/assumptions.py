@@ -144,6 +144,9 @@ INSTANT_CRASHLOOP_SETTLE_SECONDS = 15.0
 # --- limits -------------------------------------------------------------------------------
 #: Default standard-core quota per region per subscription (Emulator(quota_cores=...)).
 DEFAULT_QUOTA_CORES = 100
+#: The dedicatedCores row's limit in the usages list (nothing uses it; as recorded in 2021:
+#: .NET SDK LocationListUsageTest).
+DEDICATED_CORES_LIMIT = 3000
 #: Container-group count limit reported by the usages list (not enforced).
 CONTAINER_GROUPS_LIMIT = 5000
 MAX_GROUP_CPU = 4.0

@@ -89,3 +89,22 @@ def test_init_containers_show_completed_and_location_is_echoed_as_sent(cloud):
     assert "instanceView" not in listed["value"][0]["properties"]["initContainers"][0][
         "properties"]
     assert cloud.aci.container_groups.get(RG, "init").location == "East US"
+
+
+def test_usages_and_capabilities_as_recorded(cloud):
+    """.NET SDK LocationTests (2021): usage ids keep the location as requested, with the
+    recorded rows (and the emulator's StandardSpotCores last); capabilities list Linux
+    Public/Private and Windows Public, the location upper-case."""
+    loc = f"/subscriptions/{cloud.sub}/providers/Microsoft.ContainerInstance/locations/West%20US"
+    _, _, usages = cloud.raw("GET", loc + "/usages")
+    ids = [u["id"].rsplit("/usages/", 1) for u in usages["value"]]
+    assert {base.rsplit("/", 1)[-1] for base, _ in ids} == {"West US"}
+    assert [i for _, i in ids] == ["ContainerGroups", "standardCores", "standardK80Cores",
+                                   "standardP100Cores", "standardV100Cores",
+                                   "DedicatedContainerGroups", "dedicatedCores",
+                                   "standardSpotCores"]
+    assert usages["value"][1]["name"]["value"] == "StandardCores"
+    _, _, caps = cloud.raw("GET", loc + "/capabilities")
+    assert [(c["osType"], c["ipAddressType"], c["location"]) for c in caps["value"]] == [
+        ("Linux", "Public", "WESTUS"), ("Linux", "Private", "WESTUS"),
+        ("Windows", "Public", "WESTUS")]

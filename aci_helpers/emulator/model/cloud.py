@@ -124,19 +124,30 @@ class Cloud:
 
     # ------------------------------------------------------------------ location data
     def usages(self, ctx: Ctx, location: str) -> list[dict]:
-        """A region's usage rows (container groups, cores) and their limits."""
+        """A region's usage rows (container groups, cores) and their limits. As recorded
+        (.NET SDK LocationListUsageTest, 2021): the ids keep the location as the request wrote
+        it and name the core rows in lower camel case (``.../locations/West Central US/usages/
+        standardCores``), dedicated groups and cores are listed; the StandardSpotCores row is
+        the emulator's (the recording predates Spot)."""
         loc = V.canonical_location(location, "locations/usages")
         cores = ctx.tx.cores_in_use(loc)
         spot = ctx.tx.spot_cores_in_use(loc)
         groups = ctx.tx.count_groups(loc)
-        base = f"/subscriptions/{self.sub}/providers/Microsoft.ContainerInstance/locations/{loc}"
-        rows = [("ContainerGroups", "Container Groups", groups, A.CONTAINER_GROUPS_LIMIT),
-                ("StandardCores", "Standard Cores", cores, self.quota_cores),
-                ("StandardSpotCores", "Standard Spot Cores", spot, self.spot_quota_cores),
-                ("StandardK80Cores", "Standard K80 Cores", 0, 0),
-                ("StandardP100Cores", "Standard P100 Cores", 0, 0),
-                ("StandardV100Cores", "Standard V100 Cores", 0, 0)]
+        base = f"/subscriptions/{self.sub}/providers/Microsoft.ContainerInstance/locations/" \
+               f"{location}"
+        rows = [("ContainerGroups", "ContainerGroups", "Container Groups", groups,
+                 A.CONTAINER_GROUPS_LIMIT),
+                ("standardCores", "StandardCores", "Standard Cores", cores, self.quota_cores),
+                ("standardK80Cores", "StandardK80Cores", "Standard K80 Cores", 0, 0),
+                ("standardP100Cores", "StandardP100Cores", "Standard P100 Cores", 0, 0),
+                ("standardV100Cores", "StandardV100Cores", "Standard V100 Cores", 0, 0),
+                ("DedicatedContainerGroups", "DedicatedContainerGroups",
+                 "Dedicated Container Groups", 0, 0),
+                ("dedicatedCores", "DedicatedCores", "Dedicated Cores", 0,
+                 A.DEDICATED_CORES_LIMIT),
+                ("standardSpotCores", "StandardSpotCores", "Standard Spot Cores", spot,
+                 self.spot_quota_cores)]
         # Usage.currentValue/limit are int32 in the spec: fractional cores round up.
-        return [{"id": f"{base}/usages/{n}", "unit": "Count", "currentValue": math.ceil(cur),
+        return [{"id": f"{base}/usages/{i}", "unit": "Count", "currentValue": math.ceil(cur),
                  "limit": math.ceil(lim), "name": {"value": n, "localizedValue": disp}}
-                for n, disp, cur, lim in rows]
+                for i, n, disp, cur, lim in rows]

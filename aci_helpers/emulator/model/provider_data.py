@@ -31,32 +31,16 @@ def operations() -> list[dict]:
              "origin": "User"} for n, r, o, d in _OPS]
 
 
-_DISPLAY = {
-    "westcentralus": "West Central US", "westus": "West US", "eastus": "East US",
-    "westeurope": "West Europe", "westus2": "West US 2", "northeurope": "North Europe",
-    "southeastasia": "Southeast Asia", "eastus2": "East US 2", "centralus": "Central US",
-    "australiaeast": "Australia East", "uksouth": "UK South",
-    "southcentralus": "South Central US", "centralindia": "Central India",
-    "brazilsouth": "Brazil South", "southindia": "South India",
-    "northcentralus": "North Central US", "eastasia": "East Asia",
-    "canadacentral": "Canada Central", "japaneast": "Japan East",
-    "koreacentral": "Korea Central", "francecentral": "France Central",
-    "switzerlandnorth": "Switzerland North", "germanywestcentral": "Germany West Central",
-    "uaenorth": "UAE North",
-}
-
-
 def capabilities(location: str) -> list[dict]:
-    """Capabilities in ``location``: Linux and Windows, public and private IP, no GPU."""
-    disp = _DISPLAY.get(location, location)
-    out = []
-    for os_type in ("Linux", "Windows"):
-        for ip in ("Public", "Private"):
-            out.append({"resourceType": "containerGroups", "osType": os_type, "location": disp,
-                        "ipAddressType": ip, "gpu": "None",
-                        "capabilities": {"maxMemoryInGB": A.MAX_GROUP_MEMORY_GB,
-                                         "maxCpu": A.MAX_GROUP_CPU, "maxGpuCount": 0}})
-    return out
+    """Capabilities in ``location`` (canonical): Linux with a public or a private IP, Windows
+    with a public one; no GPU. As recorded (.NET SDK LocationListCapabilitieTest, 2021): the
+    location written upper-case ('WESTCENTRALUS'), no Windows row with a private IP (Windows
+    groups cannot join a virtual network)."""
+    return [{"resourceType": "containerGroups", "osType": os_type, "location": location.upper(),
+             "ipAddressType": ip, "gpu": "None",
+             "capabilities": {"maxMemoryInGB": A.MAX_GROUP_MEMORY_GB, "maxCpu": A.MAX_GROUP_CPU,
+                              "maxGpuCount": 0}}
+            for os_type, ip in (("Linux", "Public"), ("Linux", "Private"), ("Windows", "Public"))]
 
 
 #: Images reported as cached in every region (the real list varies; mostly Windows bases).
