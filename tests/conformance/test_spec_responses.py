@@ -42,6 +42,8 @@ ALLOWED_UNDECLARED_PUBLIC = {
     # (DELEGATED_IDENTITY_SHOWN)
     "$.properties.imageRegistryCredentials[].isDelegatedIdentity":
         ("azcli_test_container_create_with_acr.json",),
+    # a cached Windows image's osVersion (2021, api-version 2020-11-01; list items: "$.")
+    "$.osVersion": ("netsdk_LocationTests.LocationListCachedImagesTest.json",),
 }
 
 #: Spec operations the scenarios need not answer with a success.

@@ -43,16 +43,19 @@ def capabilities(location: str) -> list[dict]:
             for os_type, ip in (("Linux", "Public"), ("Linux", "Private"), ("Windows", "Public"))]
 
 
-#: Images reported as cached in every region (the real list varies; mostly Windows bases).
+#: Images reported as cached in every region (the real list varies; mostly Windows bases):
+#: (osType, Windows osVersion or None, image). Windows items carry the osVersion the 2021
+#: recording gives the same images (.NET SDK LocationListCachedImagesTest).
 CACHED_IMAGES = (
-    ("Linux", "mcr.microsoft.com/azuredocs/aci-helloworld:latest"),
-    ("Linux", "mcr.microsoft.com/azuredocs/aci-tutorial-sidecar:latest"),
-    ("Linux", "mcr.microsoft.com/azuredocs/aci-wordcount:latest"),
-    ("Windows", "mcr.microsoft.com/windows/servercore:ltsc2019"),
-    ("Windows", "mcr.microsoft.com/windows/nanoserver:1809"),
+    ("Linux", None, "mcr.microsoft.com/azuredocs/aci-helloworld:latest"),
+    ("Linux", None, "mcr.microsoft.com/azuredocs/aci-tutorial-sidecar:latest"),
+    ("Linux", None, "mcr.microsoft.com/azuredocs/aci-wordcount:latest"),
+    ("Windows", "Windows Server 2019 - Before 2B", "mcr.microsoft.com/windows/servercore:ltsc2019"),
+    ("Windows", "Windows Server 2019 - Before 2B", "mcr.microsoft.com/windows/nanoserver:1809"),
 )
 
 
 def cached_images() -> list[dict]:
-    """The cached images, as ARM lists them."""
-    return [{"osType": o, "image": i} for o, i in CACHED_IMAGES]
+    """The cached images, as ARM lists them (a Windows one with its osVersion)."""
+    return [{"osType": o, **({"osVersion": v} if v else {}), "image": i}
+            for o, v, i in CACHED_IMAGES]
