@@ -102,8 +102,8 @@ class GroupRow:
     def address(self) -> str:
         """What the details header says about the group's public address ('' when none).
 
-        A stopped group keeps its DNS name but has no IP: ACI releases it, and a start
-        may bring a different one."""
+        A stopped group keeps its DNS name; its IP may still be listed (right after a stop,
+        as recorded) or be gone, and a start may bring a different one."""
         if self.ip is None and self.fqdn is None:
             return ""
         if self.ip:

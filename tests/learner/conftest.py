@@ -59,7 +59,7 @@ EXPECTED: dict[str, list[str]] = {
     "04": [r"Succeeded\s+Running\s+Always", r"Succeeded\s+Succeeded\s+Never",
            r"group view: None"],
     "05": [r"aci-\d+-multi-1: \S+ -> Running", r"group state: Running", r"Started\s",
-           r"after stop:\s+state Stopped \| IP None", r"after start:\s+state Running",
+           r"after stop:\s+state Stopped \| IP \d", r"after start:\s+state Running",
            r"after restart: state Running", r"InvalidContainerGroupUpdate",
            r"tags: \{'created-by': 'aci-tutorial'\} \| state: Running"],
     "06": [r"container groups left: \[\]", r"aci-tutorial-rg exists: False"],

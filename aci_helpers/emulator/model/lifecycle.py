@@ -229,7 +229,7 @@ def evaluate(doc: dict, t: float, programs: dict[str, Any], pull_refs: dict[str,
     names = [c["name"] for c in doc["properties"]["containers"]]
     prov = provisioning_state(doc, t)
     if doc.get("stopped_at") is not None and doc["stopped_at"] <= t:
-        return GroupView(prov, "Stopped", None, {n: None for n in names},
+        return GroupView(prov, "Stopped", current_ip(doc, t), {n: None for n in names},
                          {n: None for n in names})
     runs = doc["runs"]
     history: dict[str, list[Ev]] = {n: [] for n in names}
@@ -308,9 +308,13 @@ def settle_time(doc: dict, programs: dict[str, Any]) -> float:
 
 
 def current_ip(doc: dict, t: float) -> str | None:
-    """The public IP at ``t``: assigned once provisioned, released while stopped."""
-    if doc.get("stopped_at") is not None and doc["stopped_at"] <= t and A.STOP_RELEASES_IP:
-        return None
+    """The public IP at ``t``: assigned once provisioned; while stopped, the one it had when
+    it stopped (STOPPED_GROUP_LISTS_LAST_IP; a start brings a new one: STOP_RELEASES_IP)."""
+    stopped = doc.get("stopped_at")
+    if stopped is not None and stopped <= t:
+        if not A.STOPPED_GROUP_LISTS_LAST_IP:
+            return None
+        t = stopped
     last = doc["runs"][-1]
     failure = last.get("failure")
     if failure is not None and not failure.get("placed"):
