@@ -4,8 +4,14 @@ modelled by the emulator: each test names the transcript it follows."""
 from __future__ import annotations
 
 import base64
+import re
+from datetime import datetime
 
 from .conftest import LOC, RG
+
+
+def _when(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def _confidential(policy: dict | None) -> dict:
@@ -84,7 +90,7 @@ def test_init_containers_show_completed_and_location_is_echoed_as_sent(cloud):
     cur = iv["currentState"]
     assert (cur["state"], cur["exitCode"], cur["detailStatus"]) == ("Terminated", 0, "Completed")
     main = got["properties"]["containers"][0]["properties"]["instanceView"]["currentState"]
-    assert cur["finishTime"] <= main["startTime"]
+    assert _when(cur["finishTime"]) <= _when(main["startTime"])
     _, _, listed = cloud.raw("GET", cloud.cg_path("init").rsplit("/", 1)[0])
     assert "instanceView" not in listed["value"][0]["properties"]["initContainers"][0][
         "properties"]
@@ -108,3 +114,17 @@ def test_usages_and_capabilities_as_recorded(cloud):
     assert [(c["osType"], c["ipAddressType"], c["location"]) for c in caps["value"]] == [
         ("Linux", "Public", "WESTUS"), ("Linux", "Private", "WESTUS"),
         ("Windows", "Public", "WESTUS")]
+
+
+def test_container_state_times_are_trimmed_as_the_service_writes_them(cloud):
+    """Transcripts: '16:44:40.37Z', '16:06:59.268Z', '08:11:41Z' - milliseconds without
+    trailing zeros (the instant clock's whole seconds: no fraction at all)."""
+    body = {"location": LOC, "properties": {"osType": "Linux", "restartPolicy": "Never",
+            "containers": [{"name": "c", "properties": {
+                "image": "alpine", "command": ["/bin/sh", "-c", "echo hi"],
+                "resources": {"requests": {"cpu": 1, "memoryInGB": 1}}}}]}}
+    assert cloud.raw("PUT", cloud.cg_path("t"), body)[0] == 201
+    _, _, got = cloud.raw("GET", cloud.cg_path("t"))
+    state = got["properties"]["containers"][0]["properties"]["instanceView"]["currentState"]
+    for key in ("startTime", "finishTime"):
+        assert not re.search(r"\.\d*0Z$", state[key]) and state[key].endswith("Z"), state

@@ -49,9 +49,12 @@ def iso_seconds(t: float) -> str:
 
 @lru_cache(maxsize=4096)
 def iso_millis(t: float) -> str:
-    """Millisecond UTC (container states): ``2024-01-01T00:00:03.000Z``."""
+    """Millisecond UTC (container states), trailing zeros trimmed as the service writes
+    them (``16:44:40.37Z``, ``16:06:59.268Z``, ``08:11:41Z`` in the public recordings):
+    ``2024-01-01T00:00:03.5Z``, ``2024-01-01T00:00:03Z``."""
     st, us = _split(t)
-    return _time.strftime("%Y-%m-%dT%H:%M:%S", st) + f".{us // 1000:03d}Z"
+    frac = f"{us // 1000:03d}".rstrip("0")
+    return _time.strftime("%Y-%m-%dT%H:%M:%S", st) + (f".{frac}Z" if frac else "Z")
 
 
 @lru_cache(maxsize=1024)
