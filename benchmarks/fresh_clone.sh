@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark: a fresh clone to a green `make test`, install included (goal: <= 3 minutes on 2 cores).
 # Usage: benchmarks/fresh_clone.sh [directory]   (default: a new temporary directory)
-# Prints the install and test phases and the machine's load average before and after: on a
-# shared machine the figure is only meaningful next to the load it was measured under.
+# Prints the install and test phases, the CPU time make test used (its processes and all
+# they reaped), and the machine's load average before and after: on a shared machine the
+# figure is only meaningful next to the load it was measured under.
+# COSTS=1: also record each test's wall and CPU (benchmarks/pytest_costs.py) and print the
+# dearest tests and pytest's 25 slowest phases.
 set -euo pipefail
 src="$(cd "$(dirname "$0")/.." && pwd)"
 dest="${1:-$(mktemp -d)/aci-tutorial}"
@@ -16,16 +19,29 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 start=$(date +%s.%N)
 make .venv/.installed > "$dest/make-install.log" 2>&1 || { tail -30 "$dest/make-install.log"; exit 1; }
 installed=$(date +%s.%N)
-make test > "$dest/make-test.log" 2>&1 || { tail -30 "$dest/make-test.log"; exit 1; }
+if [ -n "${COSTS:-}" ]; then
+  export ACI_TEST_COSTS="$dest/test-costs" PYTHONPATH="$src/benchmarks${PYTHONPATH:+:$PYTHONPATH}"
+  export PYTEST_ADDOPTS="${PYTEST_ADDOPTS:-} -p pytest_costs --durations=25"
+fi
+rc=0
+/usr/bin/time -f "%U %S" -o "$dest/make-test.cpu" make test > "$dest/make-test.log" 2>&1 || rc=$?
 end=$(date +%s.%N)
 load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
+[ "$rc" = 0 ] || grep -E '^(FAILED|ERROR) ' "$dest/make-test.log" || tail -30 "$dest/make-test.log"
 tail -1 "$dest/make-test.log"
-python3 - "$start" "$installed" "$end" "$(nproc)" "$load_before" "$load_after" <<'PY'
+if [ -n "${COSTS:-}" ]; then
+  sed -n '/slowest 25 durations/,/^=/p' "$dest/make-test.log"
+  .venv/bin/python "$src/benchmarks/pytest_costs.py" "$dest/test-costs" 20
+fi
+python3 - "$start" "$installed" "$end" "$(nproc)" "$load_before" "$load_after" "$(cat "$dest/make-test.cpu")" <<'PY'
 import sys
 start, installed, end = map(float, sys.argv[1:4])
 cores, before, after = sys.argv[4:7]
+user, system = map(float, sys.argv[7].split()[-2:])
 seconds = end - start
-print(f"install {installed - start:.0f} s + make test {end - installed:.0f} s")
+print(f"install {installed - start:.0f} s + make test {end - installed:.0f} s "
+      f"(make test's CPU: {user + system:.0f} s, user {user:.0f} + system {system:.0f})")
 print(f"fresh clone -> green make test: {seconds:.0f} s ({seconds / 180:.2f} of the 3-minute goal)")
 print(f"on {cores} cores; load average (1, 5, 15 min) before: {before}; after: {after}")
 PY
+exit "$rc"
