@@ -32,7 +32,7 @@ def _cpu() -> tuple[float, float]:
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_protocol(item, nextitem):
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
     if not _OUT:
         yield
         return
