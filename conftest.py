@@ -34,10 +34,20 @@ NOTEBOOK_SECONDS = {"notebooks/10_troubleshooting.ipynb": 12, "notebooks/11_many
 #: its whole file (a notebook's cells, a path run in order, module-scoped fixtures).
 EACH_ON_ITS_OWN = ("tests/learner/test_path_alone.py::",)
 
+#: Files whose tests share one server: one worker runs them all, one after the other. The
+#: browser tests that need only a plain JupyterLab share one server and one Chromium
+#: (tests/browser/conftest.py, ``shared_lab``): one JupyterLab start instead of three.
+SHARED_UNITS = {f"tests/browser/{name}.py": "tests/browser (one JupyterLab)" for name in (
+    "test_explorer_jupyterlab", "test_exec_panel_jupyterlab", "test_check_markdown")}
+
 
 def work_unit(nodeid: str) -> str:
-    """What pytest-xdist hands to one worker: the test's file, or the test alone."""
-    return nodeid if nodeid.startswith(EACH_ON_ITS_OWN) else nodeid.split("::")[0]
+    """What pytest-xdist hands to one worker: the test's file, the files that share a server,
+    or the test alone."""
+    if nodeid.startswith(EACH_ON_ITS_OWN):
+        return nodeid
+    path = nodeid.split("::")[0]
+    return SHARED_UNITS.get(path, path)
 
 
 def pytest_configure(config) -> None:
@@ -63,8 +73,8 @@ def pytest_xdist_make_scheduler(config, log):
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """Work units with long tests first (``@pytest.mark.slow(seconds)``), longest first;
-    the rest in collection order.
+    """Work units with long tests first (``@pytest.mark.slow(seconds)``; a unit of several
+    files adds up their longest tests), longest first; the rest in collection order.
 
     `make test` runs pytest-xdist with ``--dist loadfile --no-loadscope-reorder``: units
     (``work_unit``) are handed to the workers in this order, so the long ones start at once,
@@ -78,8 +88,13 @@ def pytest_collection_modifyitems(config, items) -> None:
             return float(mark.args[0])
         return float(NOTEBOOK_SECONDS.get(item.nodeid.split("::")[0], 0))
 
-    per_unit: dict[str, float] = {}
+    per_file: dict[str, float] = {}  # a file's (or a test's own unit's) longest test
     for item in items:
         unit = work_unit(item.nodeid)
-        per_unit[unit] = max(per_unit.get(unit, 0.0), cost(item))
+        key = item.nodeid if unit == item.nodeid else item.nodeid.split("::")[0]
+        per_file[key] = max(per_file.get(key, 0.0), cost(item))
+    per_unit: dict[str, float] = {}  # a unit that shares a server runs its files in turn
+    for key, seconds in per_file.items():
+        unit = work_unit(key)
+        per_unit[unit] = per_unit.get(unit, 0.0) + seconds
     items.sort(key=lambda item: -per_unit[work_unit(item.nodeid)])

@@ -1,6 +1,8 @@
 """Shared by the real-browser tests: one Chromium per pytest worker via Playwright (each
 test gets its own browser context), a Jupyter server (Voilà or JupyterLab) on a free
-localhost port with throwaway Jupyter dirs, always stopped.
+localhost port with throwaway Jupyter dirs, always stopped; and one JupyterLab server per
+worker for the tests that need only a plain JupyterLab (``shared_lab``: each test its own
+folder, kernel and workspace on it).
 
 Skipped without Chromium (or Playwright, or the server's command), unless
 ACI_REQUIRE_BROWSER=1 (CI), then they fail.
@@ -10,16 +12,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 import pytest
+from jupyterlab_ui import lab_args
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -258,3 +264,142 @@ def screenshot():
     take.dir = ARTIFACTS  # for screenshots a test takes by other means
     ARTIFACTS.mkdir(exist_ok=True)
     return take
+
+
+@dataclass
+class LabFolder:
+    """A test's own part of the shared JupyterLab: a folder under the server's root, a kernel
+    (a kernelspec of the same name, with the test's environment) and a JupyterLab workspace
+    of the same name (another test's open tabs are never restored into its page)."""
+
+    name: str
+    path: Path
+    base: str
+    token: str
+    log: Path
+
+    def url(self, notebook: str, *, reset: bool = False) -> str:
+        """The page of a notebook in the folder, in the folder's workspace (``reset``: with
+        the workspace emptied first, so the tabs opened before are not restored)."""
+        return (f"{self.base}/lab/workspaces/{self.name}/tree/{self.name}/{notebook}?"
+                f"{'reset&' if reset else ''}token={self.token}")
+
+    def write(self, notebook, filename: str) -> Path:
+        """Save an nbformat notebook in the folder, to run on the folder's kernel."""
+        import nbformat
+
+        notebook.metadata["kernelspec"] = {"name": self.name, "language": "python",
+                                           "display_name": f"Python 3 ({self.name})"}
+        path = self.path / filename
+        nbformat.write(notebook, path)
+        return path
+
+
+class SharedLab:
+    """One JupyterLab server (``jupyter lab``, the kit's page config) for the browser tests of
+    a worker that need nothing else: started by the first such test, stopped after the last
+    one (see ``pytest_runtest_teardown``), so the ~5-10 CPU-s of a JupyterLab start are paid
+    once. Each test gets a ``LabFolder``; its kernels and terminals are shut down after it.
+    The scheduler (../../conftest.py, SHARED_UNITS) hands these tests to one worker."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.root = tmp / "root"
+        self.token = ""
+        self.base = ""
+        self.log = tmp / "jupyter-lab.log"
+        self._stack: contextlib.ExitStack | None = None
+
+    def start(self) -> None:
+        if self._stack is not None:
+            return
+        self.root.mkdir(exist_ok=True)
+        import secrets
+
+        self.token = secrets.token_hex(16)
+        port = free_port()
+        cmd = [str(BIN / "jupyter"), *(a.format(port=port) for a in
+                                       lab_args(self.tmp / "config", self.root, self.token))]
+        stack = contextlib.ExitStack()
+        stack.enter_context(serve(cmd, port=port, env=jupyter_env(self.tmp), cwd=self.root,
+                                  log_path=self.log))
+        self._stack, self.base = stack, f"http://127.0.0.1:{port}"
+
+    def stop(self) -> None:
+        if self._stack is not None:
+            stack, self._stack = self._stack, None
+            stack.close()
+
+    def folder(self, name: str, **env: str) -> LabFolder:
+        """A new folder ``name`` under the root, with a kernelspec ``name`` whose kernels get
+        the server's environment updated with ``env``."""
+        self.start()
+        path, n = self.root / name, 1
+        while path.exists():  # the same test again (a rerun) on the same server
+            n += 1
+            path = self.root / f"{name}-{n}"
+        name = path.name
+        path.mkdir()
+        spec = self.tmp / "data" / "kernels" / name
+        spec.mkdir(parents=True)
+        (spec / "kernel.json").write_text(json.dumps({
+            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": f"Python 3 ({name})", "language": "python", "env": env}))
+        return LabFolder(name, path, self.base, self.token, self.log)
+
+    def _api(self, method: str, path: str):
+        req = urllib.request.Request(f"{self.base}/api/{path}", method=method,
+                                     headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            body = resp.read()
+        return json.loads(body) if body else None
+
+    def shut_down_kernels(self) -> None:
+        """Shut down every session, kernel and terminal (what the last test left)."""
+        if self._stack is None:
+            return
+        for session in self._api("GET", "sessions"):
+            self._api("DELETE", f"sessions/{session['id']}")
+        for kernel in self._api("GET", "kernels"):
+            self._api("DELETE", f"kernels/{kernel['id']}")
+        for terminal in self._api("GET", "terminals"):
+            self._api("DELETE", f"terminals/{terminal['name']}")
+
+
+_SHARED_LAB = pytest.StashKey[SharedLab]()
+
+
+@pytest.fixture(scope="session")
+def _shared_lab_server(request, tmp_path_factory) -> Iterator[SharedLab]:
+    lab = SharedLab(tmp_path_factory.mktemp("shared-lab"))
+    request.config.stash[_SHARED_LAB] = lab
+    try:
+        yield lab
+    finally:
+        lab.stop()
+
+
+@pytest.fixture
+def shared_lab(request, _shared_lab_server):
+    """``shared_lab(**env)`` -> ``LabFolder``: this test's folder, kernel and workspace on the
+    worker's shared JupyterLab (started now if it is not running). After the test, the
+    kernels and terminals it started are shut down; the server's log tail is printed when
+    it failed."""
+    require_browser("jupyter")
+    name = request.node.name.split("[")[0].removeprefix("test_")
+    yield lambda **env: _shared_lab_server.folder(name, **env)
+    with contextlib.suppress(OSError):  # a server that died is restarted by the next test
+        _shared_lab_server.shut_down_kernels()
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed and _shared_lab_server.log.exists():
+        print(f"--- shared JupyterLab's log (tail) ---\n{_shared_lab_server.log.read_text()[-4000:]}")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Stop the shared JupyterLab once the worker's next test does not use it (it is
+    started again if a later one does)."""
+    yield
+    lab = item.config.stash.get(_SHARED_LAB, None)
+    if lab is not None and (nextitem is None or "shared_lab" not in nextitem.fixturenames):
+        lab.stop()

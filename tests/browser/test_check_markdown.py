@@ -12,13 +12,11 @@ Screenshots at 1280 px with the file browser open: test-artifacts/check-markdown
 from __future__ import annotations
 
 import json
-import secrets
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from jupyterlab_ui import lab_args
 
 pytestmark = pytest.mark.slow(25)
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,21 +68,18 @@ def markdown_notebook(answers: dict[str, str]) -> nbformat.NotebookNode:
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
 
 
-def test_dollars_in_checks_read_as_written(jupyter_server, new_page, screenshot, tmp_path):
+def test_dollars_in_checks_read_as_written(shared_lab, new_page, screenshot):
     sys.path.insert(0, str(ROOT / "tools"))
     import lab
 
     answers = real_answers()
     assert all("$" in text for text in answers.values()), answers
-    root = tmp_path / "lab"
-    root.mkdir()
-    nbformat.write(markdown_notebook(answers), root / "checks.ipynb")
+    folder = shared_lab()
+    folder.write(markdown_notebook(answers), "checks.ipynb")
     first = next((ROOT / "notebooks").glob("01_*.ipynb"))
-    (root / first.name).write_text(lab.solutions_as_raw(first.read_text()))
-    token = secrets.token_hex(16)
-    port, _ = jupyter_server("jupyter", lab_args(tmp_path / "config", root, token), cwd=root)
+    (folder.path / first.name).write_text(lab.solutions_as_raw(first.read_text()))
     page, errors = new_page(PROJECTOR, STEP_TIMEOUT_MS)
-    page.goto(f"http://127.0.0.1:{port}/lab/tree/checks.ipynb?reset&token={token}")
+    page.goto(folder.url("checks.ipynb"))
     outputs = page.locator(".jp-OutputArea-output.jp-RenderedMarkdown")
     outputs.nth(len(answers) + 1).wait_for()
     page.wait_for_timeout(TYPESET_MS)
@@ -99,7 +94,7 @@ def test_dollars_in_checks_read_as_written(jupyter_server, new_page, screenshot,
     page.locator(".jp-DirListing-item", has_text="checks.ipynb").wait_for()  # the file browser
     screenshot(page, "check-markdown.png")
 
-    page.goto(f"http://127.0.0.1:{port}/lab/tree/{first.name}?reset&token={token}")
+    page.goto(folder.url(first.name, reset=True))
     solution = page.locator(".jp-RawCell").first
     solution.wait_for()
     for _ in range(3):  # JupyterLab lays the notebook out while it scrolls: settle it

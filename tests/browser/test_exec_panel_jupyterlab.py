@@ -2,19 +2,17 @@
 selects a running group, types a command in Exec and reads its output, then attaches and
 watches the container's lines arrive. A projector's 1280 px, the file browser open.
 
-JupyterLab serves a small notebook made here (a running group with a secure variable, then
-the explorer); its kernel gets an in-memory emulator on the realtime clock, ten times faster,
-so the attached app prints a line every 0.1 s. Screenshots: test-artifacts/exec-panel-lab*.png.
-Skipped without Chromium, unless ACI_REQUIRE_BROWSER=1 (CI), then it fails.
+The worker's shared JupyterLab serves a small notebook made here (a running group with a
+secure variable, then the explorer); its kernel (the test's own kernelspec) gets an in-memory
+emulator on the realtime clock, ten times faster, so the attached app prints a line every
+0.1 s. Screenshots: test-artifacts/exec-panel-lab*.png. Skipped without Chromium, unless ACI_REQUIRE_BROWSER=1 (CI), then it fails.
 """
 
 from __future__ import annotations
 
-import secrets
-
 import nbformat
 import pytest
-from jupyterlab_ui import lab_args, notebook_errors, run_all_and_wait
+from jupyterlab_ui import notebook_errors, run_all_and_wait
 
 pytestmark = pytest.mark.slow(35)  # longest first under pytest-xdist (see conftest.py)
 NOTEBOOK = "exec_panel.ipynb"
@@ -42,18 +40,13 @@ CELLS = [
 
 
 @pytest.fixture
-def lab(jupyter_server, tmp_path):
-    """JupyterLab on a free port, serving the small notebook; returns its URL."""
-    root = tmp_path / "notebooks"
-    root.mkdir()
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                                 "language": "python"}
-    nbformat.write(nb, root / NOTEBOOK)
-    token = secrets.token_hex(16)
-    port, _ = jupyter_server("jupyter", lab_args(tmp_path / "config", root, token), cwd=root,
-                             ACI_EMULATOR_CLOCK="realtime", ACI_EMULATOR_SPEED="10")
-    return f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK}?token={token}"
+def lab(shared_lab):
+    """The small notebook on the worker's shared JupyterLab, its kernel on the realtime clock
+    ten times faster; returns its URL."""
+    folder = shared_lab(ACI_EMULATOR_CLOCK="realtime", ACI_EMULATOR_SPEED="10")
+    folder.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS]),
+                 NOTEBOOK)
+    return folder.url(NOTEBOOK)
 
 
 def test_exec_and_attach_in_jupyterlab(lab, new_page, screenshot):

@@ -1,22 +1,21 @@
 """Notebook 07 in JupyterLab, in a real browser, as a learner uses it: Run All, then the mouse.
 
-JupyterLab serves a temporary copy of notebooks/; its kernel gets the server's environment:
-an in-memory emulator on the *realtime* clock, so a create takes a few seconds and its
-progress can be seen. The viewport is a projector's (1280x720), then a narrow window.
+The worker's shared JupyterLab serves a temporary copy of notebooks/; its kernel (the test's
+own kernelspec) gets an in-memory emulator on the *realtime* clock, so a create takes a few
+seconds and its progress can be seen. The viewport is a projector's (1280x720), then a narrow window.
 Screenshots: test-artifacts/explorer-lab*.png. Skipped without Chromium, unless
 ACI_REQUIRE_BROWSER=1 (CI), then it fails.
 """
 
 from __future__ import annotations
 
-import secrets
 import shutil
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 from jupyterlab_ui import dialog_text as _dialog_text
-from jupyterlab_ui import lab_args
 from jupyterlab_ui import notebook_errors as _notebook_errors
 from jupyterlab_ui import run_all as _run_all
 
@@ -29,14 +28,14 @@ PROJECTOR = {"width": 1280, "height": 720}
 
 
 @pytest.fixture
-def lab(jupyter_server, tmp_path):
-    """JupyterLab on a free port, serving a copy of notebooks/; returns the notebook's URL."""
-    root = tmp_path / "notebooks"
-    shutil.copytree(NOTEBOOKS, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.db*"))
-    token = secrets.token_hex(16)
-    port, log = jupyter_server("jupyter", lab_args(tmp_path / "config", root, token), cwd=root,
-                               ACI_EMULATOR_CLOCK="realtime")
-    return f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK}?token={token}", log
+def lab(shared_lab):
+    """Notebook 07 in a copy of notebooks/ on the worker's shared JupyterLab, its kernel on
+    the realtime clock; returns (the notebook's URL, the test's LabFolder)."""
+    folder = shared_lab(ACI_EMULATOR_CLOCK="realtime")
+    shutil.copytree(NOTEBOOKS, folder.path, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.db*"))
+    folder.write(nbformat.read(folder.path / NOTEBOOK, as_version=4), NOTEBOOK)
+    return folder.url(NOTEBOOK), folder
 
 
 def _top(locator) -> None:
@@ -67,7 +66,8 @@ def test_explorer_in_jupyterlab(lab, new_page, screenshot):
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import expect
 
-    lab, log = lab
+    lab, folder = lab
+    log = folder.log
     started = time.monotonic()
     page, errors = new_page(PROJECTOR, STEP_TIMEOUT_MS)
     ex = page.locator(".aci-explorer")
@@ -235,7 +235,7 @@ def test_explorer_in_jupyterlab(lab, new_page, screenshot):
     # any more (JupyterLab says "Error displaying widget"); the note says what to do
     page.set_viewport_size(PROJECTOR)
     page.keyboard.press("Control+s")
-    saved = log.parent / "notebooks" / NOTEBOOK
+    saved = folder.path / NOTEBOOK
     deadline = time.monotonic() + 20
     while "aci-needs-kernel" not in saved.read_text() or "Kept web-" not in saved.read_text():
         assert time.monotonic() < deadline, "the notebook was not saved"
