@@ -124,8 +124,13 @@ def test_aio_poller_on_the_instant_clock_never_waits(monkeypatch):
     emu = Emulator(None, clock="instant")
     waits: list[float] = []
     real_sleep = asyncio.sleep
+    this_thread = threading.get_ident()
 
     async def fake_sleep(seconds, *a, **kw):
+        # asyncio.sleep is patched for the whole process: an event loop of another thread (a
+        # local cloud's uvicorn left by an earlier test on this worker) sleeps as it would
+        if threading.get_ident() != this_thread:
+            return await real_sleep(seconds, *a, **kw)
         if seconds:
             waits.append(seconds)
         await real_sleep(0)
