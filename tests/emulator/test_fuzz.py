@@ -85,9 +85,22 @@ WEIRD = ["", "x", "é✓ñ", "A" * 5000, 0, -1, 1e308, 10 ** 30, -0.0, 1.25, 3.3
          None, [], [1], {}, {"a": 1}, "NaN", 2 ** 63, 99999999]
 
 
+_WIRES: list["Wire"] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_wires():
+    """Close each test's emulators: an exec request starts an emulator's socket server (a
+    thread with its own event loop), which would outlive the test on this worker."""
+    yield
+    while _WIRES:
+        _WIRES.pop().emu.close()
+
+
 class Wire:
     def __init__(self) -> None:
         self.emu = Emulator(state=None, clock="instant", seed=0, quota_cores=1000)
+        _WIRES.append(self)
         self.t = self.emu.transport()
         self.sub = self.emu.subscription_id
 
