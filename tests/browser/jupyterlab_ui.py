@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
+import urllib.parse
 from pathlib import Path
 
 KERNEL_IDLE_TIMEOUT_S = 60  # a cold first start in a fresh venv is slow
+KERNEL_SETTLE_S = 2.0  # the same kernel, idle, for this long before Run All
 RUN_ALL_ATTEMPTS = 3
 EXECUTING = """() => !!document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="busy"]')
     || [...document.querySelectorAll('.jp-InputArea-prompt')].some(e => e.textContent.includes('[*]'))"""
 
 
 def run_all(page) -> None:
-    """Run → Run All Cells once the kernel is idle, and make sure execution started.
+    """Run → Run All Cells once the kernel is idle and settled, and make sure execution
+    started.
 
     JupyterLab can drop a Run All clicked while it is still wiring the kernel up; so wait
-    for an idle kernel, click, and check that a cell is running (a ``[*]`` prompt, or a busy
-    kernel) — click again if none is. A dialog on the way (a kernel to pick, "File Changed")
-    is answered as a learner would (``answer_dialog``), whenever it appears.
+    for an idle kernel that its session keeps (``wait_for_settled_kernel``), click, and
+    check that a cell is running (a ``[*]`` prompt, or a busy kernel) — click again if none
+    is. A dialog on the way (a kernel to pick, "File Changed") is answered as a learner
+    would (``answer_dialog``), whenever it appears.
     """
     page.locator(".jp-NotebookPanel").wait_for()
     idle = page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]')
@@ -29,6 +34,7 @@ def run_all(page) -> None:
             raise AssertionError(f"the kernel was not idle after {KERNEL_IDLE_TIMEOUT_S} s")
         answer_dialog(page)
         page.wait_for_timeout(200)
+    wait_for_settled_kernel(page, deadline)
     for _ in range(RUN_ALL_ATTEMPTS):
         try:
             answer_dialog(page)
@@ -42,6 +48,34 @@ def run_all(page) -> None:
             page.keyboard.press("Escape")
     answer_dialog(page)
     raise AssertionError(f"Run All Cells did not start execution after {RUN_ALL_ATTEMPTS} tries")
+
+
+def wait_for_settled_kernel(page, deadline: float) -> None:
+    """Wait until the session of the notebook on the page has kept the same kernel, idle,
+    for ``KERNEL_SETTLE_S`` (the server's view, /api/sessions).
+
+    A notebook opened in a fresh JupyterLab was seen to get a first kernel, then a second
+    one ~2 s later, the first shut down (the server's log: "Kernel started" twice, "Kernel
+    shutdown" of the first): a Run All sent to the first kernel is cancelled with it, every
+    cell left unrun, and a second Run All clicked in the switch is lost too ("Run All left
+    3 cells unrun, twice")."""
+    found = re.match(r"(https?://[^/]+)/.*?/tree/([^?#]+)", page.url)
+    if not found:  # not a notebook's URL: nothing to check
+        return
+    origin, path = found.group(1), urllib.parse.unquote(found.group(2))
+    last, since = None, time.monotonic()
+    while True:
+        sessions = page.request.get(f"{origin}/api/sessions").json()
+        kernel = next((s.get("kernel") or {} for s in sessions if s.get("path") == path), {})
+        now = (kernel.get("id"), kernel.get("execution_state"))
+        if now != last:
+            last, since = now, time.monotonic()
+        elif now[1] == "idle" and time.monotonic() - since >= KERNEL_SETTLE_S:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the kernel of {path} did not settle (last seen: {last})")
+        answer_dialog(page)
+        page.wait_for_timeout(250)
 
 
 def answer_dialog(page) -> None:
