@@ -8,6 +8,7 @@ that nbval starts inherit these variables.
 from __future__ import annotations
 
 import os
+import signal
 
 import pytest
 
@@ -19,6 +20,12 @@ NOTEBOOK_ENV = {
     "ACI_SETTINGS_FILE": "none",  # a workshop participant's settings file never applies here
 }
 os.environ.update(NOTEBOOK_ENV)
+# A run started in the background by a shell without job control (`make test &` in a script,
+# a CI step, nohup ... &) inherits SIGINT ignored (POSIX), and Python then sets no handler: the
+# Ctrl-C tests would see nothing, and the servers they start and interrupt would ignore it too
+# (three such failures in every fresh-clone run started that way). Ctrl-C as in a terminal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 for var in ("ACI_LOCATION", "ACI_RESOURCE_GROUP", "AZURE_AUTH_LOCATION", "ACI_EMULATOR_SPEED",
             "ACI_NAME_SUFFIX", "ACI_PROGRESS", "ACI_EMULATOR_URL", "ACI_EMULATOR_CA"):
     os.environ.pop(var, None)
