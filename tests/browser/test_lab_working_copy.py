@@ -254,7 +254,9 @@ def reopen_run_and_type(lab: Lab, page, screenshot) -> None:
     assert WIDGET_VIEW not in saved, "a widget view was saved: it has no model once reopened"
     page.reload()
     answer_dialog(page)
-    expect(create.first).to_have_text(shown)
+    # JupyterLab renders the cells below the screen when the browser is idle (its windowed
+    # notebook): on a busy machine that took more than expect's default 5 s
+    expect(create.first).to_have_text(shown, timeout=STEP_TIMEOUT_MS)
     # the widget manager says "model not found" once it has the kernel: wait for it
     page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').wait_for()
     page.wait_for_timeout(1500)
