@@ -171,8 +171,17 @@ class Transaction:
         if old is None:
             return
         try:
-            if _sig.getsignal(signal.SIGINT) is self:
+            current = _sig.getsignal(signal.SIGINT)
+            if current is self:
                 _sig.signal(signal.SIGINT, old)
+            else:  # two stores' transactions ended out of order: unlink this one from the
+                # chain of handlers, or the later one would restore it, stale, and a
+                # Ctrl-C after both would be swallowed
+                while isinstance(current, Transaction):
+                    if current._old is self:
+                        current._old = old
+                        break
+                    current = current._old
         except (ValueError, OSError):  # pragma: no cover - checked in _hold
             pass
         self._caller = None  # only now: until the line above, a Ctrl-C here is held

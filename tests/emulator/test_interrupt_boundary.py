@@ -409,3 +409,24 @@ def test_a_real_ctrl_c_while_waiting_for_a_worker_is_delivered_after_the_wait(tm
         ("worker", "done")]
     _write(store, 1, False)
     store.close()
+
+
+@pytest.mark.parametrize("order", ["nested", "out of order"])
+def test_two_stores_transactions_ending_in_any_order_give_ctrl_c_back(tmp_path, order):
+    """Two stores' transactions open at once in the main thread (two emulators in one kernel),
+    ended in either order: afterwards a Ctrl-C is a KeyboardInterrupt again, not swallowed
+    by a handler left behind by the first one to end."""
+    first, second = Store(tmp_path / "a.sqlite"), Store(tmp_path / "b.sqlite")
+    try:
+        before = signal.getsignal(signal.SIGINT)
+        t1, t2 = first.tx(True), second.tx(True)
+        t1.__enter__()
+        t2.__enter__()
+        for t in ([t2, t1] if order == "nested" else [t1, t2]):
+            t.__exit__(None, None, None)
+        assert signal.getsignal(signal.SIGINT) is before
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)
+    finally:
+        first.close()
+        second.close()
