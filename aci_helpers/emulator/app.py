@@ -8,9 +8,9 @@ import json
 import logging
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from http import HTTPStatus
-from typing import Callable
-from urllib.parse import urlsplit
+from typing import Callable, Mapping
 
 from . import assumptions as A
 from . import door, routing
@@ -27,7 +27,7 @@ from .model.container_groups import Unlaunched
 from .model.versions import versions_documenting
 from .model.util import http_date
 from .overlays import Overlays, session_of
-from .store import Store, Tx
+from .store import Store, Tx, json_encoder
 
 log = logging.getLogger("aci_helpers.emulator")
 
@@ -45,6 +45,22 @@ class Response:
 
 
 _PHRASES = {s.value: s.phrase for s in HTTPStatus}
+#: The headers of every answer, in their order (the ids and the date are set per answer).
+_HEADERS = {
+    "Cache-Control": "no-cache",
+    "Pragma": "no-cache",
+    "Expires": "-1",
+    "x-ms-request-id": "",
+    # as on every recorded answer
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    "X-Content-Type-Options": "nosniff",
+    "x-ms-correlation-request-id": "",
+    "Date": "",
+}
+#: The instant clock answers many requests at the same moment.
+_http_date = lru_cache(maxsize=256)(http_date)
+#: Every answer's JSON: compact, not ASCII-escaped.
+_encode = json_encoder((",", ":"), ensure_ascii=False)
 
 
 def reason(status: int) -> str:
@@ -77,20 +93,23 @@ class App:
         h = hashlib.sha256(f"{self.cloud.seed}|{n}|{method}|{url}".encode()).hexdigest()
         return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}"
 
-    def handle(self, method: str, url: str, headers: dict[str, str], body: bytes) -> Response:
+    def handle(self, method: str, url: str, headers: Mapping[str, str], body: bytes) -> Response:
         """Answer one request. Never raises for a client mistake: it answers an ARM error."""
         method = method.upper()
         hdrs = {k.lower(): v for k, v in headers.items()}
-        parts = urlsplit(url)
-        base = f"{parts.scheme or 'https'}://{parts.netloc or 'management.azure.com'}"
-        path = door.decode_path(parts.path)
-        query = door.query(parts.query)
+        scheme, netloc, raw_path, raw_query = door.split_url(url)
+        base = f"{scheme or 'https'}://{netloc or 'management.azure.com'}"
+        path = door.decode_path(raw_path)
+        query = door.query(raw_query)
         req = Request(method, path, query, hdrs, body or b"", base)
         now_for_date = None
         session = session_of(hdrs)
         try:
-            with self.overlays.applied(session):
-                reply, now_for_date = self._dispatch(req, session)
+            if session is None:  # in-process: no session settings to apply
+                reply, now_for_date = self._dispatch(req, None)
+            else:
+                with self.overlays.applied(session):
+                    reply, now_for_date = self._dispatch(req, session)
         except ArmError as err:
             reply = Reply(err.status, err.body(), dict(err.headers))
         except EmulatorError:
@@ -105,26 +124,18 @@ class App:
         return self._render(req, reply, now_for_date)
 
     def _render(self, req: Request, reply: Reply, now: float | None) -> Response:
-        out_headers = {
-            "Cache-Control": "no-cache",
-            "Pragma": "no-cache",
-            "Expires": "-1",
-            "x-ms-request-id": self._request_id(req.method, req.path),
-            # as on every recorded answer
-            "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
-            "X-Content-Type-Options": "nosniff",
-        }
-        out_headers["x-ms-correlation-request-id"] = out_headers["x-ms-request-id"]
+        out_headers = _HEADERS.copy()  # in this order; the keys set below keep their place
+        out_headers["x-ms-request-id"] = out_headers["x-ms-correlation-request-id"] = \
+            self._request_id(req.method, req.path)
         if now is None:
             with self.store.tx(write=False) as tx:
                 now = self.clock.now(tx)
-        out_headers["Date"] = http_date(now)
+        out_headers["Date"] = _http_date(int(now))
         data = b""
         if reply.body is not None and req.method != "HEAD":
             # backslashreplace: text that is not Unicode (refused at the door, skipped when
             # read back) can never turn one answer into an exception.
-            data = json.dumps(reply.body, separators=(",", ":"), ensure_ascii=False).encode(
-                "utf-8", "backslashreplace")
+            data = _encode(reply.body).encode("utf-8", "backslashreplace")
             out_headers["Content-Type"] = "application/json; charset=utf-8"
         out_headers["Content-Length"] = str(len(data))
         out_headers.update(reply.headers)

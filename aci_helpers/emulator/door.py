@@ -11,13 +11,29 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from . import assumptions as A
 from .errors import InvalidRequestContent, RequestContentTooLarge
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+#: An absolute http(s) URL of printable ASCII, without a fragment or brackets (every URL an
+#: SDK sends): split by one match, as ``urlsplit`` splits it (tested), at a tenth of its cost.
+_NOT_PLAIN = r"\x00-\x20\x7f-\U0010ffff"
+_PLAIN_URL = re.compile(rf"(https?)://([^/?#\[\]{_NOT_PLAIN}]*)((?:/[^?#{_NOT_PLAIN}]*)?)"
+                        rf"(?:\?([^#{_NOT_PLAIN}]*))?")
+
+
+def split_url(url: str) -> tuple[str, str, str, str]:
+    """(scheme, netloc, path, query) of ``url``, as ``urllib.parse.urlsplit`` reads them."""
+    m = _PLAIN_URL.fullmatch(url)
+    if m is not None:
+        return m.group(1), m.group(2), m.group(3), m.group(4) or ""
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc, parts.path, parts.query
 
 
 def decode_path(raw: str) -> str:
@@ -72,7 +88,7 @@ def check_body(body: bytes) -> Any:
                                     f"{line}) cannot start or continue a character. Send the "
                                     f"JSON encoded as UTF-8") from None
     try:
-        data = json.loads(text, parse_constant=_no_constant)
+        data = _DECODER.decode(text)
     except (ValueError, RecursionError):
         return None
     # Only a \ud800-style escape makes a lone surrogate (UTF-8 text cannot hold one), and
@@ -84,6 +100,10 @@ def check_body(body: bytes) -> Any:
 
 def _no_constant(name: str) -> Any:
     raise ValueError(name)  # NaN / Infinity: the handler explains it
+
+
+#: ``json.loads(text, parse_constant=_no_constant)``, its decoder built once.
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)
 
 
 def _path(parts: list) -> str:

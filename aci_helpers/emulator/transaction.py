@@ -51,12 +51,13 @@ class Transaction:
     at any bytecode of entering or leaving, it ends committed (the body finished) or rolled
     back (the body raised), and leaves the store free for the next call."""
 
-    __slots__ = ("_store", "_write", "_conn", "_locked", "_counted", "_caller", "_old",
+    __slots__ = ("_store", "_write", "_conn", "_tx", "_locked", "_counted", "_caller", "_old",
                  "_pending")
 
     def __init__(self, store: "Store", write: bool) -> None:
         self._store, self._write = store, write
         self._conn: sqlite3.Connection | None = None  # once BEGIN has been sent
+        self._tx: Tx | None = None
         self._locked = self._counted = False
         self._caller: FrameType | None = None
         self._old: Any = None
@@ -107,7 +108,8 @@ class Transaction:
             conn.execute("BEGIN IMMEDIATE" if self._write else "BEGIN")
         except sqlite3.Error as exc:
             raise store._state_error(exc) from None
-        return store._tx_object(conn)
+        self._tx = store._tx_object(conn)
+        return self._tx
 
     def _end(self, commit: bool) -> EmulatorError | None:
         """Commit or roll back, then uncount and unlock; the error a failed commit means."""
@@ -115,6 +117,8 @@ class Transaction:
         try:
             if conn is not None and commit:
                 try:
+                    if self._tx is not None:
+                        self._tx.flush()
                     conn.execute("COMMIT")
                 except sqlite3.Error as exc:
                     error = store._state_error(exc)
@@ -126,7 +130,7 @@ class Transaction:
                 except sqlite3.Error:  # the connection is broken: nothing is left to undo
                     pass
         finally:
-            self._conn = None
+            self._conn = self._tx = None
             if self._counted:
                 self._counted = False
                 store._depth -= 1

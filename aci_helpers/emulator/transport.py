@@ -163,11 +163,12 @@ class EmulatorTransport(HttpTransport):
 
 def _answer(app: App, request: Any, exchanges: list[Exchange] | None) -> tuple[Response, Any]:
     body = _request_body(request)
+    if exchanges is None:
+        return app.handle(request.method, request.url, request.headers, body), request
     headers = dict(request.headers.items())
     resp = app.handle(request.method, request.url, headers, body)
-    if exchanges is not None:
-        exchanges.append(Exchange(request.method, request.url, headers, body, resp.status,
-                                  dict(resp.headers), resp.body))
+    exchanges.append(Exchange(request.method, request.url, headers, body, resp.status,
+                              dict(resp.headers), resp.body))
     return resp, request
 
 

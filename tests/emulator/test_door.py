@@ -198,3 +198,92 @@ def test_the_query_reads_as_parse_qsl_reads_it():
     for _ in range(5000):
         raw = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
         assert door.query(raw) == {k.lower(): v for k, v in parse_qsl(raw, keep_blank_values=True)}
+
+
+def test_the_url_splits_as_urlsplit_splits_it():
+    """door.split_url's one-match path gives what urllib's urlsplit gives, and falls back
+    to it for anything else (brackets, fragments, spaces, control or non-ASCII text)."""
+    import random
+    from urllib.parse import urlsplit
+
+    from aci_helpers.emulator import door
+    rng = random.Random(21)
+    pieces = ["a", "/", "?", "#", "[", "]", ":", "@", "%2F", ".", " ", "\t", "\x01", "é", "=",
+              "&", "\U0001F600", "\x7f", "\u3002", "management.azure.com", "8443"]
+    urls = ["https://management.azure.com/subscriptions/s/resourceGroups/r?api-version=1",
+            "http://127.0.0.1:8443/x", "https://h", "https://h?", "https://[::1]:80/p",
+            "HTTPS://h/p", " https://h/p", "https://h/p#f", "/relative?x", ""]
+    urls += [rng.choice(["https://", "http://", "", "https:"])
+             + "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) for _ in range(5000)]
+    for url in urls:
+        try:
+            want = tuple(urlsplit(url))[:4]
+        except ValueError:
+            want = ValueError
+        try:
+            got = door.split_url(url)
+        except ValueError:
+            got = ValueError
+        assert got == want, url
+
+
+def test_stored_and_answered_json_is_what_json_dumps_writes():
+    """The encoders built once write json.dumps's bytes for each option set they stand for."""
+    import json
+
+    from aci_helpers.emulator.store import json_encoder
+    docs = [{"a": 1.0, "b": [1, 2.5, None, True, "é\u2028\"\\\x00"], "c": {"d": 1e300, "e": -0.0,
+             "f": float("nan"), "g": float("-inf"), "h": 10 ** 30}}, [], "text", 3, None]
+    for separators in ((", ", ": "), (",", ":")):
+        for ensure_ascii in (True, False):
+            encode = json_encoder(separators, ensure_ascii)
+            for doc in docs:
+                assert encode(doc) == json.dumps(doc, separators=separators,
+                                                 ensure_ascii=ensure_ascii)
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        json_encoder()({"x": object()})
+
+
+def test_the_quick_type_check_gives_what_the_path_naming_one_gives():
+    """schema.conform's quick pass (no paths) returns what the checked pass returns, and
+    every refusal still names its path: random bodies against every version's tree."""
+    import copy
+    import random
+
+    from aci_helpers.emulator import assumptions as A
+    from aci_helpers.emulator.errors import InvalidRequestContent
+    from aci_helpers.emulator.model import schema
+    from aci_helpers.emulator.model.versions import api
+    rng = random.Random(21)
+    odd = [None, "x", 1, 2.5, True, [], {}, 10 ** 40, float("inf"), 3.0, -2 ** 31 - 1, [None],
+           {"a": None}]
+
+    def body(node: dict) -> object:
+        t = node.get("t", "any")
+        if rng.random() < 0.04:
+            return rng.choice(odd)
+        if t == "object":
+            out = {k: body(sub) for k, sub in (node.get("p") or {}).items() if rng.random() < 0.5}
+            if node.get("a") and rng.random() < 0.5:
+                out["extra"] = body(node["a"])
+            if rng.random() < 0.1:
+                out["unknown"] = 5
+            return out
+        if t == "array":
+            return [body(node.get("i", {"t": "any"})) for _ in range(rng.randint(0, 3))]
+        return {"string": "s", "boolean": rng.random() < 0.5,
+                "integer": rng.choice([1, 2 ** 31, 7.0, 7.5, -3]),
+                "number": rng.choice([1, 1.5, 2 ** 70, 0.0])}.get(
+                    t, {"free": 1} if node.get("o") else rng.choice([1, "a", {"x": 1}]))
+
+    def outcome(check, value, tree) -> tuple:
+        try:
+            return ("ok", check(copy.deepcopy(value), tree))
+        except InvalidRequestContent as exc:
+            return ("refused", str(exc))
+
+    for version in A.ACI_API_VERSIONS:
+        tree = api(version).request
+        for _ in range(700):
+            value = body(tree)
+            assert outcome(schema.conform, value, tree) == outcome(schema._checked, value, tree)
