@@ -12,13 +12,15 @@ api-versions + async, which must not slow the sync path):
 
 The emulator and the floor are timed alternately, round after round, in CPU seconds of
 this process, and the best round of each is kept: on a shared, loaded machine the minimum is
-the figure least disturbed by other processes. Informative rows (no goal) show the api-version views and the ``.aio`` clients.
+the figure least disturbed by other processes. The median column is the median of each
+round's own ratio (the pair timed back to back meets the same load). Informative rows (no goal) show the api-version views and the ``.aio`` clients.
 
 Run with `make bench` (or `.venv/bin/python benchmarks/bench_emulator.py`).
 """
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from typing import Any, Callable
 from urllib.parse import urlsplit
@@ -78,6 +80,11 @@ def _timed(fn: Callable[[], Any], number: int) -> float:
     return (time.process_time() - start) / number
 
 
+#: Per-round ratios of each row (emulator / floor, the two timed back to back), for the
+#: median column: on a shared machine a round's pair meets the same load.
+_ROUND_RATIOS: dict[tuple[float, float], list[float]] = {}
+
+
 def side_by_side(a: Callable[[], Any], b: Callable[[], Any], number: int,
                  repeat: int = 9) -> tuple[float, float]:
     """Seconds per call of ``a`` and ``b``: the best of ``repeat`` alternating rounds."""
@@ -85,7 +92,14 @@ def side_by_side(a: Callable[[], Any], b: Callable[[], Any], number: int,
     for _ in range(repeat):
         ta.append(_timed(a, number))
         tb.append(_timed(b, number))
-    return min(ta), min(tb)
+    best = (min(ta), min(tb))
+    _ROUND_RATIOS[best] = [x / y for x, y in zip(ta, tb)]
+    return best
+
+
+def _median_ratio(e: float, f: float) -> str:
+    ratios = sorted(_ROUND_RATIOS.get((e, f), ()))
+    return f"{ratios[len(ratios) // 2]:6.2f}x" if ratios else "      -"
 
 
 def clients(emu: Emulator, transport: HttpTransport) -> tuple[Any, Any]:
@@ -164,10 +178,13 @@ def main() -> None:
     rows.append(("aio get (vs sync get)", aio_get, emu_get, "info"))
     rows.append(("aio: longest event-loop stall (vs aio get)", stall, aio_get, "info"))
 
-    print(f"setup: {GROUPS} creates in {setup:.2f} s ({setup / GROUPS * 1000:.2f} ms each)")
-    print(f"{'operation':44} {'emulator':>12} {'floor':>12} {'ratio':>7}  goal")
+    print(f"setup: {GROUPS} creates in {setup:.2f} s ({setup / GROUPS * 1000:.2f} ms each); "
+          f"load average {os.getloadavg()[0]:.2f} (2 cores: above ~1.5 the figures are noisy)")
+    print(f"{'operation':44} {'emulator':>12} {'floor':>12} {'ratio':>7} {'median':>7}  goal")
     for name, e, f, goal in rows:
-        print(f"{name:44} {e * 1000:10.3f}ms {f * 1000:10.3f}ms {e / f:6.2f}x  {goal}")
+        print(f"{name:44} {e * 1000:10.3f}ms {f * 1000:10.3f}ms {e / f:6.2f}x "
+              f"{_median_ratio(e, f)}  {goal}")
+    print("ratio: best round of each; median: the median of the rounds' own ratios")
 
 
 def _aio_get_seconds(emu: Emulator, number: int, repeat: int = 9) -> tuple[float, float]:

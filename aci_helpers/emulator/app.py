@@ -22,6 +22,7 @@ from .errors import (ArmError, EmulatorError, InvalidApiVersionParameter,
 from .faults import Faults
 from .streams import Broker, Sockets
 from .handlers.base import Env, Reply, Request
+from .model import registration
 from .model.cloud import Cloud, Ctx
 from .model.container_groups import Unlaunched
 from .model.versions import versions_documenting
@@ -73,6 +74,7 @@ class App:
 
     def __init__(self, store: Store, clock: InstantClock | RealtimeClock, cloud: Cloud) -> None:
         self.store = store
+        store.prefetch_meta(registration.META_KEY)  # read with the dues, not on its own
         self.clock = clock
         self.cloud = cloud
         self._counter = 0

@@ -282,6 +282,8 @@ class Store:
         self._lock = threading.RLock()
         self._cache: dict[str, tuple[int, str, Any]] = {}
         self._depth = 0
+        #: The dues query and the meta keys it reads too (:meth:`prefetch_meta`).
+        self._prefetch: tuple[str, tuple[str, ...]] = (_dues_sql(("seq",)), ("seq",))
         self._guard_fd: int | None = None
         self._conn: sqlite3.Connection | None = None
         if self.path is None:
@@ -426,7 +428,15 @@ class Store:
 
     def _tx_object(self, conn: sqlite3.Connection) -> "Tx":
         """The accessors of a transaction just begun on ``conn``."""
-        return Tx(conn, self._cache, self.label)
+        return Tx(conn, self._cache, self.label, self._prefetch)
+
+    def prefetch_meta(self, *keys: str) -> None:
+        """Read the meta values of ``keys`` with every transaction's dues (one statement
+        instead of one each): for values nearly every request reads, and that are written
+        only through :meth:`Tx.set_meta` (a trigger's writes would not be seen)."""
+        known = self._prefetch[1]
+        keys = known + tuple(k for k in dict.fromkeys(keys) if k not in known)
+        self._prefetch = (_dues_sql(keys), keys)
 
     def _state_error(self, exc: sqlite3.Error, opening: bool = False) -> EmulatorError:
         """The :class:`StateFileError` that says what a sqlite failure means for the learner."""
@@ -517,6 +527,19 @@ def _load(text: Any) -> dict:
     return {"_damaged": problem} if problem else parsed
 
 
+_DUES_SQL = ("SELECT (SELECT value FROM meta WHERE key='clock'), "
+             "(SELECT value FROM meta WHERE key='wall_high'), "
+             "(SELECT MAX(settle_at) FROM container_groups), "
+             "(SELECT MIN(settle_at) FROM container_groups), "
+             "(SELECT MAX(deleting_until) FROM resource_groups), "
+             "(SELECT MIN(deleting_until) FROM resource_groups)")
+
+
+def _dues_sql(keys: tuple[str, ...]) -> str:
+    """The dues query, also reading the meta values of ``keys`` (bound in that order)."""
+    return _DUES_SQL + "".join(", (SELECT value FROM meta WHERE key=?)" for _ in keys)
+
+
 class Dues(NamedTuple):
     """What the instant clock and the dispatcher ask of the state before a request."""
 
@@ -542,18 +565,26 @@ class Tx:
     A stored document that cannot be read comes back as ``{"_damaged": why, ...}`` instead
     of raising, so that one bad record stays a local problem (the model decides)."""
 
-    __slots__ = ("c", "_cache", "path", "_seq", "_seq_stored")
+    __slots__ = ("c", "_cache", "path", "_seq", "_seq_stored", "_prefetch", "_memo")
 
-    def __init__(self, conn: sqlite3.Connection, cache: dict, path: str = ":memory:") -> None:
+    def __init__(self, conn: sqlite3.Connection, cache: dict, path: str = ":memory:",
+                 prefetch: tuple[str, tuple[str, ...]] = (_DUES_SQL, ())) -> None:
         self.c = conn
         self._cache = cache
         self.path = path
         self._seq: int | None = None  # the sequence as this transaction last drew it
         self._seq_stored: int | None = None  # ... and as it is stored
+        self._prefetch = prefetch  # (the dues query, the meta keys it also reads)
+        #: Meta values read with the dues (:meth:`dues`), kept up to date by :meth:`set_meta`.
+        self._memo: dict[str, str | None] | None = None
 
     # meta
     def meta(self, key: str, default: str | None = None) -> str | None:
         """The meta value stored under ``key``, or ``default``."""
+        memo = self._memo
+        if memo is not None and key in memo:
+            value = memo[key]
+            return default if value is None else value
         row = self.c.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return default if row is None else row[0]
 
@@ -576,6 +607,8 @@ class Tx:
         """Store ``value`` under ``key`` in meta, replacing any previous value."""
         self.c.execute("INSERT INTO meta(key, value) VALUES(?, ?) "
                        "ON CONFLICT(key) DO UPDATE SET value=excluded.value", (key, value))
+        if self._memo is not None and key in self._memo:
+            self._memo[key] = value
 
     def next_seq(self) -> int:
         """A strictly increasing integer shared by every process using the file."""
@@ -729,13 +762,11 @@ class Tx:
     def dues(self) -> "Dues":
         """What is due, and the instant clock's stored time, in one query (each statement
         costs as much as the little it reads): see :class:`Dues`."""
-        clock, high, settle_max, settle_min, delete_max, delete_min = self.c.execute(
-            "SELECT (SELECT value FROM meta WHERE key='clock'), "
-            "(SELECT value FROM meta WHERE key='wall_high'), "
-            "(SELECT MAX(settle_at) FROM container_groups), "
-            "(SELECT MIN(settle_at) FROM container_groups), "
-            "(SELECT MAX(deleting_until) FROM resource_groups), "
-            "(SELECT MIN(deleting_until) FROM resource_groups)").fetchone()
+        sql, keys = self._prefetch
+        row = self.c.execute(sql, keys).fetchone() if keys else self.c.execute(sql).fetchone()
+        clock, high, settle_max, settle_min, delete_max, delete_min = row[:6]
+        if keys:  # meta rows every request reads anyway: read here, in the same statement
+            self._memo = dict(zip(keys, row[6:]))
         latest = max((t for t in (settle_max, delete_max) if t is not None), default=None)
         return Dues(clock, high, latest, settle_min is not None and settle_min < 0, delete_min)
 

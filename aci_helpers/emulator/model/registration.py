@@ -16,6 +16,8 @@ from .versions import versions_documenting
 
 NAMESPACE = "Microsoft.ContainerInstance"
 _META = "provider-registration:" + NAMESPACE.lower()
+#: The meta row of the registration (every Microsoft.ContainerInstance request reads it).
+META_KEY = _META
 _TYPES = ("containerGroups", "locations", "locations/usages", "locations/capabilities",
           "locations/cachedImages", "locations/operations", "operations")
 
