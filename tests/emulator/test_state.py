@@ -161,3 +161,38 @@ def test_state_file_deleted_under_a_running_kernel(tmp_path):
         assert [g.name for g in c.res.resource_groups.list()] == []
         c.res.resource_groups.create_or_update("rg-new", {"location": LOC})
         assert [g.name for g in c.res.resource_groups.list()] == ["rg-new"]
+
+
+def test_meta_read_with_the_dues_follows_every_write(tmp_path):
+    """A meta value read with a transaction's dues (Store.prefetch_meta) is what the file
+    holds then, and follows set_meta; the id sequence is stored once, at commit, and not at
+    all when the transaction rolls back."""
+    from aci_helpers.emulator.store import Store
+    a, b = Store(tmp_path / "s.db"), Store(tmp_path / "s.db")
+    a.prefetch_meta("k")
+    try:
+        with a.tx(write=True) as tx:
+            tx.dues()
+            assert tx.meta("k", "absent") == "absent"
+            tx.set_meta("k", "1")
+            assert tx.meta("k") == "1"
+        with b.tx(write=True) as tx:  # another store (a kernel) writes meanwhile
+            tx.set_meta("k", "2")
+        with a.tx(write=False) as tx:
+            tx.dues()
+            assert tx.meta("k") == "2"
+        with a.tx(write=True) as tx:
+            tx.dues()
+            first, last = tx.next_seq(), tx.next_seq()
+        assert last == first + 1
+        with b.tx(write=False) as tx:
+            assert tx.meta("seq") == str(last)
+        with pytest.raises(RuntimeError), a.tx(write=True) as tx:
+            tx.next_seq()
+            raise RuntimeError("the handler failed")
+        with b.tx(write=True) as tx:
+            assert tx.meta("seq") == str(last)
+            assert tx.next_seq() == last + 1
+    finally:
+        a.close()
+        b.close()
