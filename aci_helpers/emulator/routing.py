@@ -115,18 +115,24 @@ _CI_PREFIX = re.compile(r"^(?:/subscriptions/[^/]+(?:/resourcegroups/[^/]+)?)?"
 
 def match(path: str) -> tuple[Route | None, dict[str, str] | None]:
     """The route whose pattern matches ``path`` and its parameters (``None`` when no route)."""
-    index = _route_index(path)
-    if index is None:
+    found = _route_of(path)
+    if found is None:
         return None, None
+    index, places = found
     route = ROUTES[index]
-    return route, route.pattern.match(path).groupdict()
+    if places is None:
+        return route, route.pattern.match(path).groupdict()
+    segments = path.split("/")
+    return route, {name: segments[i] for i, name in places}
 
 
 # Trying every pattern in turn costs a resource group's route 34 regular expressions. Which
 # route a path takes depends only on its shape: how many segments, and which of them are a
 # word some pattern spells out (the others can only meet a parameter). So the first route
-# found for a shape serves every path of that shape. Kept only while every pattern is made
-# of such words and [^/]+ parameters, and for ASCII paths (where lower() is IGNORECASE).
+# found for a shape serves every path of that shape, and each parameter is the segment at
+# the place the first match found it (a [^/]+ parameter is one whole segment). Kept only
+# while every pattern is made of such words and [^/]+ parameters, and for ASCII paths (where
+# lower() is IGNORECASE).
 _PARAM = re.compile(r"\(\?P<\w+>\[\^/\]\+\)")
 _WORD = re.compile(r"(?:[A-Za-z0-9_-]|\\\.)*")
 
@@ -143,21 +149,40 @@ def _words() -> frozenset[str] | None:
 
 
 _WORDS = _words()
-_BY_SHAPE: dict[tuple[str, ...], int | None] = {}
+#: shape -> (route index, the segment index of each parameter, or None: use the pattern)
+_BY_SHAPE: dict[tuple[str, ...], tuple[int, tuple[tuple[int, str], ...] | None] | None] = {}
 
 
-def _route_index(path: str) -> int | None:
+def _route_of(path: str) -> tuple[int, tuple[tuple[int, str], ...] | None] | None:
     shape = None
     if _WORDS is not None and path.isascii():
         shape = tuple(s if s in _WORDS else "*" for s in path.lower().split("/"))
         if shape in _BY_SHAPE:
             return _BY_SHAPE[shape]
-    found = next((i for i, r in enumerate(ROUTES) if r.pattern.match(path)), None)
+    found = None
+    for i, route in enumerate(ROUTES):
+        m = route.pattern.match(path)
+        if m is not None:
+            found = (i, _places(path, m) if shape is not None else None)
+            break
     if shape is not None:
         if len(_BY_SHAPE) > 4096:
             _BY_SHAPE.clear()
         _BY_SHAPE[shape] = found
     return found
+
+
+def _places(path: str, m: re.Match) -> tuple[tuple[int, str], ...] | None:
+    """Where each parameter of match ``m`` sits among the segments of ``path`` (in the
+    pattern's order); None when one is not a whole segment (then the pattern is used)."""
+    segments = path.split("/")
+    places = []
+    for name, _ in sorted(m.re.groupindex.items(), key=lambda item: item[1]):
+        i = path.count("/", 0, m.start(name))
+        if i >= len(segments) or segments[i] != m.group(name):
+            return None
+        places.append((i, name))
+    return tuple(places)
 
 
 def provider_resource_type(path: str) -> str | None:
