@@ -807,7 +807,7 @@ class Tx:
     def put_profile(self, key: str, rg_key: str, doc: dict) -> None:
         """Store the profile ``key``, replacing any previous one."""
         self.c.execute("INSERT OR REPLACE INTO profiles(key, rg_key, doc) VALUES(?, ?, ?)",
-                       (key, rg_key, json.dumps(doc, separators=(",", ":"))))
+                       (key, rg_key, _compact(doc)))
 
     def delete_profiles(self, key: str | None = None, rg_key: str | None = None) -> None:
         """Remove the profile ``key``, or every profile of resource group ``rg_key``."""
