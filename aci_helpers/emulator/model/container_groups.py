@@ -262,11 +262,7 @@ class ContainerGroups:
         group.stopped_at = None
         ip = self._ip_for(ctx, group.key, group.properties) if A.STOP_RELEASES_IP \
             else group.run.ip
-        self._new_run(ctx, group, "start", ip, self._start_failure(group.properties,
-                                                                  group.pulls or {}, group.name))
-        op = self._new_op(ctx, group, "start", ctx.now + A.STARTED_AFTER, "Pending")
-        self._save(ctx, group)
-        return op
+        return self._run_again(ctx, group, "start", ip, "Pending")
 
     def restart(self, ctx: "Ctx", rg: str, name: str) -> Operation:
         """Restart a running group in a new run."""
@@ -280,9 +276,15 @@ class ContainerGroups:
         group.run.end = ctx.now
         ip = group.run.ip if A.RESTART_KEEPS_IP else \
             self._ip_for(ctx, group.key, group.properties)
-        self._new_run(ctx, group, "restart", ip, self._start_failure(group.properties,
-                                                                    group.pulls or {}, group.name))
-        op = self._new_op(ctx, group, "restart", ctx.now + A.STARTED_AFTER, "Updating")
+        return self._run_again(ctx, group, "restart", ip, "Updating")
+
+    def _run_again(self, ctx: "Ctx", group: ContainerGroup, kind: str, ip: str | None,
+                   status: str) -> Operation:
+        """A new run of ``group`` (start or restart) at ``ip``, and the operation that ends
+        when its containers have started."""
+        self._new_run(ctx, group, kind, ip, self._start_failure(group.properties,
+                                                                group.pulls or {}, group.name))
+        op = self._new_op(ctx, group, kind, ctx.now + A.STARTED_AFTER, status)
         self._save(ctx, group)
         return op
 
