@@ -73,3 +73,13 @@ def recordings():
     import yaml
     return {p.name: yaml.safe_load(p.read_text(encoding="utf-8"))
             for p in sorted(RECORDINGS.glob("*.yaml"))}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _close_clouds():
+    """Close the emulators a module's tests made (their socket servers' threads with them)."""
+    yield
+    from .scenarios import Cloud
+
+    while Cloud.made:
+        Cloud.made.pop().emu.close()

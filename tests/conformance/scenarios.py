@@ -43,9 +43,14 @@ REGISTRY = "acitutorialconformance.azurecr.io"
 class Cloud:
     """An emulator (instant clock, seed 0), a recording transport and both SDK clients."""
 
+    #: Every cloud made and not yet closed: conftest closes them at the end of each module
+    #: (an exec starts the emulator's socket server, whose thread would outlive the test).
+    made: list["Cloud"] = []
+
     def __init__(self, seed: int = 0, api: str = API) -> None:
         self.api = api
         self.emu = Emulator(state=None, clock="instant", seed=seed)
+        Cloud.made.append(self)
         self.sub = self.emu.subscription_id
         self.transport = self.emu.transport(record=True)
         self.aci = ContainerInstanceManagementClient(self.emu.credential(), self.sub,
