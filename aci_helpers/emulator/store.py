@@ -76,9 +76,14 @@ CREATE INDEX IF NOT EXISTS cg_rg ON container_groups (rg_key, key);
 CREATE INDEX IF NOT EXISTS cg_settle ON container_groups (settle_at);
 CREATE INDEX IF NOT EXISTS cg_dns ON container_groups (dns_key);
 CREATE TABLE IF NOT EXISTS operations (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS file_shares (key TEXT PRIMARY KEY, doc TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS profiles (key TEXT PRIMARY KEY, rg_key TEXT NOT NULL, doc TEXT NOT NULL);
 """
+#: Tables added by each schema version: created in a new file, and in an older one's when
+#: it is opened.
+_ADDED = {2: {"file_shares": "CREATE TABLE IF NOT EXISTS file_shares (key TEXT PRIMARY KEY, "
+                             "doc TEXT NOT NULL)"},
+          3: {"profiles": "CREATE TABLE IF NOT EXISTS profiles (key TEXT PRIMARY KEY, "
+                          "rg_key TEXT NOT NULL, doc TEXT NOT NULL)"}}
+_SCHEMA += "".join(f"{stmt};\n" for added in _ADDED.values() for stmt in added.values())
 #: Added to files of any schema version when opened.
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS cg_quota ON container_groups (location, active, cores, key);
@@ -113,13 +118,8 @@ INSERT INTO meta(key, value) SELECT 'cores:' || location, round(SUM(cores), 6)
 #: only once they are (the instant clock's next request launches them, outside the write
 #: lock, and stores the time).
 PENDING_SETTLE = -1.0
-_TABLES = {"meta", "resource_groups", "container_groups", "operations", "file_shares",
-           "profiles"}
-#: Tables added by each schema version, created when an older file is opened.
-_ADDED = {2: {"file_shares": "CREATE TABLE IF NOT EXISTS file_shares (key TEXT PRIMARY KEY, "
-                             "doc TEXT NOT NULL)"},
-          3: {"profiles": "CREATE TABLE IF NOT EXISTS profiles (key TEXT PRIMARY KEY, "
-                          "rg_key TEXT NOT NULL, doc TEXT NOT NULL)"}}
+_TABLES = {"meta", "resource_groups", "container_groups", "operations",
+           *(table for added in _ADDED.values() for table in added)}
 
 _OTHER_PATH = "choose another path for the emulator state (ACI_EMULATOR_STATE in the notebooks)"
 _DAMAGED_ADVICE = (
