@@ -105,19 +105,27 @@ def test_requests_are_answered_off_the_event_loop_thread(cloud, monkeypatch):
     assert ticks == list(range(50))
 
 
-def test_async_sleep_follows_the_emulator_clock(monkeypatch):
-    slept: list[float] = []
+@pytest.fixture
+def slept(monkeypatch) -> list[float]:
+    """Every asyncio.sleep of this test's thread, recorded instead of waited (each yields
+    to the event loop once). asyncio.sleep is patched for the whole process: another
+    thread's event loop (a socket server an earlier test on this worker left running)
+    sleeps as it would, unrecorded."""
+    seconds_slept: list[float] = []
     real_sleep = asyncio.sleep
     this_thread = threading.get_ident()
 
     async def fake_sleep(seconds, *a, **kw):
-        # patched for the whole process: another thread's event loop (a socket server an
-        # earlier test on this worker left running) sleeps as it would, uncounted
         if threading.get_ident() != this_thread:
             return await real_sleep(seconds, *a, **kw)
-        slept.append(seconds)
+        seconds_slept.append(seconds)
+        await real_sleep(0)
 
     monkeypatch.setattr(asyncio, "sleep", fake_sleep)
+    return seconds_slept
+
+
+def test_async_sleep_follows_the_emulator_clock(slept):
     for clock, seconds in (("instant", 30), ("realtime", 1.5)):
         emu = Emulator(None, clock=clock)
         try:
@@ -128,24 +136,10 @@ def test_async_sleep_follows_the_emulator_clock(monkeypatch):
         assert slept == ([] if clock == "instant" else [1.5])
 
 
-def test_aio_poller_on_the_instant_clock_never_waits(monkeypatch):
+def test_aio_poller_on_the_instant_clock_never_waits(slept):
     """The LRO poller sleeps through the transport: on the instant clock a create + wait
     does not call asyncio.sleep for its polling interval."""
     emu = Emulator(None, clock="instant")
-    waits: list[float] = []
-    real_sleep = asyncio.sleep
-    this_thread = threading.get_ident()
-
-    async def fake_sleep(seconds, *a, **kw):
-        # asyncio.sleep is patched for the whole process: an event loop of another thread (a
-        # local cloud's uvicorn left by an earlier test on this worker) sleeps as it would
-        if threading.get_ident() != this_thread:
-            return await real_sleep(seconds, *a, **kw)
-        if seconds:
-            waits.append(seconds)
-        await real_sleep(0)
-
-    monkeypatch.setattr(asyncio, "sleep", fake_sleep)
 
     async def create():
         aci, res, _ = _aio(emu)
@@ -155,8 +149,11 @@ def test_aio_poller_on_the_instant_clock_never_waits(monkeypatch):
                 RG, "g", group(restart="Never", ip=None))
             return await p.result()
 
-    assert asyncio.run(create()).provisioning_state == "Succeeded"
-    assert waits == []
+    try:
+        assert asyncio.run(create()).provisioning_state == "Succeeded"
+    finally:
+        emu.close()
+    assert [s for s in slept if s] == []  # (a zero only yields to the loop)
 
 
 def test_aio_model_flows_through_the_same_validation(cloud):
