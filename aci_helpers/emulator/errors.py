@@ -251,6 +251,10 @@ class ContainerGroupProfileNotFound(NotFound):
 class ContainerGroupProfileRevisionNotFound(NotFound):
     """A revision the profile never had (ResourceNotFound: the code is the emulator's guess)."""
 
+    def __init__(self, profile: str, revision: object, count: int) -> None:
+        super().__init__(f"The container group profile '{profile}' has no revision "
+                         f"'{revision}': its revisions are 1 to {count}.")
+
 
 class SecurityContextNotSupported(BadRequest):
     code = "SecurityContextNotSupported"
@@ -258,6 +262,11 @@ class SecurityContextNotSupported(BadRequest):
 
 class InvalidResourceLocation(Conflict):
     code = "InvalidResourceLocation"
+
+    def __init__(self, name: str, existing: str, rg: str, location: str) -> None:
+        super().__init__(f"The resource '{name}' already exists in location '{existing}' in "
+                         f"resource group '{rg}'. A resource with the same name cannot be "
+                         f"created in location '{location}'. Please select a new resource name.")
 
 
 class ContainerGroupNameInvalid(ArmError):

@@ -124,10 +124,7 @@ class ContainerGroups:
             else ContainerGroup(key, stored)  # a damaged record is replaced by the new group
         if old is not None:
             if old.location != location:
-                raise InvalidResourceLocation(
-                    f"The resource '{name}' already exists in location '{old.location}' in "
-                    f"resource group '{rgroup.name}'. A resource with the same name cannot be "
-                    f"created in location '{location}'. Please select a new resource name.")
+                raise InvalidResourceLocation(name, old.location, rgroup.name, location)
             if V.immutable_signature(old.properties) != V.immutable_signature(props):
                 raise InvalidUpdate(old.name)
         label = dns_label_of(props)

@@ -85,9 +85,7 @@ class Profiles:
         if revision is None:
             return self.describe(doc)
         if not revision.isdigit() or not 1 <= int(revision) <= len(doc["revisions"]):
-            raise ContainerGroupProfileRevisionNotFound(
-                f"The container group profile '{name}' has no revision '{revision}': its "
-                f"revisions are 1 to {len(doc['revisions'])}.")
+            raise ContainerGroupProfileRevisionNotFound(name, revision, len(doc["revisions"]))
         return self.describe(doc, int(revision))
 
     def revisions(self, ctx: "Ctx", rg: str, name: str) -> list[dict]:
@@ -122,10 +120,7 @@ class Profiles:
         old = ctx.tx.get_profile(key)
         old = None if old is None or "_damaged" in old else old
         if old is not None and old["location"] != location:
-            raise InvalidResourceLocation(
-                f"The resource '{name}' already exists in location '{old['location']}' in "
-                f"resource group '{rgroup.name}'. A resource with the same name cannot be "
-                f"created in location '{location}'. Please select a new resource name.")
+            raise InvalidResourceLocation(name, old["location"], rgroup.name, location)
         revisions = list(old["revisions"]) if old else []
         if not (revisions and A.PROFILE_SAME_SPEC_KEEPS_REVISION and revisions[-1] == props):
             revisions.append(props)
@@ -173,8 +168,6 @@ class Profiles:
         _, doc = self._find(ctx, parts[3], parts[7])
         n = ref.get("revision") or len(doc["revisions"])
         if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= len(doc["revisions"]):
-            raise ContainerGroupProfileRevisionNotFound(
-                f"The container group profile '{doc['name']}' has no revision '{n}': its "
-                f"revisions are 1 to {len(doc['revisions'])}.")
+            raise ContainerGroupProfileRevisionNotFound(doc["name"], n, len(doc["revisions"]))
         return (copy.deepcopy(doc["revisions"][n - 1]),
                 {"id": profile_id(self.cloud.sub, doc["rg"], doc["name"]), "revision": n})
