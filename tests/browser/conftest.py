@@ -19,13 +19,12 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 import pytest
-from jupyterlab_ui import lab_args
+from jupyterlab_ui import lab_args, rest
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -347,23 +346,13 @@ class SharedLab:
             "display_name": f"Python 3 ({name})", "language": "python", "env": env}))
         return LabFolder(name, path, self.base, self.token, self.log)
 
-    def _api(self, method: str, path: str):
-        req = urllib.request.Request(f"{self.base}/api/{path}", method=method,
-                                     headers={"Authorization": f"token {self.token}"})
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            body = resp.read()
-        return json.loads(body) if body else None
-
     def shut_down_kernels(self) -> None:
         """Shut down every session, kernel and terminal (what the last test left)."""
         if self._stack is None:
             return
-        for session in self._api("GET", "sessions"):
-            self._api("DELETE", f"sessions/{session['id']}")
-        for kernel in self._api("GET", "kernels"):
-            self._api("DELETE", f"kernels/{kernel['id']}")
-        for terminal in self._api("GET", "terminals"):
-            self._api("DELETE", f"terminals/{terminal['name']}")
+        for kind, key in (("sessions", "id"), ("kernels", "id"), ("terminals", "name")):
+            for item in rest(self.base, self.token, kind)[1] or []:
+                rest(self.base, self.token, f"{kind}/{item[key]}", "DELETE")
 
 
 _SHARED_LAB = pytest.StashKey[SharedLab]()

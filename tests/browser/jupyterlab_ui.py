@@ -6,7 +6,9 @@ import json
 import os
 import re
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 KERNEL_IDLE_TIMEOUT_S = 60  # a cold first start in a fresh venv is slow
@@ -15,6 +17,18 @@ RUN_ALL_ATTEMPTS = 3
 EXECUTING = """() => !!document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="busy"]')
     || [...document.querySelectorAll('.jp-InputArea-prompt')].some(e => e.textContent.includes('[*]'))"""
 
+
+def rest(base: str, token: str, path: str, method: str = "GET", body: dict | None = None):
+    """(status, JSON) of a call to a Jupyter server's REST API (``{base}/api/{path}``)."""
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(f"{base}/api/{path}", data=data, method=method,
+                                 headers={"Authorization": f"token {token}",
+                                          "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, json.loads(resp.read() or b"null")
+    except urllib.error.HTTPError as err:
+        return err.code, None
 
 def run_all(page) -> None:
     """Run → Run All Cells once the kernel is idle and settled, and make sure execution

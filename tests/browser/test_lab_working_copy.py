@@ -26,13 +26,11 @@ import secrets
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from jupyterlab_ui import (answer_dialog, keep_mine_if_file_changed, notebook_errors, run_all,
+from jupyterlab_ui import (answer_dialog, keep_mine_if_file_changed, notebook_errors, rest, run_all,
                            run_all_and_wait, wait_until_idle)
 
 pytestmark = pytest.mark.slow(80)  # longest first under pytest-xdist (see conftest.py)
@@ -93,16 +91,8 @@ def snapshot(root: Path) -> dict[str, str]:
 
 
 def api(base: str, token: str, path: str, method: str = "GET", body: dict | None = None):
-    """(status, JSON) of a Jupyter REST call."""
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(f"{base}/api/contents/{path}", data=data, method=method,
-                                 headers={"Authorization": f"token {token}",
-                                          "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            return resp.status, json.loads(resp.read() or b"null")
-    except urllib.error.HTTPError as err:
-        return err.code, None
+    """(status, JSON) of a Jupyter contents call."""
+    return rest(base, token, f"contents/{path}", method, body)
 
 
 def type_a_note(page, text: str) -> None:
