@@ -259,11 +259,13 @@ def reopen_run_and_type(lab: Lab, page, screenshot) -> None:
     screenshot(page, "lab-reopened.png")
 
     # 2. A `!` cell: the README's `!aci-tutorial preflight`, and where the commands come from.
+    # One name per `command -v`: POSIX takes one, and dash (the `sh` that `!` and the
+    # terminal run where $SHELL is unset, as in CI) prints the first of several, no more.
     shell = {"cells": [
         {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
          "source": "!aci-tutorial preflight"},
         {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
-         "source": "!command -v aci-tutorial voila python"}],
+         "source": "!command -v aci-tutorial; command -v voila; command -v python"}],
         "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)",
                                     "language": "python"}},
         "nbformat": 4, "nbformat_minor": 5}
@@ -288,7 +290,8 @@ def reopen_run_and_type(lab: Lab, page, screenshot) -> None:
     terminal.click()
     page.wait_for_timeout(500)  # the shell's prompt
     # where it opens, and the commands as shown; the answers go to a file in the copy
-    page.keyboard.insert_text('{ pwd; aci-tutorial --help; command -v aci-tutorial voila python; '
+    page.keyboard.insert_text('{ pwd; aci-tutorial --help; command -v aci-tutorial; '
+                              'command -v voila; command -v python; '
                               '} > "$JUPYTER_SERVER_ROOT/from-terminal.txt" 2>&1')
     page.keyboard.press("Enter")
     text = wait_for_file(lab.copy / "from-terminal.txt", r"/python\s*$", "the terminal")
