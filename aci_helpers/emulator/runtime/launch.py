@@ -83,12 +83,30 @@ def launch(
     any variation reproducible, and ``started_at`` (Unix seconds, default
     ``timing.DEFAULT_STARTED_AT``) only renders dates in the output. ``mounts`` are the
     volumes mounted into the container (:class:`~.files.Mount`); what the program writes to
-    them is ``prog.volume_writes(until)``. Same inputs, same Program (results are cached).
+    them is ``prog.volume_writes(until)``. Same inputs, same Program (results are cached),
+    and a program that never read its start time, seed or HOSTNAME is the same Program for
+    any of them: a class creating the same task for every learner interprets it once.
     """
     cmd = tuple(str(a) for a in command) if command else ()
     env_key = tuple(sorted((str(k), str(v)) for k, v in (env or {}).items()))
+    spec = (info, cmd, env_key, tuple(peers), tuple(mounts))
+    shared = _SHARED.get(spec)
+    if shared is not None:
+        return shared
     start = timing.DEFAULT_STARTED_AT if started_at is None else float(started_at)
-    return _launch(info, cmd, env_key, tuple(peers), int(seed), start, tuple(mounts))
+    prog = _launch(info, cmd, env_key, spec[3], int(seed), start, spec[4])
+    if prog.identity_free:
+        if len(_SHARED) >= _SHARED_MAX:
+            _SHARED.clear()
+        _SHARED[spec] = prog
+    return prog
+
+
+#: Programs that read nothing of their container's identity (start time, seed, HOSTNAME),
+#: by spec (image, command, environment, peers, mounts): one Program serves every container
+#: launched with that spec (``Machine.identity_read``).
+_SHARED: dict[tuple, Program] = {}
+_SHARED_MAX = 512
 
 
 @lru_cache(maxsize=512)
@@ -101,9 +119,11 @@ def _launch(info: ImageInfo, cmd: tuple[str, ...], env_key: tuple[tuple[str, str
     notes = [(0.0, n) for n in _notes(mounts)]
     if not argv and info.behaviour == "opaque":
         return Program([*notes, (0.0, OPAQUE_IMAGE_NOTE.format(image=info.familiar))],
-                       description="(an image the emulator does not know: runs forever)")
+                       description="(an image the emulator does not know: runs forever)",
+                       identity_free=True)
     if not argv:
-        return Program(notes, description="(no command: runs forever, prints nothing)")
+        return Program(notes, description="(no command: runs forever, prints nothing)",
+                       identity_free=True)
 
     def machine(horizon: float, budget: int) -> Machine:
         """A fresh machine for this container, stopped at ``horizon`` or after ``budget`` steps."""
@@ -134,6 +154,8 @@ def _launch(info: ImageInfo, cmd: tuple[str, ...], env_key: tuple[tuple[str, str
     prog.start_error = out.start_error
     if out.kind in ("exit", "forever", "cycle"):
         prog.settled = (out.clock, main.fs.own())
+        # a lazily simulated one runs again later, from its own seed and start
+        prog.identity_free = not main.identity_read
     # A program without a summary wrote what its first LAUNCH_STEP_BUDGET commands wrote:
     # the other containers see no more of it (bounded work; VOLUME_WRITES_HORIZON_SECONDS).
     prog.writes = tuple(out.writes)

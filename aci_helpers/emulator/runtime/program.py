@@ -92,6 +92,9 @@ class Program:
     #: after ``t`` (it exited, blocked or settled into a cycle there): what an exec'd process
     #: sees at any later time. None for a lazily simulated program.
     settled: tuple[float, dict] | None = None
+    #: True when it read nothing of its container's identity (start time, random seed,
+    #: HOSTNAME): it is then the Program of any container launched with the same spec.
+    identity_free: bool = False
     _times: list[float] = field(default_factory=list, repr=False)
     _lazy_until: float = field(default=-1.0, repr=False)
     _lazy_cut: bool = field(default=False, repr=False)

@@ -81,7 +81,11 @@ class Machine(Execution, Expansion):
         self.image = image
         self.commands = commands
         self.peers = list(peers)
-        self.epoch = started_at
+        self._epoch = started_at
+        self._seed = seed
+        # One flag shared with the clones (a clone's output becomes this machine's): see
+        # identity_read.
+        self._identity = [False]
         self.horizon = horizon
         self.budget = budget
         self.steps = 0
@@ -92,7 +96,7 @@ class Machine(Execution, Expansion):
         self.fds: dict[int, object] = {1: "log", 2: "log"}
         self.stdin = ""
         self.status = 0
-        self.rng = random.Random(seed)
+        self._rng: random.Random | None = None  # made when first used (seeding costs)
         self.rng_calls = 0
         self.capture_depth = 0
         self.cond_depth = 0
@@ -114,13 +118,37 @@ class Machine(Execution, Expansion):
         c.frame = self.frame.copy()
         c.fs = self.fs.copy(lambda: c.clock)
         c.fds = dict(self.fds)
-        c.rng = random.Random()
-        c.rng.setstate(self.rng.getstate())
+        if self._rng is not None:
+            c._rng = random.Random()
+            c._rng.setstate(self._rng.getstate())
         c.events = []
         c.partial = []
         c.steps = 0
         c.horizon = math.inf
         return c
+
+    @property
+    def identity_read(self) -> bool:
+        """Whether the run (or a clone's) read what tells this container from another
+        launched with the same spec: its start time, its random seed, or its variables
+        other than through :meth:`getenv` of a name other than HOSTNAME (a shell, a utility,
+        a program reading the whole environment). Until it does, its Program is the same for
+        every such container, and ``launch`` shares it."""
+        return self._identity[0]
+
+    @property
+    def epoch(self) -> float:
+        """When the container started (Unix seconds): dates in its output count from it."""
+        self._identity[0] = True
+        return self._epoch
+
+    @property
+    def rng(self) -> random.Random:
+        """The container's random numbers (``$RANDOM``, ids in log lines), from its seed."""
+        self._identity[0] = True
+        if self._rng is None:
+            self._rng = random.Random(self._seed)
+        return self._rng
 
     # -- running ---------------------------------------------------------------------
     def run_argv(self, argv: Sequence[str]) -> Outcome:
@@ -312,6 +340,7 @@ class Machine(Execution, Expansion):
 
     def run_shell(self, argv: list[str]) -> int:
         """``sh [-e] [-c script [name args...] | file args...]`` with no tty and no stdin."""
+        self._identity[0] = True  # a shell reads its variables directly ($HOSTNAME)
         base = argv[0].rsplit("/", 1)[-1]
         flavour = SHELLS[base] or self.image.shell
         if flavour == "none":
@@ -374,6 +403,7 @@ class Machine(Execution, Expansion):
             if key in table.programs:
                 return table.programs[key](self, argv)
             if base in table.utilities:
+                self._identity[0] = True  # `hostname`, `env`, `date`: the machine's own
                 return table.utilities[base](self, [base, *argv[1:]])
             self.err(f"[aci-emulator] {name}: this program exists in the image but the "
                      f"emulator does not simulate it")
@@ -389,11 +419,14 @@ class Machine(Execution, Expansion):
 
     def env_items(self) -> list[tuple[str, str]]:
         """The exported variables, as (name, value) pairs."""
+        self._identity[0] = True  # HOSTNAME among them
         f = self.frame
         return [(k, v) for k, v in f.vars.items() if k in f.exported]
 
     def getenv(self, name: str, default: str | None = None) -> str | None:
         """The exported variable ``name`` (what a program reads), else ``default``."""
+        if name == "HOSTNAME":
+            self._identity[0] = True
         f = self.frame
         return f.vars[name] if name in f.exported and name in f.vars else default
 
