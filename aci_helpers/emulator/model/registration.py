@@ -15,9 +15,8 @@ from ..errors import InvalidResourceNamespace, MissingSubscriptionRegistration
 from .versions import versions_documenting
 
 NAMESPACE = "Microsoft.ContainerInstance"
-_META = "provider-registration:" + NAMESPACE.lower()
 #: The meta row of the registration (every Microsoft.ContainerInstance request reads it).
-META_KEY = _META
+META_KEY = "provider-registration:" + NAMESPACE.lower()
 _TYPES = ("containerGroups", "locations", "locations/usages", "locations/capabilities",
           "locations/cachedImages", "locations/operations", "operations")
 
@@ -30,7 +29,7 @@ def _known(namespace: str) -> None:
 
 def state(tx: Any) -> str:
     """The namespace's registration state: Registered (default) or Unregistered."""
-    return tx.meta(_META, "Registered")
+    return tx.meta(META_KEY, "Registered")
 
 
 def wire(sub: str, tx: Any, locations: tuple[str, ...]) -> dict:
@@ -55,7 +54,7 @@ def set_registered(sub: str, tx: Any, namespace: str, registered: bool,
                    locations: tuple[str, ...]) -> dict:
     """POST .../register or .../unregister: takes effect at once (PROVIDER_REGISTRATION_INSTANT)."""
     _known(namespace)
-    tx.set_meta(_META, "Registered" if registered else "Unregistered")
+    tx.set_meta(META_KEY, "Registered" if registered else "Unregistered")
     return wire(sub, tx, locations)
 
 

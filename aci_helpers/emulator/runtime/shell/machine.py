@@ -130,10 +130,10 @@ class Machine(Execution, Expansion):
     @property
     def identity_read(self) -> bool:
         """Whether the run (or a clone's) read what tells this container from another
-        launched with the same spec: its start time, its random seed, or its variables
-        other than through :meth:`getenv` of a name other than HOSTNAME (a shell, a utility,
-        a program reading the whole environment). Until it does, its Program is the same for
-        every such container, and ``launch`` shares it."""
+        launched with the same spec: its start time, its random seed or its HOSTNAME. A
+        shell, a utility or a program reading the whole environment counts as reading all
+        three; a program's :meth:`getenv` of another variable does not. Until it does, its
+        Program is the same for every such container, and ``launch`` shares it."""
         return self._identity[0]
 
     @property
